@@ -1,0 +1,1 @@
+"""Fetching and parsing of partner sources, and the partner registry."""

@@ -1,0 +1,220 @@
+"""The partner registry: one YAML file per partner, validated with pydantic.
+
+Every error names the file, the source and the key, and says what was expected,
+so that a data engineer can fix a partner file without reading this code.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
+
+SLUG = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
+SourceKind = Literal["rss", "ical", "jsonld"]
+ContentKind = Literal["event", "call", "news", "mixed"]
+Language = Literal["fr", "nl", "en"]
+_ENV_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LocalisedName(_Strict):
+    fr: str = Field(min_length=1)
+    nl: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class Source(_Strict):
+    """One feed, calendar or page a partner publishes."""
+
+    id: str = Field(pattern=SLUG)
+    kind: SourceKind
+    url: HttpUrl
+    content: ContentKind
+    language: Language
+    timezone: str = "Europe/Brussels"  # for floating times in the source
+    enabled: bool = True
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(value)
+        except Exception as exc:  # ZoneInfoNotFoundError, ValueError on odd strings
+            raise ValueError(f"unknown time zone {value!r} (expected an IANA name such as Europe/Brussels)") from exc
+        return value
+
+
+class Partner(_Strict):
+    id: str = Field(pattern=SLUG)
+    name: LocalisedName
+    website: HttpUrl
+    sources: list[Source] = Field(min_length=1)
+
+    @field_validator("sources")
+    @classmethod
+    def _unique_source_ids(cls, sources: list[Source]) -> list[Source]:
+        seen: set[str] = set()
+        for source in sources:
+            if source.id in seen:
+                raise ValueError(f"duplicate source id {source.id!r} (source ids must be unique within a partner)")
+            seen.add(source.id)
+        return sources
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryError:
+    """One problem in one partner file."""
+
+    file: str
+    message: str
+    source: str | None = None
+    key: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.source:
+            where += f" › source {self.source}"
+        if self.key:
+            where += f" › {self.key}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Registry:
+    partners: tuple[Partner, ...]
+    errors: tuple[RegistryError, ...]
+    files: dict[str, str]  # partner id -> file path
+
+    def sources(self) -> list[tuple[Partner, Source]]:
+        return [(p, s) for p in self.partners for s in p.sources if s.enabled]
+
+    def partner(self, partner_id: str) -> Partner:
+        for partner in self.partners:
+            if partner.id == partner_id:
+                return partner
+        raise KeyError(partner_id)
+
+
+class RegistryInvalid(Exception):
+    def __init__(self, errors: list[RegistryError] | tuple[RegistryError, ...]):
+        self.errors = tuple(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+def _interpolate(value: Any, missing: list[str]) -> Any:
+    """Expand ${VAR} and ${VAR:-default} in strings (URLs per environment, secrets)."""
+    if isinstance(value, str):
+        def repl(match: re.Match[str]) -> str:
+            name, default = match.group(1), match.group(2)
+            if name in os.environ:
+                return os.environ[name]
+            if default is not None:
+                return default
+            missing.append(name)
+            return match.group(0)
+
+        return _ENV_VAR.sub(repl, value)
+    if isinstance(value, list):
+        return [_interpolate(v, missing) for v in value]
+    if isinstance(value, dict):
+        return {k: _interpolate(v, missing) for k, v in value.items()}
+    return value
+
+
+def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str | None, str]:
+    """Turn a pydantic error location into (source id, dotted key)."""
+    source_id: str | None = None
+    if len(loc) >= 2 and loc[0] == "sources" and isinstance(loc[1], int):
+        try:
+            source_id = str(data["sources"][loc[1]].get("id") or f"#{loc[1] + 1}")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            source_id = f"#{loc[1] + 1}"
+        rest = loc[2:]
+    else:
+        rest = loc
+    key = ".".join(str(part) for part in rest) or None
+    return source_id, key or ""
+
+
+def _describe(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "extra_forbidden":
+        return f"unknown key (value {error.get('input')!r}); check its spelling against the partner file format"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"got {error.get('input')!r}, expected one of {expected}"
+    if kind == "string_pattern_mismatch":
+        return f"got {error.get('input')!r}, expected a slug (lowercase letters, digits and hyphens)"
+    if kind.startswith("url"):
+        return f"got {error.get('input')!r}, expected an absolute http(s) URL ({error.get('msg')})"
+    message = str(error.get("msg", "invalid value"))
+    return message.removeprefix("Value error, ")
+
+
+def load_partner_file(path: Path) -> tuple[Partner | None, list[RegistryError]]:
+    """Read and validate one partner file; never raises for bad content."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [RegistryError(name, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    except OSError as exc:
+        return None, [RegistryError(name, f"cannot be read ({exc.strerror})")]
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [RegistryError(name, f"invalid YAML{where}: {problem}")]
+    if not isinstance(data, dict):
+        return None, [RegistryError(name, "expected a mapping of keys (id, name, website, sources)")]
+    missing: list[str] = []
+    data = _interpolate(data, missing)
+    errors = [RegistryError(name, f"environment variable {var} is not set") for var in missing]
+    try:
+        partner = Partner.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            source_id, key = _locate(data, tuple(err["loc"]))
+            errors.append(RegistryError(name, _describe(err), source_id, key or None))
+        return None, errors
+    if path.stem != partner.id:
+        errors.append(RegistryError(name, f"file name must be the partner id ({partner.id}.yaml)", key="id"))
+    return (partner if not errors else None), errors
+
+
+def load_registry(directory: Path | str) -> Registry:
+    """Load every *.yaml / *.yml file of a registry folder, collecting all errors."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        return Registry((), (RegistryError(str(folder), "registry folder does not exist"),), {})
+    partners: list[Partner] = []
+    errors: list[RegistryError] = []
+    files: dict[str, str] = {}
+    paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    for path in paths:
+        partner, file_errors = load_partner_file(path)
+        errors.extend(file_errors)
+        if partner is None:
+            continue
+        if partner.id in files:
+            errors.append(RegistryError(str(path), f"duplicate partner id {partner.id!r} (also in {files[partner.id]})", key="id"))
+            continue
+        files[partner.id] = str(path)
+        partners.append(partner)
+    if not paths:
+        errors.append(RegistryError(str(folder), "no partner files (*.yaml) in the registry folder"))
+    return Registry(tuple(partners), tuple(errors), files)

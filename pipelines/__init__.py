@@ -1,0 +1,1 @@
+"""Dagster definitions: assets, checks, resources and jobs (nothing else lives here)."""

@@ -1,0 +1,37 @@
+"""Assembling every asset, check, resource and job of a registry in one Definitions."""
+from __future__ import annotations
+
+import dagster as dg
+
+from connectors.registry import RegistryInvalid, load_registry
+from pipelines.assets.agenda import build_agenda_assets
+from pipelines.assets.sources import build_source_assets
+from pipelines.resources import HttpResource, PublicationResource, WarehouseResource
+from pipelines.settings import Settings
+
+INGEST_JOB = "ingest"
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    registry = load_registry(settings.partners_dir)
+    if registry.errors:
+        # A broken partner file stops the location from loading with every error listed,
+        # rather than silently dropping that partner's sources.
+        raise RegistryInvalid(registry.errors)
+    sources = build_source_assets(registry)
+    downstream = build_agenda_assets(list(sources.keys))
+    ingest = dg.define_asset_job(
+        INGEST_JOB,
+        selection=dg.AssetSelection.all(),
+        executor_def=dg.in_process_executor,
+        description="Fetch every partner source, rebuild the agenda and publish it.",
+    )
+    return dg.Definitions(
+        assets=[sources, *downstream],
+        jobs=[ingest],
+        resources={
+            "warehouse": WarehouseResource(path=str(settings.warehouse), archive_dir=str(settings.archive_dir)),
+            "http": HttpResource(),
+            "publication": PublicationResource(out_dir=str(settings.out_dir)),
+        },
+    )

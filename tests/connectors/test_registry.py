@@ -1,0 +1,99 @@
+"""The partner registry: valid files load; every error names the file, the source and the key."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from connectors.registry import load_registry
+
+VALID = """\
+id: innoviris
+name: {fr: Innoviris, nl: Innoviris, en: Innoviris}
+website: https://innoviris.brussels
+sources:
+  - id: news
+    kind: rss
+    url: https://innoviris.brussels/fr/rss
+    content: news
+    language: fr
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_valid_partner_file_loads(tmp_path: Path) -> None:
+    write(tmp_path, "innoviris.yaml", VALID)
+    registry = load_registry(tmp_path)
+    assert registry.errors == ()
+    [(partner, source)] = registry.sources()
+    assert partner.id == "innoviris" and source.kind == "rss" and source.timezone == "Europe/Brussels"
+
+
+@pytest.mark.parametrize(
+    ("change", "source", "key", "words"),
+    [
+        (("kind: rss", "kind: rsss"), "news", "kind", "expected one of"),
+        (("    language: fr\n", "    language: fr\n    colour: red\n"), "news", "colour", "unknown key"),
+        (("url: https://innoviris.brussels/fr/rss", "url: not a url"), "news", "url", "absolute http(s) URL"),
+        (("    content: news\n", ""), "news", "content", "required key is missing"),
+        (("website: https://innoviris.brussels", "website: ftp//x"), None, "website", "URL"),
+    ],
+)
+def test_each_error_names_file_source_and_key(tmp_path: Path, change, source, key, words) -> None:
+    path = write(tmp_path, "innoviris.yaml", VALID.replace(*change))
+    [error] = load_registry(tmp_path).errors
+    assert error.file == str(path)
+    assert error.source == source
+    assert error.key == key
+    assert words in error.message
+    assert str(path) in str(error) and key in str(error)
+
+
+def test_bad_yaml_names_the_line(tmp_path: Path) -> None:
+    write(tmp_path, "innoviris.yaml", VALID + "  - id: [unclosed\n")
+    [error] = load_registry(tmp_path).errors
+    assert "invalid YAML at line" in error.message
+
+
+def test_duplicate_source_ids_are_refused(tmp_path: Path) -> None:
+    second = VALID.split("sources:\n")[1]
+    write(tmp_path, "innoviris.yaml", VALID + second)
+    [error] = load_registry(tmp_path).errors
+    assert "duplicate source id 'news'" in error.message
+
+
+def test_duplicate_partner_ids_across_files_are_refused(tmp_path: Path) -> None:
+    write(tmp_path, "innoviris.yaml", VALID)
+    write(tmp_path, "other.yml", VALID)
+    messages = [e.message for e in load_registry(tmp_path).errors]
+    assert any("file name must be the partner id" in m for m in messages)
+
+
+def test_environment_variables_are_expanded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEMO_PORT_FOR_TEST", "9999")
+    text = VALID.replace("https://innoviris.brussels/fr/rss", "http://127.0.0.1:${DEMO_PORT_FOR_TEST}/x/${MISSING_VAR:-feed}.xml")
+    write(tmp_path, "innoviris.yaml", text)
+    [(_, source)] = load_registry(tmp_path).sources()
+    assert str(source.url) == "http://127.0.0.1:9999/x/feed.xml"
+
+
+def test_an_unset_variable_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "innoviris.yaml", VALID.replace("/fr/rss", "/${SURELY_NOT_SET_12345}"))
+    errors = load_registry(tmp_path).errors
+    assert any("SURELY_NOT_SET_12345 is not set" in e.message for e in errors)
+
+
+def test_an_unknown_time_zone_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "innoviris.yaml", VALID + "    timezone: Europe/Bruxelles\n")
+    [error] = load_registry(tmp_path).errors
+    assert error.key == "timezone" and "unknown time zone" in error.message
+
+
+def test_a_missing_folder_is_an_error(tmp_path: Path) -> None:
+    [error] = load_registry(tmp_path / "nope").errors
+    assert "does not exist" in error.message

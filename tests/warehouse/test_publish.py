@@ -1,0 +1,96 @@
+"""Publication: the agenda is selected, validated, rendered and written atomically."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from warehouse.agenda import select_agenda, store_agenda, load_agenda
+from warehouse.items import refresh_items
+from warehouse.load import load_batches
+from warehouse.publish import PublicationError, publish, render_exports, write_atomically
+
+from .conftest import NOW, make_batch, make_item
+
+WINTER = datetime(2026, 3, 10, 17, 30, tzinfo=timezone.utc)  # 18:30 in Brussels (CET)
+SUMMER = datetime(2026, 7, 10, 16, 30, tzinfo=timezone.utc)  # 18:30 in Brussels (CEST)
+
+
+def agenda_after_loading(con, items) -> list[dict]:
+    load_batches(con, [make_batch(items)], run_id="r1", now=NOW)
+    refresh_items(con, now=NOW)
+    documents = select_agenda(con, now=NOW)
+    store_agenda(con, documents)
+    return load_agenda(con)
+
+
+def test_past_events_are_left_out_and_upcoming_ones_sorted(con) -> None:
+    items = [
+        make_item("past", start=datetime(2026, 2, 1, 9, tzinfo=timezone.utc)),
+        make_item("summer", start=SUMMER),
+        make_item("winter", start=WINTER),
+    ]
+    documents = agenda_after_loading(con, items)
+    assert [d["title"]["fr"] for d in documents] == ["Atelier IA", "Atelier IA"]
+    assert [d["start"] for d in documents] == ["2026-03-10T17:30:00Z", "2026-07-10T16:30:00Z"]
+    assert [d["start_local"] for d in documents] == ["2026-03-10T18:30:00+01:00", "2026-07-10T18:30:00+02:00"]
+    assert documents[0]["sources"] == [{"partner_id": "hub", "source_id": "agenda", "url": "https://hub.example/winter"}]
+
+
+def test_an_all_day_event_stays_a_date(con) -> None:
+    item = replace(make_item("fair"), start_utc=None, all_day=True, start_date=date(2026, 3, 12), end_date=date(2026, 3, 13))
+    [document] = agenda_after_loading(con, [item])
+    assert (document["start"], document["start_date"], document["end_date"]) == (None, "2026-03-12", "2026-03-13")
+    calendar = icalendar.Calendar.from_ical(render_exports([document], generated_at=NOW)["agenda.ics"])
+    [event] = calendar.walk("VEVENT")
+    assert event.decoded("dtstart") == date(2026, 3, 12)
+    assert event.decoded("dtend") == date(2026, 3, 14)  # exclusive in iCalendar
+
+
+def test_ics_carries_brussels_times_and_a_vtimezone(con) -> None:
+    documents = agenda_after_loading(con, [make_item("winter", start=WINTER), make_item("summer", start=SUMMER)])
+    body = render_exports(documents, generated_at=NOW)["agenda.ics"]
+    calendar = icalendar.Calendar.from_ical(body)
+    assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Brussels"]
+    starts = sorted(e.decoded("dtstart") for e in calendar.walk("VEVENT"))
+    assert [(s.hour, s.minute, s.utcoffset().total_seconds() / 3600) for s in starts] == [(18, 30, 1.0), (18, 30, 2.0)]
+    assert b"DTSTART;TZID=Europe/Brussels:20260310T183000" in body
+
+
+def test_cancelled_events_are_marked_in_the_calendar(con) -> None:
+    documents = agenda_after_loading(con, [replace(make_item("x"), status="cancelled")])
+    calendar = icalendar.Calendar.from_ical(render_exports(documents, generated_at=NOW)["agenda.ics"])
+    assert [str(e["status"]) for e in calendar.walk("VEVENT")] == ["CANCELLED"]
+
+
+def test_the_published_json_is_valid_against_its_schema(con, tmp_path: Path) -> None:
+    documents = agenda_after_loading(con, [make_item("a")])
+    written = publish(documents, tmp_path, generated_at=NOW)
+    assert sorted(written) == ["agenda.ics", "agenda.json", "agenda.schema.json", "feed.atom"]
+    agenda = json.loads((tmp_path / "agenda.json").read_text())
+    assert agenda["schema_version"] == "1.0.0" and agenda["counts"] == {"total": 1, "event": 1, "call": 0, "news": 0}
+
+
+def test_an_invalid_agenda_is_refused_and_the_previous_publication_stays(con, tmp_path: Path) -> None:
+    documents = agenda_after_loading(con, [make_item("a")])
+    publish(documents, tmp_path, generated_at=NOW)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    broken = [dict(documents[0], url="javascript:alert(1)")]
+    with pytest.raises(PublicationError, match=r"items/0/url \(item .*\): 'javascript:alert\(1\)' does not match"):
+        publish(broken, tmp_path, generated_at=NOW)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_a_failed_write_leaves_no_partial_files(tmp_path: Path) -> None:
+    (tmp_path / "agenda.json").write_bytes(b"old")
+
+    # The second file cannot be written (not bytes): the first, already staged, must not land either.
+    with pytest.raises(TypeError):
+        write_atomically({"agenda.json": b"new", "agenda.ics": None}, tmp_path)  # type: ignore[dict-item]
+    assert (tmp_path / "agenda.json").read_bytes() == b"old"
+    assert sorted(os.listdir(tmp_path)) == ["agenda.json"]

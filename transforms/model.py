@@ -1,0 +1,158 @@
+"""The data model shared by every stage: raw records, normalised items, rejections."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+Kind = Literal["event", "call", "news"]
+KINDS: tuple[str, ...] = ("event", "call", "news")
+LANGUAGES: tuple[str, ...] = ("fr", "nl", "en")
+ATTENDANCE_MODES: tuple[str, ...] = ("in-person", "online", "hybrid")
+STATUSES: tuple[str, ...] = ("scheduled", "cancelled", "postponed")
+
+# A time value as a parser hands it over: an aware or naive datetime, a date (all-day),
+# or a string that the normaliser parses (ISO 8601, RFC 822). Naive values are read in
+# the source's time zone.
+TimeValue = datetime | date | str | None
+
+
+@dataclass(slots=True)
+class RawLocation:
+    """A place as the source describes it; any field may be missing."""
+
+    name: str | None = None
+    street: str | None = None
+    postcode: str | None = None
+    locality: str | None = None
+    country: str | None = None
+    text: str | None = None  # an unstructured address or place string
+    online_url: str | None = None  # a VirtualLocation / meeting link
+
+
+@dataclass(slots=True)
+class RawItem:
+    """One record read from a payload by a parser, before normalisation.
+
+    Parsers fill what the format carries and nothing more: they do not sanitise,
+    convert time zones or guess; that is the normaliser's job.
+    """
+
+    partner_id: str
+    source_id: str
+    key: str  # identity within the source: guid, UID(+RECURRENCE-ID), @id or URL
+    title: str | None = None
+    description_html: str | None = None
+    summary: str | None = None
+    url: str | None = None
+    language: str | None = None  # when the record says it; else the source default applies
+    kind: str | None = None  # event/call/news when the record says it
+    start: TimeValue = None
+    end: TimeValue = None
+    all_day: bool = False
+    timezone: str | None = None  # TZID the record's naive times are in, when it says
+    deadline: TimeValue = None
+    location: RawLocation | None = None
+    attendance_mode: str | None = None  # schema.org eventAttendanceMode value or our slug
+    status: str | None = None  # schema.org eventStatus value or free text
+    is_free: bool | None = None
+    price: float | None = None
+    currency: str | None = None
+    registration_url: str | None = None
+    image_url: str | None = None
+    categories: list[str] = field(default_factory=list)  # the source's own tags
+    published: TimeValue = None
+    updated: TimeValue = None
+    excerpt: str = ""  # the raw bytes of the record (truncated) for tracing and reports
+
+    def raw_hash(self) -> str:
+        """A hash of everything the parser read, to detect changes before normalising."""
+        return stable_hash(asdict(self))
+
+
+@dataclass(slots=True)
+class Item:
+    """A normalised record of one source, in the agenda model.
+
+    Instants are timezone-aware UTC datetimes; all-day items carry dates instead.
+    Texts are keyed by language (fr/nl/en).
+    """
+
+    id: str
+    partner_id: str
+    source_id: str
+    source_key: str
+    kind: str
+    title: dict[str, str]
+    summary: dict[str, str] = field(default_factory=dict)
+    description: dict[str, str] = field(default_factory=dict)  # sanitised HTML
+    url: str | None = None
+    canonical_url: str | None = None
+    start_utc: datetime | None = None
+    end_utc: datetime | None = None
+    start_date: date | None = None  # all-day items
+    end_date: date | None = None  # inclusive last day of an all-day item
+    all_day: bool = False
+    timezone: str = "Europe/Brussels"
+    deadline_utc: datetime | None = None
+    venue: str | None = None
+    street: str | None = None
+    postcode: str | None = None
+    municipality: str | None = None
+    country: str | None = None
+    attendance_mode: str | None = None  # in-person | online | hybrid
+    online_url: str | None = None
+    is_free: bool | None = None
+    price: float | None = None
+    currency: str | None = None
+    registration_url: str | None = None
+    image_url: str | None = None
+    languages: list[str] = field(default_factory=list)
+    status: str = "scheduled"
+    source_categories: list[str] = field(default_factory=list)
+    categories: dict[str, list[str]] = field(default_factory=dict)  # facet -> slugs
+    published_utc: datetime | None = None
+    updated_utc: datetime | None = None
+
+    def content_hash(self) -> str:
+        """A hash of the item's content: equal hashes mean nothing a reader sees changed."""
+        return stable_hash(asdict(self))
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A record that did not make it into the agenda, with a reason a partner can read."""
+
+    partner_id: str
+    source_id: str
+    stage: str  # fetch | parse | normalise
+    reason: str  # a stable code, e.g. missing_title, invalid_date
+    message: str  # plain English, naming the field and the value
+    field: str | None = None
+    key: str | None = None  # the record's key, when it has one
+    excerpt: str = ""
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"not serialisable: {type(value).__name__}")
+
+
+def stable_json(value: Any) -> str:
+    """JSON with sorted keys: the same value always gives the same text."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=_default, separators=(",", ":"))
+
+
+def stable_hash(value: Any) -> str:
+    return hashlib.sha256(stable_json(value).encode("utf-8")).hexdigest()
+
+
+def item_id(partner_id: str, source_id: str, key: str) -> str:
+    """The stable id of a source record: the same record keeps its id across runs."""
+    digest = hashlib.sha256(f"{partner_id}\x1f{source_id}\x1f{key}".encode("utf-8")).hexdigest()
+    return digest[:20]

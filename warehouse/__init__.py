@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: schema and migrations, loading, queries and publication."""

@@ -1,0 +1,75 @@
+"""The agenda: which canonical items are published (upcoming and ongoing events, open calls, recent news)."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from warehouse.documents import agenda_document, sort_key, today_in_brussels
+
+NEWS_WINDOW_DAYS = 90
+
+
+def select_agenda(con: duckdb.DuckDBPyConnection, *, now: datetime, news_days: int = NEWS_WINDOW_DAYS) -> list[dict[str, Any]]:
+    """Build the documents of every item that belongs in the agenda at `now`, in display order."""
+    today = today_in_brussels(now)
+    rows = con.execute(
+        """
+        SELECT i.record, i.first_seen, i.updated_at,
+               list({'partner_id': s.partner_id, 'source_id': s.source_id,
+                     'url': json_extract_string(si.record, '$.url')} ORDER BY s.partner_id, s.source_id) AS sources
+        FROM items i
+        JOIN item_sources s USING (item_id)
+        JOIN source_items si ON si.item_id = s.source_item_id
+        WHERE (i.kind = 'event' AND (
+                  (i.start_date IS NOT NULL AND coalesce(i.end_date, i.start_date) >= ?::DATE)
+               OR (i.start_utc IS NOT NULL AND coalesce(i.end_utc, i.start_utc) >= ?)))
+           OR (i.kind = 'call' AND (i.deadline_utc IS NULL OR i.deadline_utc >= ?))
+           OR (i.kind = 'news' AND coalesce(i.published_utc, i.first_seen) >= ?)
+        GROUP BY i.item_id, i.record, i.first_seen, i.updated_at
+        """,
+        [today, now, now, now - timedelta(days=news_days)],
+    ).fetchall()
+    documents = [
+        agenda_document(json.loads(record), sources=list(sources), first_seen=first_seen, updated_at=updated_at)
+        for record, first_seen, updated_at, sources in rows
+    ]
+    documents.sort(key=sort_key)
+    return documents
+
+
+def store_agenda(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]]) -> None:
+    """Replace the staged agenda table in one transaction (the exports are written from it)."""
+    frame = pd.DataFrame(
+        [
+            {
+                "item_id": d["id"],
+                "kind": d["kind"],
+                "sort_at": d["start"] or d["deadline"] or d["published"] or d["first_seen"],
+                "document": json.dumps(d, ensure_ascii=False, sort_keys=True),
+            }
+            for d in documents
+        ],
+        columns=["item_id", "kind", "sort_at", "document"],
+    )
+    frame["sort_at"] = pd.to_datetime(frame["sort_at"], utc=True)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("in_agenda", frame)
+        con.execute("DELETE FROM agenda")
+        con.execute("INSERT INTO agenda SELECT * FROM in_agenda")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("in_agenda")
+
+
+def load_agenda(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    documents = [json.loads(doc) for (doc,) in con.execute("SELECT document FROM agenda").fetchall()]
+    documents.sort(key=sort_key)
+    return documents

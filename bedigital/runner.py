@@ -9,6 +9,7 @@ import dagster as dg
 
 from connectors.registry import RegistryInvalid, load_registry
 from pipelines.build import INGEST_JOB, build_definitions
+from pipelines.resources import HttpResource
 from pipelines.settings import Settings
 from warehouse.connection import connect
 
@@ -85,14 +86,14 @@ def source_lines(warehouse: Path, run_id: str) -> list[SourceLine]:
 
 def run_pipeline(
     partners_dir: Path, warehouse: Path, out_dir: Path, *, force: bool = False,
-    dagster_home: Path | None = None, instance: dg.DagsterInstance | None = None,
+    dagster_home: Path | None = None, instance: dg.DagsterInstance | None = None, http: HttpResource | None = None,
 ) -> RunReport:
     """Run the ingest job on a registry; raises RegistryInvalid when a partner file is broken."""
     registry = load_registry(partners_dir)
     if registry.errors:
         raise RegistryInvalid(registry.errors)
     settings = Settings(partners_dir=partners_dir.resolve(), warehouse=warehouse.resolve(), out_dir=out_dir.resolve())
-    defs = build_definitions(settings)
+    defs = build_definitions(settings, http=http)
     job = defs.resolve_job_def(INGEST_JOB)
     instance = instance or dagster_instance(dagster_home)
     result = job.execute_in_process(

@@ -12,7 +12,7 @@ from pipelines.settings import Settings
 INGEST_JOB = "ingest"
 
 
-def build_definitions(settings: Settings) -> dg.Definitions:
+def build_definitions(settings: Settings, *, http: HttpResource | None = None) -> dg.Definitions:
     registry = load_registry(settings.partners_dir)
     if registry.errors:
         # A broken partner file stops the location from loading with every error listed,
@@ -31,7 +31,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         jobs=[ingest],
         resources={
             "warehouse": WarehouseResource(path=str(settings.warehouse), archive_dir=str(settings.archive_dir)),
-            "http": HttpResource(),
+            "http": http or HttpResource(),
             "publication": PublicationResource(out_dir=str(settings.out_dir)),
         },
     )

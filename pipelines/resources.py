@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 import dagster as dg
 import duckdb
@@ -32,26 +32,19 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 class HttpResource(dg.ConfigurableResource):
-    """How partner sources are fetched (see connectors.http.HttpSettings)."""
+    """How partner sources are fetched; unset fields keep connectors.http.HttpSettings' defaults."""
 
-    user_agent: str = HttpSettings.user_agent
-    per_host_concurrency: int = HttpSettings.per_host_concurrency
-    total_concurrency: int = HttpSettings.total_concurrency
-    deadline_s: float = HttpSettings.deadline_s
-    max_bytes: int = HttpSettings.max_bytes
-    retries: int = HttpSettings.retries
-    backoff_s: float = HttpSettings.backoff_s
+    user_agent: Optional[str] = None
+    per_host_concurrency: Optional[int] = None
+    total_concurrency: Optional[int] = None
+    deadline_s: Optional[float] = None
+    max_bytes: Optional[int] = None
+    retries: Optional[int] = None
+    backoff_s: Optional[float] = None
 
     def settings(self) -> HttpSettings:
-        return HttpSettings(
-            user_agent=self.user_agent,
-            per_host_concurrency=self.per_host_concurrency,
-            total_concurrency=self.total_concurrency,
-            deadline_s=self.deadline_s,
-            max_bytes=self.max_bytes,
-            retries=self.retries,
-            backoff_s=self.backoff_s,
-        )
+        chosen = {name: value for name, value in self.model_dump().items() if value is not None}
+        return HttpSettings(**chosen)
 
 
 class PublicationResource(dg.ConfigurableResource):

@@ -1,156 +1,20 @@
-"""The `bedigital` command line."""
+"""The `bedigital` command line: the command groups of bedigital.commands, discovered."""
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
+import importlib
+import pkgutil
 import sys
-import time
-from pathlib import Path
 from typing import Sequence
 
-from bedigital.tables import render_table
-from connectors.registry import RegistryInvalid, load_registry
-
-DEFAULT_PARTNERS = Path("partners")
-DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
-DEFAULT_OUT = Path("data/public")
-DEFAULT_DEMO_PORT = 8765
-DEMO_PORT_ENV = "BEDIGITAL_DEMO_PORT"
-
-
-def _print_report(report, elapsed: float) -> None:
-    from bedigital.runner import RunReport
-
-    assert isinstance(report, RunReport)
-    rows = [
-        (
-            line.partner_id, line.source_id, line.kind, line.status if line.status is not None else "-",
-            "unchanged" if line.outcome == "not_modified" else line.outcome,
-            line.fetched, line.new, line.updated, line.unchanged, line.rejected,
-            (line.error or "")[:90],
-        )
-        for line in report.sources
-    ]
-    print(render_table(
-        ["partner", "source", "kind", "http", "outcome", "fetched", "new", "updated", "unchanged", "rejected", "error"],
-        rows, right=(3, 5, 6, 7, 8, 9),
-    ))
-    failed = sum(1 for line in report.sources if line.error)
-    totals = [sum(getattr(line, f) for line in report.sources) for f in ("fetched", "new", "updated", "unchanged", "rejected")]
-    print(
-        f"\n{len(report.sources)} sources ({failed} failed): fetched {totals[0]}, new {totals[1]}, "
-        f"updated {totals[2]}, unchanged {totals[3]}, rejected {totals[4]}"
-    )
-    print(f"Dagster run {report.run_id} in {elapsed:.1f} s")
-    if report.published:
-        print(f"Published {report.agenda_items} agenda items to {report.out_dir}/ "
-              "(agenda.json, agenda.schema.json, agenda.ics, feed.atom)")
-    else:
-        print(f"Nothing published: {report.failure or 'the publication step did not run'}", file=sys.stderr)
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    from bedigital.runner import run_pipeline
-
-    started = time.perf_counter()
-    try:
-        report = run_pipeline(
-            Path(args.partners), Path(args.warehouse), Path(args.out), force=args.force,
-            dagster_home=Path(args.dagster_home) if args.dagster_home else None,
-        )
-    except RegistryInvalid as exc:
-        print("The partner registry has errors; nothing was run:", file=sys.stderr)
-        for error in exc.errors:
-            print(f"  {error}", file=sys.stderr)
-        return 2
-    _print_report(report, time.perf_counter() - started)
-    return 0 if report.published else 1
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    from demo.server import DemoServer
-
-    try:
-        server = DemoServer(port=args.port).start()
-    except OSError as exc:
-        print(f"Cannot start the demo ecosystem on 127.0.0.1:{args.port}: {exc.strerror}. "
-              f"Free the port or pass --port N.", file=sys.stderr)
-        return 2
-    os.environ[DEMO_PORT_ENV] = str(server.port)
-    print(f"Demo ecosystem serving on {server.base_url}")
-    try:
-        args.partners = args.partners or str(DEFAULT_PARTNERS)
-        return cmd_run(args)
-    finally:
-        server.stop()
-
-
-def cmd_dev(args: argparse.Namespace) -> int:
-    """`dagster dev` on the default warehouse, with the demo ecosystem running beside it."""
-    from demo.server import DemoServer
-
-    server = DemoServer(port=args.port).start()
-    os.environ[DEMO_PORT_ENV] = str(server.port)
-    os.environ.setdefault("BEDIGITAL_PARTNERS", str(DEFAULT_PARTNERS.resolve()))
-    os.environ.setdefault("BEDIGITAL_WAREHOUSE", str(DEFAULT_WAREHOUSE.resolve()))
-    os.environ.setdefault("BEDIGITAL_OUT", str(DEFAULT_OUT.resolve()))
-    from bedigital.runner import dagster_instance
-
-    dagster_instance(None)  # makes sure DAGSTER_HOME exists with its dagster.yaml
-    print(f"Demo ecosystem serving on {server.base_url}; starting dagster dev", flush=True)
-    try:
-        return subprocess.call([sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml", *args.dagster_args])
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        server.stop()
-
-
-def cmd_partners_validate(args: argparse.Namespace) -> int:
-    registry = load_registry(Path(args.dir))
-    for error in registry.errors:
-        print(error)
-    sources = sum(len(p.sources) for p in registry.partners)
-    if registry.errors:
-        print(f"\n{len(registry.errors)} error(s); {len(registry.partners)} partner file(s) valid.", file=sys.stderr)
-        return 1
-    print(f"{len(registry.partners)} partners, {sources} sources: all valid.")
-    return 0
-
-
-def _add_run_options(parser: argparse.ArgumentParser, *, partners_required: bool) -> None:
-    parser.add_argument("--partners", required=partners_required, default=None if partners_required else str(DEFAULT_PARTNERS),
-                        help="the partner registry folder (one YAML file per partner)")
-    parser.add_argument("--warehouse", default=str(DEFAULT_WAREHOUSE), help="the DuckDB warehouse file")
-    parser.add_argument("--out", default=str(DEFAULT_OUT), help="the folder the agenda is published to")
-    parser.add_argument("--force", action="store_true", help="ignore conditional caching: fetch and parse everything")
-    parser.add_argument("--dagster-home", default=None, help="the Dagster instance folder (default: $DAGSTER_HOME or data/dagster)")
+import bedigital.commands
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bedigital", description="The bedigital.brussels agenda pipeline.")
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    run = commands.add_parser("run", help="run the whole pipeline through Dagster on a partner registry")
-    _add_run_options(run, partners_required=True)
-    run.set_defaults(func=cmd_run)
-
-    demo = commands.add_parser("demo", help="serve the demo ecosystem on 127.0.0.1 and run the pipeline on it")
-    demo.add_argument("--port", type=int, default=DEFAULT_DEMO_PORT, help=f"demo server port (default {DEFAULT_DEMO_PORT})")
-    _add_run_options(demo, partners_required=False)
-    demo.set_defaults(func=cmd_demo)
-
-    dev = commands.add_parser("dev", help="dagster dev on the default warehouse, with the demo ecosystem")
-    dev.add_argument("--port", type=int, default=DEFAULT_DEMO_PORT, help="demo server port")
-    dev.add_argument("dagster_args", nargs="*", help="extra arguments for dagster dev (after --)")
-    dev.set_defaults(func=cmd_dev)
-
-    partners = commands.add_parser("partners", help="work with the partner registry")
-    partner_commands = partners.add_subparsers(dest="partners_command", required=True)
-    validate = partner_commands.add_parser("validate", help="check every partner file; non-zero exit on any error")
-    validate.add_argument("dir", nargs="?", default=str(DEFAULT_PARTNERS))
-    validate.set_defaults(func=cmd_partners_validate)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in sorted(pkgutil.iter_modules(bedigital.commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"bedigital.commands.{module.name}").register(commands)
     return parser
 
 

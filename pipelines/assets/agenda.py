@@ -9,7 +9,7 @@ import dagster as dg
 from pipelines.resources import PublicationResource, WarehouseResource
 from warehouse.agenda import load_agenda, select_agenda, store_agenda
 from warehouse.items import refresh_items
-from warehouse.publish import PublicationError, publish, render_exports
+from warehouse.publish import PublicationError, publish
 
 AGENDA_GROUP = "agenda"
 

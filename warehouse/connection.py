@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.migrations import MIGRATIONS
+from warehouse.migrations import migrations
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -37,7 +37,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     )
     current = schema_version(con)
     applied: list[int] = []
-    for version, description, sql in MIGRATIONS:
+    for migration in migrations():
+        version, description, sql = migration.version, migration.description, migration.sql
         if version <= current:
             continue
         con.execute("BEGIN TRANSACTION")

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from transforms.model import Rejection
 from warehouse.connection import schema_version
 from warehouse.load import load_batches, source_states
-from warehouse.migrations import MIGRATIONS
+from warehouse.migrations import migrations
 
 from .conftest import NOW, make_batch, make_item
 
@@ -17,7 +17,7 @@ def snapshot(con) -> dict[str, list]:
 
 
 def test_migrations_are_applied_once(con) -> None:
-    assert schema_version(con) == MIGRATIONS[-1][0]
+    assert schema_version(con) == migrations()[-1].version >= 1
 
 
 def test_first_load_counts_everything_new(con) -> None:

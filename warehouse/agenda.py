@@ -18,7 +18,7 @@ def select_agenda(con: duckdb.DuckDBPyConnection, *, now: datetime, news_days: i
     today = today_in_brussels(now)
     rows = con.execute(
         """
-        SELECT i.record, i.first_seen, i.updated_at,
+        SELECT i.record, i.first_seen, i.updated_at, i.sequence,
                list({'partner_id': s.partner_id, 'source_id': s.source_id,
                      'url': json_extract_string(si.record, '$.url')} ORDER BY s.partner_id, s.source_id) AS sources
         FROM items i
@@ -29,13 +29,15 @@ def select_agenda(con: duckdb.DuckDBPyConnection, *, now: datetime, news_days: i
                OR (i.start_utc IS NOT NULL AND coalesce(i.end_utc, i.start_utc) >= ?)))
            OR (i.kind = 'call' AND (i.deadline_utc IS NULL OR i.deadline_utc >= ?))
            OR (i.kind = 'news' AND coalesce(i.published_utc, i.first_seen) >= ?)
-        GROUP BY i.item_id, i.record, i.first_seen, i.updated_at
+        GROUP BY i.item_id, i.record, i.first_seen, i.updated_at, i.sequence
         """,
         [today, now, now, now - timedelta(days=news_days)],
     ).fetchall()
     documents = [
-        agenda_document(json.loads(record), sources=list(sources), first_seen=first_seen, updated_at=updated_at)
-        for record, first_seen, updated_at, sources in rows
+        agenda_document(
+            json.loads(record), sources=list(sources), first_seen=first_seen, updated_at=updated_at, sequence=sequence
+        )
+        for record, first_seen, updated_at, sequence, sources in rows
     ]
     documents.sort(key=sort_key)
     return documents

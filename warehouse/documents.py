@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 DISPLAY_TZ = ZoneInfo("Europe/Brussels")
 
 
@@ -40,9 +40,10 @@ def _location(record: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def agenda_document(
-    record: dict[str, Any], *, sources: list[dict[str, str]], first_seen: datetime, updated_at: datetime
+    record: dict[str, Any], *, sources: list[dict[str, str]], first_seen: datetime, updated_at: datetime,
+    sequence: int | None = None,
 ) -> dict[str, Any]:
-    """One agenda entry as the portal receives it."""
+    """One agenda entry as the portal receives it; `sequence` counts its content changes (iCalendar SEQUENCE)."""
     start = parse_instant(record.get("start_utc"))
     end = parse_instant(record.get("end_utc"))
     deadline = parse_instant(record.get("deadline_utc"))
@@ -80,6 +81,7 @@ def agenda_document(
         "sources": sources,
         "first_seen": utc_text(first_seen),
         "updated_at": utc_text(updated_at),
+        "sequence": int(sequence if sequence is not None else record.get("sequence") or 0),
     }
 
 

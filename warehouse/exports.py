@@ -1,13 +1,17 @@
 """Rendering the agenda to its export formats (pure: documents in, bytes out)."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 from xml.etree import ElementTree as ET
 
 import icalendar
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from warehouse.documents import DISPLAY_TZ, SCHEMA_VERSION, parse_instant, utc_text
 
@@ -22,6 +26,11 @@ def pick(texts: dict[str, str], languages: Sequence[str] = DEFAULT_LANGUAGES) ->
         if texts.get(lang):
             return texts[lang]
     return next((t for t in texts.values() if t), "")
+
+
+def languages_for(lang: str) -> tuple[str, ...]:
+    """`lang` first, then the others in the default order: the fallback chain of one-language files."""
+    return (lang, *(other for other in DEFAULT_LANGUAGES if other != lang))
 
 
 def agenda_json(documents: list[dict[str, Any]], *, generated_at: datetime) -> bytes:
@@ -87,6 +96,7 @@ def agenda_ics(documents: list[dict[str, Any]], *, generated_at: datetime, name:
         if place:
             event.add("location", place)
         event.add("status", "CANCELLED" if document["status"] == "cancelled" else "CONFIRMED")
+        event.add("sequence", int(document.get("sequence") or 0))
         updated = parse_instant(document["updated_at"])
         if updated:
             event.add("last-modified", updated)
@@ -102,11 +112,12 @@ ATOM = "http://www.w3.org/2005/Atom"
 
 
 def agenda_atom(documents: list[dict[str, Any]], *, generated_at: datetime, base_url: str = "https://bedigital.brussels",
-                languages: Sequence[str] = DEFAULT_LANGUAGES, title: str = "bedigital.brussels") -> bytes:
+                languages: Sequence[str] = DEFAULT_LANGUAGES, title: str = "bedigital.brussels",
+                feed_path: str = "") -> bytes:
     """An Atom feed of the agenda's items, newest change first."""
     ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed")
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = f"{base_url}/agenda"
+    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": languages[0]})
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = f"{base_url}/agenda{feed_path}"
     ET.SubElement(feed, f"{{{ATOM}}}title").text = title
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = utc_text(generated_at)
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": base_url})
@@ -132,3 +143,196 @@ def agenda_atom(documents: list[dict[str, Any]], *, generated_at: datetime, base
             for slug in slugs:
                 ET.SubElement(entry, f"{{{ATOM}}}category", {"term": slug})
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
+
+
+SCHEMA_ORG_TYPES = {"event": "Event", "call": "CreativeWork", "news": "NewsArticle"}
+ATTENDANCE_MODES = {
+    "in-person": "https://schema.org/OfflineEventAttendanceMode",
+    "online": "https://schema.org/OnlineEventAttendanceMode",
+    "hybrid": "https://schema.org/MixedEventAttendanceMode",
+}
+
+
+def _language_values(texts: dict[str, str]) -> list[dict[str, str]]:
+    """A JSON-LD value per language: one field that carries every language."""
+    return [{"@value": texts[lang], "@language": lang} for lang in DEFAULT_LANGUAGES if texts.get(lang)]
+
+
+def _jsonld_when(document: dict[str, Any], which: str) -> str | None:
+    if document["all_day"]:
+        return document.get(f"{which}_date") or (document["start_date"] if which == "end" else None)
+    return document.get(f"{which}_local")
+
+
+def item_jsonld(document: dict[str, Any], *, base_url: str = "https://bedigital.brussels") -> dict[str, Any]:
+    """One item as a schema.org node (Event, CreativeWork for calls, NewsArticle)."""
+    node: dict[str, Any] = {
+        "@type": SCHEMA_ORG_TYPES[document["kind"]],
+        "@id": f"{base_url}/items/{document['id']}",
+        "identifier": document["id"],
+        "name": _language_values(document["title"]),
+        "url": document["url"],
+        "inLanguage": document.get("languages") or [],
+        "dateModified": document["updated_at"],
+        "keywords": sorted({slug for slugs in (document.get("categories") or {}).values() for slug in slugs}),
+        "publisher": [{"@type": "Organization", "identifier": p} for p in document["partners"]],
+    }
+    if document.get("summary"):
+        node["description"] = _language_values(document["summary"])
+    if document.get("image_url"):
+        node["image"] = document["image_url"]
+    if document.get("published"):
+        node["datePublished"] = document["published"]
+    if document["kind"] == "event":
+        node["startDate"] = _jsonld_when(document, "start")
+        if _jsonld_when(document, "end"):
+            node["endDate"] = _jsonld_when(document, "end")
+        node["eventStatus"] = {"cancelled": "https://schema.org/EventCancelled",
+                               "postponed": "https://schema.org/EventPostponed"}.get(document["status"],
+                                                                                    "https://schema.org/EventScheduled")
+        location = document.get("location") or {}
+        if location.get("attendance_mode") in ATTENDANCE_MODES:
+            node["eventAttendanceMode"] = ATTENDANCE_MODES[location["attendance_mode"]]
+        places = []
+        if location.get("venue") or location.get("street") or location.get("municipality"):
+            places.append({"@type": "Place", "name": location.get("venue"), "address": {
+                "@type": "PostalAddress", "streetAddress": location.get("street"), "postalCode": location.get("postcode"),
+                "addressLocality": location.get("municipality"), "addressCountry": location.get("country")}})
+        if location.get("online_url"):
+            places.append({"@type": "VirtualLocation", "url": location["online_url"]})
+        if places:
+            node["location"] = places[0] if len(places) == 1 else places
+        price = document.get("price") or {}
+        if price.get("is_free") is not None or price.get("amount") is not None:
+            node["isAccessibleForFree"] = price.get("is_free")
+            if price.get("amount") is not None:
+                node["offers"] = {"@type": "Offer", "price": price["amount"], "priceCurrency": price.get("currency") or "EUR"}
+    if document["kind"] == "call" and document.get("deadline_local"):
+        node["expires"] = document["deadline_local"]
+    return node
+
+
+def agenda_jsonld(documents: list[dict[str, Any]], *, generated_at: datetime,
+                  base_url: str = "https://bedigital.brussels") -> bytes:
+    """The agenda as a schema.org ItemList of Event / CreativeWork / NewsArticle nodes."""
+    body = {
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "name": "bedigital.brussels",
+        "dateModified": utc_text(generated_at),
+        "numberOfItems": len(documents),
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "item": item_jsonld(d, base_url=base_url)}
+            for n, d in enumerate(documents, start=1)
+        ],
+    }
+    return json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+CSV_TEXT_FIELDS = ("title", "summary")
+CSV_COLUMNS = (
+    "id", "kind", "status", *(f"{f}_{lang}" for f in CSV_TEXT_FIELDS for lang in DEFAULT_LANGUAGES),
+    "url", "all_day", "start", "end", "start_local", "end_local", "start_date", "end_date", "deadline", "deadline_local",
+    "venue", "street", "postcode", "municipality", "attendance_mode", "online_url", "is_free", "price", "currency",
+    "registration_url", "languages", "categories", "partners", "published", "first_seen", "updated_at", "sequence",
+)
+
+
+def _flat_row(document: dict[str, Any]) -> dict[str, Any]:
+    """One document as flat columns: a column per language for texts, `facet:slug` lists joined by spaces."""
+    location = document.get("location") or {}
+    price = document.get("price") or {}
+    row: dict[str, Any] = {key: document.get(key) for key in CSV_COLUMNS if key in document}
+    for field in CSV_TEXT_FIELDS:
+        for lang in DEFAULT_LANGUAGES:
+            row[f"{field}_{lang}"] = (document.get(field) or {}).get(lang)
+    for key in ("venue", "street", "postcode", "municipality", "attendance_mode", "online_url"):
+        row[key] = location.get(key)
+    row["is_free"], row["price"], row["currency"] = price.get("is_free"), price.get("amount"), price.get("currency")
+    row["languages"] = " ".join(document.get("languages") or [])
+    row["categories"] = " ".join(f"{facet}:{slug}" for facet, slugs in sorted((document.get("categories") or {}).items())
+                                 for slug in slugs)
+    row["partners"] = " ".join(document["partners"])
+    row["sequence"] = int(document.get("sequence") or 0)
+    return {key: row.get(key) for key in CSV_COLUMNS}
+
+
+def agenda_csv(documents: list[dict[str, Any]]) -> bytes:
+    """A spreadsheet-friendly CSV (UTF-8 with BOM so Excel reads the accents), one column per language."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for document in documents:
+        writer.writerow(_flat_row(document))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+PARQUET_SCHEMA = pa.schema(
+    [(name, pa.string()) for name in CSV_COLUMNS if name not in ("all_day", "is_free", "price", "sequence")]
+    + [("all_day", pa.bool_()), ("is_free", pa.bool_()), ("price", pa.float64()), ("sequence", pa.int32())]
+)
+
+
+def agenda_parquet(documents: list[dict[str, Any]]) -> bytes:
+    """The same columns as the CSV, typed, in one Parquet file."""
+    rows = [_flat_row(d) for d in documents]
+    columns = {field.name: [row[field.name] for row in rows] for field in PARQUET_SCHEMA}
+    table = pa.Table.from_pydict(columns, schema=PARQUET_SCHEMA)
+    sink = io.BytesIO()
+    pq.write_table(table, sink, compression="zstd")
+    return sink.getvalue()
+
+
+_SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}$")
+
+
+def safe_name(slug: str) -> bool:
+    """Whether a slug can be used as a file name as is (ids and slugs are; anything else is skipped)."""
+    return bool(_SAFE_NAME.match(slug))
+
+
+def themes_of(document: dict[str, Any]) -> list[str]:
+    return list((document.get("categories") or {}).get("theme") or [])
+
+
+def calendar_files(documents: list[dict[str, Any]], *, generated_at: datetime, themes: Iterable[str],
+                   partners: dict[str, str]) -> dict[str, bytes]:
+    """`agenda.<lang>.ics`, and one calendar per theme and per partner in each language.
+
+    A calendar exists for every known theme and partner, even with no event yet, so that a
+    subscription made today keeps working.
+    """
+    files: dict[str, bytes] = {}
+    events = [d for d in documents if d["kind"] == "event"]
+    by_theme: dict[str, list[dict[str, Any]]] = {slug: [] for slug in themes}
+    by_partner: dict[str, list[dict[str, Any]]] = {pid: [] for pid in partners}
+    for document in events:
+        for slug in themes_of(document):
+            by_theme.setdefault(slug, []).append(document)
+        for pid in document["partners"]:
+            by_partner.setdefault(pid, []).append(document)
+    for lang in DEFAULT_LANGUAGES:
+        order = languages_for(lang)
+        files[f"agenda.{lang}.ics"] = agenda_ics(events, generated_at=generated_at, languages=order)
+        for slug, chosen in sorted(by_theme.items()):
+            if safe_name(slug):
+                files[f"calendars/theme/{slug}.{lang}.ics"] = agenda_ics(
+                    chosen, generated_at=generated_at, languages=order, name=f"bedigital.brussels · {slug}")
+        for pid, chosen in sorted(by_partner.items()):
+            if safe_name(pid):
+                files[f"calendars/partner/{pid}.{lang}.ics"] = agenda_ics(
+                    chosen, generated_at=generated_at, languages=order,
+                    name=f"bedigital.brussels · {partners.get(pid) or pid}")
+    return files
+
+
+def feed_files(documents: list[dict[str, Any]], *, generated_at: datetime) -> dict[str, bytes]:
+    """An Atom feed per kind and per language: `feeds/<kind>.<lang>.atom`."""
+    files = {}
+    for kind in ("event", "call", "news"):
+        chosen = [d for d in documents if d["kind"] == kind]
+        for lang in DEFAULT_LANGUAGES:
+            files[f"feeds/{kind}.{lang}.atom"] = agenda_atom(
+                chosen, generated_at=generated_at, languages=languages_for(lang),
+                title=f"bedigital.brussels · {kind}", feed_path=f"/{kind}/{lang}")
+    return files

@@ -35,7 +35,7 @@ def refresh_items(con: duckdb.DuckDBPyConnection, *, now: datetime) -> dict[str,
             """
             INSERT INTO items
             SELECT w.item_id, w.kind, w.status, w.content_hash, w.record, w.start_utc, w.end_utc, w.start_date,
-                   w.end_date, w.deadline_utc, w.published_utc, w.first_seen, w.updated_at
+                   w.end_date, w.deadline_utc, w.published_utc, w.first_seen, w.updated_at, 0
             FROM wanted w ANTI JOIN items i USING (item_id)
             """
         ).fetchone()[0]
@@ -43,7 +43,8 @@ def refresh_items(con: duckdb.DuckDBPyConnection, *, now: datetime) -> dict[str,
             """
             UPDATE items SET kind = w.kind, status = w.status, content_hash = w.content_hash, record = w.record,
                 start_utc = w.start_utc, end_utc = w.end_utc, start_date = w.start_date, end_date = w.end_date,
-                deadline_utc = w.deadline_utc, published_utc = w.published_utc, updated_at = w.updated_at
+                deadline_utc = w.deadline_utc, published_utc = w.published_utc, updated_at = w.updated_at,
+                sequence = coalesce(items.sequence, 0) + 1  -- calendar clients only replace an event whose SEQUENCE rose
             FROM wanted w
             WHERE items.item_id = w.item_id AND items.content_hash <> w.content_hash
             """

@@ -1,7 +1,8 @@
-"""Publication: the agenda's files written atomically under the output folder.
+"""Publication: the agenda's files and the API's snapshot, written atomically under the output folder.
 
-All files are rendered and validated first, then written to temporary files, then
-renamed into place: a run that fails at any point leaves the previous publication whole.
+All files are rendered and validated first; then the snapshot (its database and a copy of every
+file) is written whole under `snapshots/`; then the files are renamed into place and `current` is
+switched to the new snapshot. A run that fails before the renames leaves the previous publication whole.
 """
 from __future__ import annotations
 
@@ -15,7 +16,12 @@ from typing import Any
 
 import jsonschema
 
-from warehouse.exports import agenda_atom, agenda_ics, agenda_json
+from warehouse.exports import (
+    agenda_atom, agenda_csv, agenda_ics, agenda_json, agenda_jsonld, agenda_parquet, calendar_files, feed_files,
+)
+from warehouse.snapshot import (
+    partner_names, prune_snapshots, read_taxonomy, stage_snapshot, switch_current, theme_slugs,
+)
 
 SCHEMA_FILE = "agenda.schema.json"
 
@@ -42,8 +48,10 @@ def validate_agenda(body: bytes) -> list[str]:
     return errors
 
 
-def render_exports(documents: list[dict[str, Any]], *, generated_at: datetime) -> dict[str, bytes]:
-    """Every file of a publication, by file name."""
+def render_exports(documents: list[dict[str, Any]], *, generated_at: datetime,
+                   partners: list[dict[str, Any]] | None = None,
+                   taxonomy: list[dict[str, Any]] | None = None) -> dict[str, bytes]:
+    """Every file of a publication, by file name (a relative path for those in sub-folders)."""
     agenda = agenda_json(documents, generated_at=generated_at)
     problems = validate_agenda(agenda)
     if problems:
@@ -54,6 +62,12 @@ def render_exports(documents: list[dict[str, Any]], *, generated_at: datetime) -
         SCHEMA_FILE: json.dumps(agenda_schema(), indent=2, ensure_ascii=False).encode("utf-8"),
         "agenda.ics": agenda_ics(documents, generated_at=generated_at),
         "feed.atom": agenda_atom(documents, generated_at=generated_at),
+        "agenda.jsonld": agenda_jsonld(documents, generated_at=generated_at),
+        "agenda.csv": agenda_csv(documents),
+        "agenda.parquet": agenda_parquet(documents),
+        **calendar_files(documents, generated_at=generated_at, themes=theme_slugs(taxonomy or []),
+                         partners=partner_names(partners or [])),
+        **feed_files(documents, generated_at=generated_at),
     }
 
 
@@ -64,7 +78,9 @@ def write_atomically(files: dict[str, bytes], out_dir: Path | str) -> dict[str, 
     staged: list[tuple[str, Path]] = []
     try:
         for name, body in files.items():
-            fd, tmp = tempfile.mkstemp(dir=target, prefix=f".{name}.", suffix=".tmp")
+            folder = (target / name).parent
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{Path(name).name}.", suffix=".tmp")
             staged.append((name, Path(tmp)))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(body)
@@ -81,5 +97,18 @@ def write_atomically(files: dict[str, bytes], out_dir: Path | str) -> dict[str, 
     return written
 
 
-def publish(documents: list[dict[str, Any]], out_dir: Path | str, *, generated_at: datetime) -> dict[str, Path]:
-    return write_atomically(render_exports(documents, generated_at=generated_at), out_dir)
+def publish(documents: list[dict[str, Any]], out_dir: Path | str, *, generated_at: datetime,
+            partners: list[dict[str, Any]] | None = None, taxonomy: list[dict[str, Any]] | None = None,
+            keep_snapshots: int = 3) -> dict[str, Path]:
+    """Render, validate and write every file and the API snapshot; returns the files written under `out_dir`.
+
+    `taxonomy` defaults to `transforms/taxonomy.yaml` (none when it does not exist yet).
+    """
+    taxonomy = read_taxonomy() if taxonomy is None else taxonomy
+    partners = partners or []
+    files = render_exports(documents, generated_at=generated_at, partners=partners, taxonomy=taxonomy)
+    snapshot = stage_snapshot(out_dir, documents, files, generated_at=generated_at, partners=partners, taxonomy=taxonomy)
+    written = write_atomically(files, out_dir)
+    switch_current(out_dir, snapshot.name)
+    prune_snapshots(out_dir, keep=keep_snapshots)
+    return written

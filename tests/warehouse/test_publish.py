@@ -71,19 +71,19 @@ def test_cancelled_events_are_marked_in_the_calendar(con) -> None:
 def test_the_published_json_is_valid_against_its_schema(con, tmp_path: Path) -> None:
     documents = agenda_after_loading(con, [make_item("a")])
     written = publish(documents, tmp_path, generated_at=NOW)
-    assert sorted(written) == ["agenda.ics", "agenda.json", "agenda.schema.json", "feed.atom"]
+    assert {"agenda.ics", "agenda.json", "agenda.schema.json", "feed.atom"} <= set(written)
     agenda = json.loads((tmp_path / "agenda.json").read_text())
-    assert agenda["schema_version"] == "1.0.0" and agenda["counts"] == {"total": 1, "event": 1, "call": 0, "news": 0}
+    assert agenda["schema_version"].startswith("1.") and agenda["counts"] == {"total": 1, "event": 1, "call": 0, "news": 0}
 
 
 def test_an_invalid_agenda_is_refused_and_the_previous_publication_stays(con, tmp_path: Path) -> None:
     documents = agenda_after_loading(con, [make_item("a")])
     publish(documents, tmp_path, generated_at=NOW)
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     broken = [dict(documents[0], url="javascript:alert(1)")]
     with pytest.raises(PublicationError, match=r"items/0/url \(item .*\): 'javascript:alert\(1\)' does not match"):
         publish(broken, tmp_path, generated_at=NOW)
-    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
 
 
 def test_a_failed_write_leaves_no_partial_files(tmp_path: Path) -> None:

@@ -1,0 +1,54 @@
+"""The FastAPI application: the /v1 API, the export files and the agenda page, over the published snapshot."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Sequence
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from bedigital.api import pages, routes_api
+from bedigital.api.caching import CachingMiddleware
+from bedigital.api.snapshot_reader import SnapshotStore
+
+API_VERSION = "1.1.0"
+CORS_ENV = "BEDIGITAL_CORS_ORIGINS"
+DESCRIPTION = """\
+The bedigital.brussels agenda: events, calls and news of the Brussels digital ecosystem, in French, Dutch and English.
+
+Read-only. Every response carries an ETag (send it back in If-None-Match for a 304) and Cache-Control.
+Data come from the last published snapshot, which a pipeline run replaces atomically.
+Item ids are stable across runs. Errors: 422 names the parameter and says what is wrong; 404 an unknown id.
+"""
+
+
+def cors_origins_from_env() -> list[str]:
+    return [o.strip() for o in os.environ.get(CORS_ENV, "").split(",") if o.strip()]
+
+
+def create_app(out_dir: Path | str, *, cors_origins: Sequence[str] = (),
+               public_url: str = "https://bedigital.brussels") -> FastAPI:
+    """The application serving the publication under `out_dir` (its `current` snapshot)."""
+    app = FastAPI(title="bedigital.brussels agenda", version=API_VERSION, description=DESCRIPTION)
+    app.state.store = SnapshotStore(out_dir)
+    app.state.public_url = public_url.rstrip("/")
+
+    @app.exception_handler(RequestValidationError)
+    async def readable_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's shape, minus the echo of the input (which may be huge or binary).
+        detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "invalid"), "type": e.get("type", "value_error")}
+                  for e in exc.errors()]
+        return JSONResponse({"detail": detail}, status_code=422)
+
+    app.include_router(routes_api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(packages=[("bedigital.api", "static")]), name="static")
+    if cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "HEAD", "OPTIONS"],
+                           allow_headers=["If-None-Match", "Accept-Language"], expose_headers=["ETag"], max_age=3600)
+    app.add_middleware(CachingMiddleware)
+    return app

@@ -1,0 +1,47 @@
+"""`bedigital serve`: the read-only API, the export files and the agenda page, over the published snapshot."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bedigital.commands.run import DEFAULT_OUT
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bedigital.api.app import cors_origins_from_env, create_app
+
+    out = Path(args.out)
+    if not (out / "current").is_file():
+        print(f"Nothing published under {out}/ yet: the API will answer 503 until `make demo` or "
+              f"`bedigital run --out {out}` publishes an agenda.", file=sys.stderr)
+    origins = args.cors_origin or cors_origins_from_env()
+    app = create_app(out, cors_origins=origins, public_url=args.public_url)
+    print(f"Serving the agenda of {out}/ on http://{args.host}:{args.port}/ "
+          f"(API under /v1, OpenAPI at /openapi.json, exports at /v1/exports)", flush=True)
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    except OSError as exc:
+        print(f"Cannot listen on {args.host}:{args.port}: {exc.strerror or exc}. Free the port or pass --port N.",
+              file=sys.stderr)
+        return 2
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    serve = commands.add_parser("serve", help="serve the API, the exports and the agenda page from the publication")
+    serve.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    serve.add_argument("--out", default=str(DEFAULT_OUT), help="the publication folder (default data/public)")
+    serve.add_argument("--cors-origin", action="append", default=None, metavar="ORIGIN",
+                       help="an origin allowed to call the API from a browser (repeatable; "
+                            "default: $BEDIGITAL_CORS_ORIGINS, comma-separated)")
+    serve.add_argument("--public-url", default="https://bedigital.brussels",
+                       help="the site's public address, for the ids of JSON-LD nodes")
+    serve.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
+    serve.set_defaults(func=cmd_serve)

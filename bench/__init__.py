@@ -1,0 +1,1 @@
+"""Benchmarks: measured by hand (`python -m bench.<name>`), never timed in tests."""

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from transforms.times import implausibility, resolve_timezone, to_utc
+
+BRUSSELS = "Europe/Brussels"
+
+
+def test_naive_winter_time_in_brussels_is_one_hour_ahead_of_utc() -> None:
+    assert to_utc(datetime(2026, 3, 10, 18, 30), BRUSSELS) == datetime(2026, 3, 10, 17, 30, tzinfo=UTC)
+
+
+def test_naive_summer_time_in_brussels_is_two_hours_ahead_of_utc() -> None:
+    assert to_utc(datetime(2026, 7, 10, 18, 30), BRUSSELS) == datetime(2026, 7, 10, 16, 30, tzinfo=UTC)
+
+
+def test_aware_datetime_is_converted_to_utc() -> None:
+    value = datetime(2026, 3, 10, 12, 30, tzinfo=ZoneInfo("America/New_York"))
+    result = to_utc(value, BRUSSELS)
+    assert result == datetime(2026, 3, 10, 16, 30, tzinfo=UTC)
+    assert result.utcoffset() == timedelta(0)
+
+
+def test_nonexistent_spring_hour_is_read_with_the_offset_before_the_gap() -> None:
+    # 02:30 does not exist on 2026-03-29 in Brussels; RFC 5545 reads it as 02:30+01:00 (03:30 CEST).
+    assert to_utc(datetime(2026, 3, 29, 2, 30), BRUSSELS) == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+
+
+def test_repeated_autumn_hour_means_its_first_occurrence() -> None:
+    assert to_utc(datetime(2026, 10, 25, 2, 30), BRUSSELS) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+
+
+def test_all_day_values_stay_dates() -> None:
+    assert to_utc(date(2026, 3, 10), BRUSSELS) == date(2026, 3, 10)
+    assert to_utc("2026-03-10", BRUSSELS) == date(2026, 3, 10)
+    assert to_utc("20260310", BRUSSELS) == date(2026, 3, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-03-10T18:30:00+01:00", datetime(2026, 3, 10, 17, 30, tzinfo=UTC)),
+        ("2026-03-10T18:30:00Z", datetime(2026, 3, 10, 18, 30, tzinfo=UTC)),
+        ("2026-03-10T18:30", datetime(2026, 3, 10, 17, 30, tzinfo=UTC)),
+        ("20260310T183000Z", datetime(2026, 3, 10, 18, 30, tzinfo=UTC)),
+        ("Tue, 10 Mar 2026 18:30:00 +0100", datetime(2026, 3, 10, 17, 30, tzinfo=UTC)),
+        ("Tue, 10 Mar 2026 18:30:00 GMT", datetime(2026, 3, 10, 18, 30, tzinfo=UTC)),
+        ("Fri, 10 Jul 2026 18:30:00 CEST", datetime(2026, 7, 10, 16, 30, tzinfo=UTC)),
+        ("Tue, 10 Mar 2026 18:30:00", datetime(2026, 3, 10, 17, 30, tzinfo=UTC)),
+        ("10/03/2026 18:30", datetime(2026, 3, 10, 17, 30, tzinfo=UTC)),
+        ("2026/03/10 18:30", datetime(2026, 3, 10, 17, 30, tzinfo=UTC)),
+    ],
+)
+def test_strings_in_machine_formats_are_parsed(text: str, expected: datetime) -> None:
+    assert to_utc(text, BRUSSELS) == expected
+
+
+@pytest.mark.parametrize("text", ["next tuesday", "2026", "31/02/2026", "Tue, 31 Feb 2026 10:00:00 GMT", "soon 2026x"])
+def test_unreadable_strings_raise_a_value_error_naming_the_value(text: str) -> None:
+    with pytest.raises(ValueError, match="not a date or time"):
+        to_utc(text, BRUSSELS)
+
+
+def test_empty_values_are_none() -> None:
+    assert to_utc(None, BRUSSELS) is None
+    assert to_utc("  ", BRUSSELS) is None
+
+
+def test_windows_and_unknown_zone_names_resolve() -> None:
+    assert resolve_timezone("Romance Standard Time", BRUSSELS) == "Europe/Brussels"
+    assert resolve_timezone("Europe/Paris", BRUSSELS) == "Europe/Paris"
+    assert resolve_timezone("Nowhere/Special", BRUSSELS) == BRUSSELS
+    assert resolve_timezone(None, "UTC") == "UTC"
+
+
+def test_plausibility_window() -> None:
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    assert implausibility(datetime(1999, 12, 31, tzinfo=UTC), now) is not None
+    assert implausibility(date(2031, 3, 2), now) is not None
+    assert implausibility(datetime(2031, 2, 28, tzinfo=UTC), now) is None
+    assert implausibility(date(2000, 1, 1), now) is None
+
+
+_naive = st.datetimes(min_value=datetime(2000, 1, 2), max_value=datetime(2035, 12, 31))
+_zones = st.sampled_from(["UTC", "Europe/Brussels", "America/New_York", "Asia/Kolkata", "Pacific/Chatham"])
+
+
+@given(_naive, _zones)
+def test_aware_values_round_trip_through_utc_and_iso_strings(naive: datetime, tz: str) -> None:
+    aware = naive.replace(tzinfo=ZoneInfo(tz))
+    result = to_utc(aware, BRUSSELS)
+    assert result == aware and result.tzinfo is UTC
+    assert to_utc(aware.isoformat(), BRUSSELS) == aware
+
+
+@given(_naive)
+def test_naive_brussels_times_read_back_as_the_same_wall_clock(naive: datetime) -> None:
+    zone = ZoneInfo(BRUSSELS)
+    exists_once = naive.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None) == naive
+    result = to_utc(naive, BRUSSELS)
+    assert isinstance(result, datetime) and result.utcoffset() == timedelta(0)
+    if exists_once:
+        assert result.astimezone(zone).replace(tzinfo=None) == naive

@@ -1,0 +1,82 @@
+"""The API's snapshot: written whole at publication, switched atomically, tombstones carried, old ones pruned."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from warehouse.agenda import load_agenda, select_agenda, store_agenda
+from warehouse.items import refresh_items
+from warehouse.load import load_batches
+from warehouse.publish import PublicationError, publish
+from warehouse.snapshot import SnapshotError, current_database, current_id, read_taxonomy
+
+from .conftest import NOW, make_batch, make_item
+
+
+def agenda(con, keys: list[str]) -> list[dict]:
+    load_batches(con, [make_batch([make_item(k) for k in keys])], run_id="r1", now=NOW)
+    refresh_items(con, now=NOW)
+    store_agenda(con, select_agenda(con, now=NOW))
+    return load_agenda(con)
+
+
+def snapshot_rows(out: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(current_database(out)), read_only=True)
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_a_publication_writes_the_files_and_a_snapshot_it_points_at(con, tmp_path: Path) -> None:
+    documents = agenda(con, ["a", "b"])
+    written = publish(documents, tmp_path, generated_at=NOW, taxonomy=[])
+    assert {"agenda.json", "agenda.schema.json", "agenda.ics", "feed.atom", "agenda.jsonld", "agenda.csv",
+            "agenda.parquet", "agenda.fr.ics", "feeds/event.nl.atom"} <= set(written)
+    assert json.loads((tmp_path / "agenda.json").read_text())["schema_version"] == "1.1.0"
+    snapshot = tmp_path / "snapshots" / current_id(tmp_path)
+    assert (snapshot / "exports" / "agenda.ics").read_bytes() == (tmp_path / "agenda.ics").read_bytes()
+    assert sorted(r[0] for r in snapshot_rows(tmp_path, "SELECT item_id FROM items")) == sorted(d["id"] for d in documents)
+    assert snapshot_rows(tmp_path, "SELECT count(*) FROM terms WHERE term = 'atelier'") == [(2,)]
+
+
+def test_items_that_leave_the_agenda_become_tombstones(con, tmp_path: Path) -> None:
+    documents = agenda(con, ["a", "b"])
+    publish(documents, tmp_path, generated_at=NOW, taxonomy=[])
+    later = NOW + timedelta(hours=1)
+    publish(documents[:1], tmp_path, generated_at=later, taxonomy=[])
+    assert snapshot_rows(tmp_path, "SELECT item_id, removed_at FROM tombstones") == [(documents[1]["id"], later)]
+    publish(documents, tmp_path, generated_at=later + timedelta(hours=1), taxonomy=[])  # back again
+    assert snapshot_rows(tmp_path, "SELECT count(*) FROM tombstones") == [(0,)]
+    # It counts as changed when it came back, for delta synchronisation.
+    changed = dict(snapshot_rows(tmp_path, "SELECT item_id, changed_at FROM items"))
+    assert changed[documents[1]["id"]] == later + timedelta(hours=1) and changed[documents[0]["id"]] == NOW
+
+
+def test_old_snapshots_are_pruned_and_a_refused_publication_keeps_the_current_one(con, tmp_path: Path) -> None:
+    documents = agenda(con, ["a"])
+    for hour in range(5):
+        publish(documents, tmp_path, generated_at=NOW + timedelta(hours=hour), taxonomy=[], keep_snapshots=3)
+    kept = sorted(p.name for p in (tmp_path / "snapshots").iterdir())
+    assert len(kept) == 3 and kept[-1] == current_id(tmp_path)
+    before = current_id(tmp_path)
+    with pytest.raises(PublicationError):
+        publish([dict(documents[0], url="javascript:alert(1)")], tmp_path, generated_at=NOW + timedelta(hours=9), taxonomy=[])
+    assert current_id(tmp_path) == before and sorted(p.name for p in (tmp_path / "snapshots").iterdir()) == kept
+
+
+def test_the_taxonomy_is_read_with_labels_in_every_language(tmp_path: Path) -> None:
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text("facets:\n  theme:\n    label: {fr: Thème, nl: Thema, en: Theme}\n"
+                    "    categories:\n      ai: {fr: IA, en: AI}\n", encoding="utf-8")
+    assert read_taxonomy(path) == [{"facet": "theme", "label": {"fr": "Thème", "nl": "Thema", "en": "Theme"},
+                                    "categories": [{"slug": "ai", "label": {"fr": "IA", "nl": "AI", "en": "AI"}}]}]
+    assert read_taxonomy(tmp_path / "missing.yaml") == []
+    path.write_text("facets: [oops", encoding="utf-8")
+    with pytest.raises(SnapshotError, match="not valid YAML"):
+        read_taxonomy(path)

@@ -1,0 +1,265 @@
+"""Normalisation: one raw record of a source becomes an agenda Item, or a Rejection that says why not."""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from transforms.kinds import decide_kind
+from transforms.model import LANGUAGES, Item, RawItem, Rejection, TimeValue, item_id
+from transforms.places import resolve_place
+from transforms.text import (
+    clean_title,
+    collapse_whitespace,
+    fold,
+    html_to_text,
+    sanitise_html,
+    summarise,
+)
+from transforms.times import (
+    day_end_utc,
+    day_start_utc,
+    display,
+    implausibility,
+    local_date,
+    resolve_timezone,
+    to_utc,
+)
+from transforms.urls import absolute_url, canonical_url
+
+SUMMARY_MAX_CHARS = 280
+_CANCELLED_WORDS = re.compile(r"\b(annule|annulee|annules|annulees|geannuleerd|cancelled|canceled)\b")
+_POSTPONED_WORDS = re.compile(r"\b(reporte|reportee|reportes|reportees|uitgesteld|postponed)\b")
+
+
+@dataclass(frozen=True)
+class SourceContext:
+    """What the partner file says about a source, applied to every record of it."""
+
+    partner_id: str
+    source_id: str
+    content: str  # event | call | news | mixed
+    language: str  # fr | nl | en: the language of texts when the record does not say
+    timezone: str = "Europe/Brussels"  # for naive (floating) times
+    fallback_url: str | None = None  # the partner website, for records without a URL of their own
+    site_names: tuple[str, ...] = ()  # names a title may end with (" | Name"), removed from titles
+
+
+class _Rejected(Exception):
+    """Raised inside normalise() to stop at the first problem; never leaves this module."""
+
+    def __init__(self, reason: str, field: str | None, message: str) -> None:
+        super().__init__(message)
+        self.reason, self.field, self.message = reason, field, message
+
+
+def record_language(value: str | None, default: str) -> str:
+    """fr/nl/en from a record's language tag ('fr-BE', 'NL', 'en_GB'); `default` for any other."""
+    if value:
+        primary = re.split(r"[-_]", value.strip().lower(), maxsplit=1)[0]
+        if primary in LANGUAGES:
+            return primary
+    return default
+
+
+def _shown(value: TimeValue) -> str:
+    if isinstance(value, str):
+        return repr(value.strip())
+    return str(value)
+
+
+def _read_time(value: TimeValue, field: str, tz: str, now: datetime) -> datetime | date | None:
+    try:
+        parsed = to_utc(value, tz)
+    except ValueError:
+        raise _Rejected(
+            "invalid_date", field,
+            f"{field} ({_shown(value)}) is not a date or time we can read; use ISO 8601 such as 2026-03-10T18:30:00+01:00",
+        ) from None
+    if parsed is None:
+        return None
+    problem = implausibility(parsed, now)
+    if problem:
+        raise _Rejected("invalid_date", field, f"{field} ({display(parsed, tz)}) {problem}, which cannot be right")
+    return parsed
+
+
+def _instant(value: datetime | date | None, tz: str, *, end_of_day: bool) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return day_end_utc(value, tz) if end_of_day else day_start_utc(value, tz)
+
+
+def status_of(raw_status: str | None, title: str) -> str:
+    """scheduled/cancelled/postponed from schema.org eventStatus or iCal STATUS, else from words in the title."""
+    if raw_status:
+        name = raw_status.strip().rstrip("/").rsplit("/", 1)[-1].lower()
+        if "cancel" in name:
+            return "cancelled"
+        if "postpone" in name or "reschedul" in name:
+            return "postponed"
+    folded = fold(title)
+    if _CANCELLED_WORDS.search(folded):
+        return "cancelled"
+    if _POSTPONED_WORDS.search(folded):
+        return "postponed"
+    return "scheduled"
+
+
+def _categories(values: Iterable[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        text = collapse_whitespace(html_to_text(value))
+        if text and fold(text) not in seen:
+            seen[fold(text)] = text
+    return list(seen.values())
+
+
+def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
+    language = record_language(raw.language, ctx.language)
+    title = clean_title(raw.title or "", ctx.site_names)
+    if not title:
+        shown = f" ({raw.title.strip()[:80]!r})" if raw.title and raw.title.strip() else ""
+        raise _Rejected("missing_title", "title", f"title{shown} is missing or empty, and every item needs one")
+    kind, _reason = decide_kind(raw, ctx.content)
+    tz = resolve_timezone(raw.timezone, ctx.timezone)
+
+    if raw.url is not None and raw.url.strip():
+        url = absolute_url(raw.url, ctx.fallback_url)
+        if url is None:
+            raise _Rejected("invalid_url", "url", f"url ({raw.url.strip()[:200]!r}) is not an http or https web address")
+        canonical: str | None = canonical_url(url)
+    else:
+        # The partner website stands in as a link, but it identifies no page of this record,
+        # so it must not serve as a key for finding duplicates.
+        url = absolute_url(ctx.fallback_url, None)
+        canonical = None
+
+    start = _read_time(raw.start, "start", tz, now)
+    end = _read_time(raw.end, "end", tz, now)
+    deadline = _read_time(raw.deadline, "deadline", tz, now)
+    published = _read_time(raw.published, "published", tz, now)
+    updated = _read_time(raw.updated, "updated", tz, now)
+    if kind == "event" and start is None:
+        raise _Rejected("missing_start", "start", "start is missing, and an event needs a start date or time")
+
+    all_day = raw.all_day or (start is not None and not isinstance(start, datetime))
+    start_utc = end_utc = None
+    start_date = end_date = None
+    if all_day:
+        # The end of an all-day item is its inclusive last day (parsers turn iCal's exclusive DTEND into it).
+        start_date = local_date(start, tz) if start is not None else None
+        end_date = local_date(end, tz) if end is not None else None
+        if start_date and end_date and end_date < start_date:
+            raise _Rejected(
+                "end_before_start", "end", f"end ({end_date.isoformat()}) is before start ({start_date.isoformat()})"
+            )
+    else:
+        start_utc = _instant(start, tz, end_of_day=False)
+        # A date as the end of a timed item means "until the end of that day".
+        end_utc = _instant(end, tz, end_of_day=True)
+        if start_utc and end_utc and end_utc < start_utc:
+            raise _Rejected(
+                "end_before_start", "end", f"end ({display(end_utc, tz)}) is before start ({display(start_utc, tz)})"
+            )
+
+    description = sanitise_html(raw.description_html or "", url)
+    given_summary = collapse_whitespace(html_to_text(raw.summary)) if raw.summary else ""
+    summary = summarise(given_summary or html_to_text(description), SUMMARY_MAX_CHARS)
+
+    place = resolve_place(raw.location, raw.attendance_mode, title=title)
+    attendance_mode = place.attendance_mode
+    if raw.status and "movedonline" in raw.status.lower():
+        attendance_mode = "online"
+
+    price = raw.price if isinstance(raw.price, (int, float)) and math.isfinite(raw.price) and raw.price >= 0 else None
+    is_free = raw.is_free if raw.is_free is not None else (None if price is None else price == 0)
+
+    return Item(
+        id=item_id(raw.partner_id or ctx.partner_id, raw.source_id or ctx.source_id, raw.key),
+        partner_id=raw.partner_id or ctx.partner_id,
+        source_id=raw.source_id or ctx.source_id,
+        source_key=raw.key,
+        kind=kind,
+        title={language: title},
+        summary={language: summary} if summary else {},
+        description={language: description} if description else {},
+        url=url,
+        canonical_url=canonical,
+        start_utc=start_utc,
+        end_utc=end_utc,
+        start_date=start_date,
+        end_date=end_date,
+        all_day=all_day,
+        timezone=tz,
+        deadline_utc=_instant(deadline, tz, end_of_day=True),
+        venue=place.venue,
+        street=place.street,
+        postcode=place.postcode,
+        municipality=place.municipality,
+        country=place.country,
+        attendance_mode=attendance_mode,
+        online_url=place.online_url,
+        is_free=is_free,
+        price=float(price) if price is not None else None,
+        currency=raw.currency.strip().upper() if raw.currency and raw.currency.strip() else None,
+        registration_url=absolute_url(raw.registration_url, url),
+        image_url=absolute_url(raw.image_url, url),
+        languages=[language],
+        status=status_of(raw.status, title),
+        source_categories=_categories(raw.categories or []),
+        published_utc=_instant(published, tz, end_of_day=False),
+        updated_utc=_instant(updated, tz, end_of_day=False),
+    )
+
+
+def _rejection(raw: RawItem, ctx: SourceContext, reason: str, field: str | None, message: str) -> Rejection:
+    return Rejection(
+        partner_id=raw.partner_id or ctx.partner_id,
+        source_id=raw.source_id or ctx.source_id,
+        stage="normalise",
+        reason=reason,
+        message=message,
+        field=field,
+        key=raw.key,
+        excerpt=raw.excerpt,
+    )
+
+
+def normalise(raw: RawItem, ctx: SourceContext, *, now: datetime) -> Item | Rejection:
+    """The agenda Item for `raw`, or a Rejection with a stable reason code, the field and a readable message."""
+    try:
+        return _build(raw, ctx, now)
+    except _Rejected as problem:
+        return _rejection(raw, ctx, problem.reason, problem.field, problem.message)
+    except Exception as exc:  # noqa: BLE001 - a bug here must cost one record, not the whole source
+        return _rejection(
+            raw, ctx, "normalise_error", None,
+            f"the record could not be normalised because of an internal error ({type(exc).__name__}: {exc})",
+        )
+
+
+def normalise_all(raws: Iterable[RawItem], ctx: SourceContext, *, now: datetime) -> tuple[list[Item], list[Rejection]]:
+    """Every record normalised: (items, rejections). A key seen twice keeps its first record;
+    the later ones are rejected as duplicate_key, since one id cannot name two items."""
+    items: list[Item] = []
+    rejections: list[Rejection] = []
+    seen: set[str] = set()
+    for raw in raws:
+        result = normalise(raw, ctx, now=now)
+        if isinstance(result, Item):
+            if result.id in seen:
+                rejections.append(
+                    _rejection(raw, ctx, "duplicate_key", "key",
+                               f"key ({raw.key!r}) was already used by an earlier record of this source")
+                )
+                continue
+            seen.add(result.id)
+            items.append(result)
+        else:
+            rejections.append(result)
+    return items, rejections

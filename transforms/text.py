@@ -1,0 +1,174 @@
+"""Texts: sanitising partner HTML, reducing it to plain text, summaries and clean titles."""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+from html.parser import HTMLParser
+
+import nh3
+
+from transforms.urls import absolute_url
+
+ALLOWED_TAGS = frozenset(
+    {"p", "br", "a", "strong", "em", "b", "i", "u", "ul", "ol", "li", "h2", "h3", "h4", "blockquote", "img", "div", "span"}
+)
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+LINK_REL = "noopener noreferrer nofollow"
+# Dropped with everything inside them: their content is code or chrome, never reading text.
+DROPPED_WITH_CONTENT = frozenset(
+    {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math", "select", "textarea", "head", "title"}
+)
+BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "table",
+        "section", "article", "header", "footer", "aside", "nav", "pre", "hr", "dd", "dt", "dl", "figure", "figcaption",
+    }
+)
+ELLIPSIS = "…"
+
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|<br>|&nbsp;)*</p>")
+# What nh3 leaves of an image or link whose URL it refused: an <img> without src, an <a> without href.
+_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+_LINK_WITHOUT_HREF = re.compile(r'<a(?![^>]*\shref=)[^>]*>(.*?)</a>', re.DOTALL)
+_TITLE_SEPARATORS = (" | ", "|", " - ", " – ", " — ", " · ", " • ", " :: ", " » ")
+
+
+def looks_like_html(text: str) -> bool:
+    """True when `text` holds at least one tag or comment; entities alone do not make HTML."""
+    return bool(_TAG.search(text))
+
+
+def plain_text_to_html(text: str) -> str:
+    """Plain text as HTML: escaped, blank lines start paragraphs, single line breaks stay line breaks."""
+    decoded = html.unescape(text)  # feeds often entity-encode plain text once
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", decoded.replace("\r\n", "\n").replace("\r", "\n"))]
+    rendered = []
+    for paragraph in paragraphs:
+        if not paragraph:
+            continue
+        lines = [_SPACES.sub(" ", line).strip() for line in paragraph.split("\n")]
+        rendered.append("<p>" + "<br>".join(html.escape(line, quote=False) for line in lines if line) + "</p>")
+    return "".join(rendered)
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    # nh3 already restricts schemes to URL_SCHEMES; an image must also be fetchable by a browser
+    # (relative sources are resolved after this filter runs).
+    if tag == "img" and attribute == "src":
+        scheme = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*):", value)
+        if scheme and scheme.group(1).lower() not in ("http", "https"):
+            return None
+    return value
+
+
+def sanitise_html(html_text: str, base_url: str | None) -> str:
+    """Partner HTML reduced to the allow-list: no scripts, styles, frames or event handlers; only
+    http(s)/mailto URLs; relative links resolved against `base_url` (dropped without one);
+    links get rel="noopener noreferrer nofollow". Plain text becomes escaped paragraphs."""
+    if not html_text or not html_text.strip():
+        return ""
+    source = html_text if looks_like_html(html_text) else plain_text_to_html(html_text)
+    source = _INVISIBLE.sub("", source)
+    cleaned = nh3.clean(
+        source,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_keep_attribute,
+        url_schemes=set(URL_SCHEMES),
+        link_rel=LINK_REL,
+        strip_comments=True,
+        url_relative=lambda url: absolute_url(url, base_url),
+    )
+    cleaned = _LINK_WITHOUT_HREF.sub(r"\1", _IMG_WITHOUT_SRC.sub("", cleaned))
+    return _EMPTY_PARAGRAPH.sub("", cleaned).strip()
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in DROPPED_WITH_CONTENT:
+            self._skipping.append(tag)
+        elif tag in BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skipping and tag == self._skipping[-1]:
+            self._skipping.pop()
+        elif tag in BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            # Line breaks in the source are spaces in HTML; only block elements break lines.
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def collapse_whitespace(text: str) -> str:
+    """All runs of whitespace (line breaks included) as one space, trimmed."""
+    return " ".join(_INVISIBLE.sub("", text).split())
+
+
+def html_to_text(html_text: str) -> str:
+    """The reading text of an HTML fragment: entities decoded, scripts and styles dropped,
+    one line per block element, spaces collapsed within lines."""
+    if not html_text:
+        return ""
+    collector = _TextCollector()
+    collector.feed(html_text)
+    collector.close()
+    text = _INVISIBLE.sub("", "".join(collector.parts))
+    lines = (_SPACES.sub(" ", " ".join(line.split())).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def summarise(text: str, max_chars: int = 280) -> str:
+    """`text` on one line, cut at a word boundary to at most `max_chars` characters, ending in '…' when cut."""
+    flat = collapse_whitespace(text)
+    if len(flat) <= max_chars:
+        return flat
+    if max_chars <= len(ELLIPSIS):
+        return ELLIPSIS[:max_chars]
+    room = flat[: max_chars - len(ELLIPSIS) + 1]  # one extra char tells whether the cut falls between words
+    cut = room.rfind(" ")
+    # A single very long word would leave almost nothing: cut inside it instead.
+    head = room[:cut] if cut > max_chars // 2 else room[:-1]
+    head = head.rstrip(" ,;:–—-([{\"'«")
+    return head + ELLIPSIS
+
+
+def fold(text: str) -> str:
+    """`text` for comparisons: case, accents and spacing ignored."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+def clean_title(title: str, site_names: Sequence[str] = ()) -> str:
+    """A title as plain text on one line, without a trailing ' | Site name' naming one of `site_names`."""
+    text = collapse_whitespace(html_to_text(title) if looks_like_html(title) else html.unescape(title))
+    names = {fold(name) for name in site_names if name and name.strip()}
+    changed = True
+    while changed and names:
+        changed = False
+        for separator in _TITLE_SEPARATORS:
+            head, found, tail = text.rpartition(separator)
+            if found and head.strip() and fold(tail) in names:
+                text = head.strip()
+                changed = True
+                break
+    return text

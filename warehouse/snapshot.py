@@ -1,0 +1,397 @@
+"""The published snapshot: an immutable, read-only DuckDB file the API reads, switched atomically.
+
+Layout under the publication folder:
+
+    snapshots/<id>/snapshot.duckdb   the documents, their filter and sort keys, a search index,
+                                     partners and sources, categories and tombstones
+    snapshots/<id>/exports/...       every export file of that publication
+    current                          the id of the snapshot being served (replaced atomically)
+
+A snapshot is written under a temporary name and renamed whole; `current` is switched last, so a
+reader sees the old snapshot or the new one, never a mixture. Old snapshots are pruned, a few kept:
+a reader that still holds one open keeps reading it (the file lives until it is closed).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import duckdb
+import pandas as pd
+import yaml
+
+from warehouse.documents import DISPLAY_TZ, SCHEMA_VERSION, parse_instant, sort_key, utc_text
+
+SNAPSHOTS_DIR = "snapshots"
+CURRENT_FILE = "current"
+DATABASE_FILE = "snapshot.duckdb"
+EXPORTS_DIR = "exports"
+KEEP_SNAPSHOTS = 3
+TOMBSTONE_DAYS = 180
+LANGUAGES = ("fr", "nl", "en")
+# Sort keys are non-null integers: missing values sort last.
+LAST = 2**62
+TAXONOMY_FILE = "taxonomy.yaml"
+
+
+class SnapshotError(Exception):
+    """A snapshot could not be written or read."""
+
+
+# --- taxonomy ------------------------------------------------------------------------------------
+
+def read_taxonomy(path: Path | str | None = None) -> list[dict[str, Any]]:
+    """The category facets (slug, labels, categories) of `transforms/taxonomy.yaml`; empty when it does not exist."""
+    if path is None:
+        resource = resources.files("transforms").joinpath(TAXONOMY_FILE)
+        if not resource.is_file():
+            return []
+        text = resource.read_text(encoding="utf-8")
+        origin = str(resource)
+    else:
+        if not Path(path).is_file():
+            return []
+        text = Path(path).read_text(encoding="utf-8")
+        origin = str(path)
+    try:
+        raw = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise SnapshotError(f"{origin}: not valid YAML: {exc}") from exc
+    facets = raw.get("facets") if isinstance(raw, dict) else None
+    if not isinstance(facets, dict):
+        raise SnapshotError(f"{origin}: expected a mapping `facets: {{facet: {{label, categories}}}}`")
+    taxonomy = []
+    for facet, spec in facets.items():
+        spec = spec or {}
+        categories = spec.get("categories") or {}
+        if not isinstance(categories, dict):
+            raise SnapshotError(f"{origin}: facets.{facet}.categories must be a mapping of slug to labels")
+        taxonomy.append({
+            "facet": str(facet),
+            "label": _labels(spec.get("label"), str(facet)),
+            "categories": [{"slug": str(slug), "label": _labels(labels, str(slug))} for slug, labels in categories.items()],
+        })
+    return taxonomy
+
+
+def _labels(value: Any, fallback: str) -> dict[str, str]:
+    """Labels in every language, the missing ones filled from the others (or the slug)."""
+    given = {k: str(v) for k, v in value.items() if k in LANGUAGES and v} if isinstance(value, dict) else {}
+    if isinstance(value, str):
+        given = {lang: value for lang in LANGUAGES}
+    any_label = next(iter(given.values()), fallback)
+    return {lang: given.get(lang) or given.get("en") or any_label for lang in LANGUAGES}
+
+
+# --- partners ------------------------------------------------------------------------------------
+
+def load_partners(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The partners and their sources as the snapshot publishes them (no cache validators, no errors)."""
+    rows = con.execute(
+        """
+        SELECT p.partner_id, p.name_fr, p.name_nl, p.name_en, p.website,
+               list({'id': s.source_id, 'kind': s.kind, 'url': s.url, 'content': s.content,
+                     'language': s.language, 'last_success_at': strftime(s.last_success_at, '%Y-%m-%dT%H:%M:%SZ')}
+                    ORDER BY s.source_id) FILTER (WHERE s.source_id IS NOT NULL) AS sources
+        FROM partners p LEFT JOIN sources s USING (partner_id)
+        GROUP BY ALL ORDER BY p.partner_id
+        """
+    ).fetchall()
+    return [
+        {"id": pid, "name": {"fr": fr, "nl": nl, "en": en}, "website": website, "sources": list(sources or [])}
+        for pid, fr, nl, en, website, sources in rows
+    ]
+
+
+# --- search terms --------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_TAG = re.compile(r"<[^>]+>")
+TITLE_WEIGHT = 3
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: `Économie` and `economie` are the same word for the search."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """The searchable words of a text: folded, HTML tags dropped, one-letter words left out."""
+    return [w for w in _WORD.findall(fold(_TAG.sub(" ", text))) if len(w) > 1]
+
+
+def document_terms(document: dict[str, Any]) -> dict[str, int]:
+    """Each word of the item's texts in every language, weighted higher when it is in a title."""
+    terms: dict[str, int] = {}
+    for text in (document.get("title") or {}).values():
+        for word in words(text):
+            terms[word] = TITLE_WEIGHT
+    location = document.get("location") or {}
+    others = [*(document.get("summary") or {}).values(), *(document.get("description") or {}).values(),
+              location.get("venue") or "", location.get("municipality") or ""]
+    for text in others:
+        for word in words(text):
+            terms.setdefault(word, 1)
+    return terms
+
+
+# --- keys ----------------------------------------------------------------------------------------
+
+def _epoch(value: datetime | None) -> int:
+    return int(value.timestamp()) if value else LAST
+
+
+def _day_start(day: str | None) -> datetime | None:
+    """Midnight in Brussels at the start of `day`, in UTC."""
+    if not day:
+        return None
+    return datetime.combine(date.fromisoformat(day), time(0), DISPLAY_TZ).astimezone(timezone.utc)
+
+
+def item_span(document: dict[str, Any]) -> tuple[datetime | None, datetime | None]:
+    """The time an item covers, for range filters: an event's run, a call until its deadline, news at publication."""
+    kind = document["kind"]
+    if kind == "event":
+        if document["all_day"]:
+            start = _day_start(document.get("start_date"))
+            last = document.get("end_date") or document.get("start_date")
+            end = _day_start(last) + timedelta(days=1) - timedelta(seconds=1) if last else start
+        else:
+            start = parse_instant(document.get("start"))
+            end = parse_instant(document.get("end")) or start
+        return start, end
+    if kind == "call":
+        return parse_instant(document.get("start")), parse_instant(document.get("deadline"))
+    published = parse_instant(document.get("published")) or parse_instant(document.get("first_seen"))
+    return published, published
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousSnapshot:
+    """What a new snapshot carries over from the one it replaces."""
+
+    listed_since: dict[str, datetime]
+    tombstones: dict[str, datetime]
+
+
+def read_previous(out_dir: Path | str) -> PreviousSnapshot:
+    """The ids (with the time they first appeared) and tombstones of the snapshot being served, if any."""
+    path = current_database(out_dir)
+    if path is None:
+        return PreviousSnapshot({}, {})
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        listed = dict(con.execute("SELECT item_id, listed_since FROM items").fetchall())
+        tombs = dict(con.execute("SELECT item_id, removed_at FROM tombstones").fetchall())
+    finally:
+        con.close()
+    return PreviousSnapshot(listed, tombs)
+
+
+def _item_rows(documents: list[dict[str, Any]], previous: PreviousSnapshot, generated_at: datetime) -> pd.DataFrame:
+    ranked = sorted(documents, key=sort_key)
+    rows = []
+    for rank, document in enumerate(ranked):
+        start, end = item_span(document)
+        updated = parse_instant(document["updated_at"])
+        listed = previous.listed_since.get(document["id"], generated_at)
+        changed = max(updated, listed) if updated else listed
+        published = parse_instant(document.get("published")) or parse_instant(document.get("first_seen"))
+        deadline = parse_instant(document.get("deadline"))
+        location = document.get("location") or {}
+        rows.append({
+            "item_id": document["id"],
+            "kind": document["kind"],
+            "status": document["status"],
+            "k_agenda": rank,
+            "k_start": _epoch(start),
+            "k_deadline": _epoch(deadline),
+            "k_updated": -_epoch(changed),
+            "k_published": -_epoch(published),
+            "span_start": start,
+            "span_end": end,
+            "deadline": deadline,
+            "changed_at": changed,
+            "listed_since": listed,
+            "municipality": fold((location.get("municipality") or "").strip()) or None,
+            "municipality_label": (location.get("municipality") or "").strip() or None,
+            "attendance": location.get("attendance_mode"),
+            "is_free": (document.get("price") or {}).get("is_free"),
+            "languages": sorted(set(document.get("languages") or []) | set((document.get("title") or {}).keys())),
+            "partners": list(document["partners"]),
+            "categories": [f"{facet}:{slug}" for facet, slugs in sorted((document.get("categories") or {}).items())
+                           for slug in slugs],
+            "document": json.dumps(document, ensure_ascii=False, separators=(",", ":")),
+        })
+    return pd.DataFrame(rows, columns=ITEM_COLUMNS)
+
+
+ITEM_COLUMNS = ["item_id", "kind", "status", "k_agenda", "k_start", "k_deadline", "k_updated", "k_published",
+                "span_start", "span_end", "deadline", "changed_at", "listed_since", "municipality",
+                "municipality_label", "attendance", "is_free", "languages", "partners", "categories", "document"]
+
+_SCHEMA = """
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+CREATE TABLE items (
+    item_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, status VARCHAR NOT NULL,
+    k_agenda BIGINT NOT NULL, k_start BIGINT NOT NULL, k_deadline BIGINT NOT NULL,
+    k_updated BIGINT NOT NULL, k_published BIGINT NOT NULL,
+    span_start TIMESTAMPTZ, span_end TIMESTAMPTZ, deadline TIMESTAMPTZ,
+    changed_at TIMESTAMPTZ NOT NULL, listed_since TIMESTAMPTZ NOT NULL,
+    municipality VARCHAR, municipality_label VARCHAR, attendance VARCHAR, is_free BOOLEAN,
+    languages VARCHAR[], partners VARCHAR[], categories VARCHAR[], document VARCHAR NOT NULL
+);
+CREATE TABLE terms (term VARCHAR NOT NULL, item_id VARCHAR NOT NULL, weight TINYINT NOT NULL);
+CREATE TABLE tombstones (item_id VARCHAR PRIMARY KEY, removed_at TIMESTAMPTZ NOT NULL);
+CREATE TABLE partners (partner_id VARCHAR PRIMARY KEY, document VARCHAR NOT NULL);
+CREATE TABLE categories (facet VARCHAR NOT NULL, slug VARCHAR NOT NULL, position INTEGER NOT NULL,
+                         facet_label VARCHAR NOT NULL, label VARCHAR NOT NULL, PRIMARY KEY (facet, slug));
+"""
+
+
+def _insert(con: duckdb.DuckDBPyConnection, sql: str, rows: list[tuple]) -> None:
+    if rows:  # DuckDB refuses an empty executemany
+        con.executemany(sql, rows)
+
+
+def write_database(path: Path, documents: list[dict[str, Any]], *, snapshot_id: str, generated_at: datetime,
+                   partners: list[dict[str, Any]], taxonomy: list[dict[str, Any]], previous: PreviousSnapshot) -> None:
+    """Write a snapshot's DuckDB file: the items with their keys, the search terms, partners, categories, tombstones."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(_SCHEMA)
+        items = _item_rows(documents, previous, generated_at)
+        con.register("in_items", items)
+        con.execute(f"INSERT INTO items SELECT {', '.join(ITEM_COLUMNS)} FROM in_items ORDER BY k_agenda")
+        con.unregister("in_items")
+        terms = pd.DataFrame(
+            [(term, d["id"], weight) for d in documents for term, weight in document_terms(d).items()],
+            columns=["term", "item_id", "weight"],
+        )
+        con.register("in_terms", terms)
+        # Sorted by term so that DuckDB's min/max zone maps skip all but a few row groups per word.
+        con.execute("INSERT INTO terms SELECT term, item_id, weight FROM in_terms ORDER BY term, item_id")
+        con.unregister("in_terms")
+        current_ids = {d["id"] for d in documents}
+        horizon = generated_at - timedelta(days=TOMBSTONE_DAYS)
+        tombstones = {i: t for i, t in previous.tombstones.items() if i not in current_ids and t >= horizon}
+        tombstones.update({i: generated_at for i in previous.listed_since if i not in current_ids})
+        _insert(con, "INSERT INTO tombstones VALUES (?, ?)", sorted(tombstones.items()))
+        counts: dict[str, int] = {}
+        for document in documents:
+            for pid in document["partners"]:
+                counts[pid] = counts.get(pid, 0) + 1
+        partner_rows = [(p["id"], json.dumps({**p, "item_count": counts.get(p["id"], 0)}, ensure_ascii=False))
+                        for p in partners]
+        _insert(con, "INSERT INTO partners VALUES (?, ?)", partner_rows)
+        category_rows = [
+            (facet["facet"], c["slug"], n, json.dumps(facet["label"], ensure_ascii=False), json.dumps(c["label"], ensure_ascii=False))
+            for facet in taxonomy for n, c in enumerate(facet["categories"])
+        ]
+        _insert(con, "INSERT OR IGNORE INTO categories VALUES (?, ?, ?, ?, ?)", category_rows)
+        meta = {"snapshot_id": snapshot_id, "generated_at": utc_text(generated_at), "schema_version": SCHEMA_VERSION,
+                "item_count": str(len(documents)), "taxonomy": json.dumps([f["facet"] for f in taxonomy])}
+        con.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+# --- the snapshot folder -------------------------------------------------------------------------
+
+def new_snapshot_id(generated_at: datetime) -> str:
+    """Sortable by time, unique even for two publications in the same second."""
+    return f"{generated_at.astimezone(timezone.utc):%Y%m%dT%H%M%S%fZ}-{secrets.token_hex(4)}"
+
+
+def _fsync_write(path: Path, body: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.write(body)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def stage_snapshot(out_dir: Path | str, documents: list[dict[str, Any]], files: dict[str, bytes], *,
+                   generated_at: datetime, partners: list[dict[str, Any]], taxonomy: list[dict[str, Any]]) -> Path:
+    """Write a complete snapshot folder (database and exports) and rename it into `snapshots/`; not yet served."""
+    root = Path(out_dir) / SNAPSHOTS_DIR
+    root.mkdir(parents=True, exist_ok=True)
+    previous = read_previous(out_dir)
+    snapshot_id = new_snapshot_id(generated_at)
+    staging = Path(tempfile.mkdtemp(dir=root, prefix=f".{snapshot_id}.", suffix=".tmp"))
+    try:
+        write_database(staging / DATABASE_FILE, documents, snapshot_id=snapshot_id, generated_at=generated_at,
+                       partners=partners, taxonomy=taxonomy, previous=previous)
+        for name, body in files.items():
+            _fsync_write(staging / EXPORTS_DIR / name, body)
+        final = root / snapshot_id
+        os.replace(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return final
+
+
+def switch_current(out_dir: Path | str, snapshot_id: str) -> None:
+    """Point `current` at a snapshot: one rename, so readers see the old id or the new one."""
+    target = Path(out_dir)
+    fd, tmp = tempfile.mkstemp(dir=target, prefix=f".{CURRENT_FILE}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(snapshot_id + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, target / CURRENT_FILE)
+
+
+def current_id(out_dir: Path | str) -> str | None:
+    try:
+        text = (Path(out_dir) / CURRENT_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return text or None
+
+
+def current_database(out_dir: Path | str) -> Path | None:
+    snapshot_id = current_id(out_dir)
+    if snapshot_id is None:
+        return None
+    path = Path(out_dir) / SNAPSHOTS_DIR / snapshot_id / DATABASE_FILE
+    return path if path.is_file() else None
+
+
+def prune_snapshots(out_dir: Path | str, *, keep: int = KEEP_SNAPSHOTS) -> list[str]:
+    """Delete all but the `keep` newest snapshots (never the current one) and stale staging folders."""
+    root = Path(out_dir) / SNAPSHOTS_DIR
+    if not root.is_dir():
+        return []
+    current = current_id(out_dir)
+    finished = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name)
+    removed = []
+    for path in finished[:-keep] if keep > 0 else finished:
+        if path.name != current:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    return removed
+
+
+def theme_slugs(taxonomy: list[dict[str, Any]]) -> list[str]:
+    return [c["slug"] for facet in taxonomy if facet["facet"] == "theme" for c in facet["categories"]]
+
+
+def partner_names(partners: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """Partner id to a display name (French first), for calendar names."""
+    return {p["id"]: (p.get("name") or {}).get("fr") or p["id"] for p in partners}

@@ -1,0 +1,92 @@
+"""What every parser shares: the result type, keys, excerpts, languages and rejections."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from email.message import Message
+from urllib.parse import urljoin
+
+from transforms.model import LANGUAGES, RawItem, Rejection, stable_hash
+
+EXCERPT_CHARS = 1000
+
+
+@dataclass
+class ParseResult:
+    items: list[RawItem]
+    rejections: list[Rejection]  # per-record problems, stage="parse"
+    error: str | None = None  # payload-level failure: nothing usable could be read
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a payload came from: recorded on every rejection and used to resolve links."""
+
+    partner_id: str
+    source_id: str
+    base_url: str
+
+    def reject(self, reason: str, field: str | None, message: str, *, key: str | None = None, excerpt: str = "") -> Rejection:
+        return Rejection(
+            partner_id=self.partner_id, source_id=self.source_id, stage="parse", reason=reason,
+            message=message, field=field, key=key, excerpt=excerpt,
+        )
+
+
+def excerpt(text: str) -> str:
+    """The record's raw text, cut to EXCERPT_CHARS so reports stay readable."""
+    text = text.strip()
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+
+
+def hash_key(*parts: object) -> str:
+    """A key for a record that carries no id: stable as long as the given parts do not change."""
+    return "hash:" + stable_hash([str(p) if p is not None else "" for p in parts])[:32]
+
+
+def short_language(value: object) -> str | None:
+    """'fr-BE' -> 'fr'; None for languages the agenda does not publish."""
+    if not isinstance(value, str):
+        return None
+    primary = value.strip().lower()[:2]
+    return primary if primary in LANGUAGES else None
+
+
+def resolve(base: str | None, href: object) -> str | None:
+    """`href` made absolute against `base`; None for empty or non-string values."""
+    if not isinstance(href, str) or not href.strip():
+        return None
+    href = href.strip()
+    return urljoin(base, href) if base else href
+
+
+def charset_of(content_type: str | None) -> str | None:
+    """The charset parameter of a Content-Type header, if any."""
+    if not content_type:
+        return None
+    message = Message()
+    message["content-type"] = content_type
+    charset = message.get_param("charset")
+    if not isinstance(charset, str):
+        return None
+    return charset.strip().strip('"') or None
+
+
+def drop_duplicate_keys(result: ParseResult, origin: Origin) -> ParseResult:
+    """Keep the first record of each key; later ones become duplicate_key rejections."""
+    seen: set[str] = set()
+    kept: list[RawItem] = []
+    for item in result.items:
+        if item.key in seen:
+            result.rejections.append(
+                origin.reject(
+                    "duplicate_key", "key",
+                    f"key {item.key!r} was already used by an earlier record in this payload; only the first is kept",
+                    key=item.key, excerpt=item.excerpt,
+                )
+            )
+            continue
+        seen.add(item.key)
+        kept.append(item)
+    result.items = kept
+    return result

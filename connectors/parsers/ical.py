@@ -1,0 +1,186 @@
+"""iCalendar feeds: every occurrence of every VEVENT inside a bounded window, recurrences expanded."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import icalendar
+import recurring_ical_events
+
+from connectors.parsers.common import Origin, ParseResult, charset_of, excerpt, hash_key, resolve
+from transforms.model import RawItem, RawLocation
+
+RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "RECURRENCE-ID")
+
+
+def _decode(body: bytes, content_type: str | None) -> tuple[str, str | None]:
+    """The payload as text, and a warning when it was not what it claimed to be."""
+    declared = charset_of(content_type)
+    for encoding in filter(None, (declared, "utf-8-sig")):
+        try:
+            return body.decode(encoding), None
+        except (LookupError, UnicodeDecodeError):
+            continue
+    # Windows-1252 decodes any byte; Outlook exports in it are the usual non-UTF-8 calendars.
+    return body.decode("cp1252", errors="replace"), "calendar is not valid UTF-8; read as Windows-1252"
+
+
+def _text(component: Any, name: str) -> str | None:
+    value = component.get(name)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _time_property(component: Any, name: str) -> Any:
+    prop = component.get(name)
+    return getattr(prop, "dt", None) if prop is not None else None
+
+
+def _tzid(component: Any, name: str) -> str | None:
+    prop = component.get(name)
+    params = getattr(prop, "params", None) or {}
+    if params.get("TZID"):
+        return str(params["TZID"])
+    return getattr(getattr(getattr(prop, "dt", None), "tzinfo", None), "key", None)
+
+
+def _uid(component: Any) -> str | None:
+    return _text(component, "UID")
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, (date, datetime)) else str(value)
+
+
+def _categories(component: Any) -> list[str]:
+    try:
+        return [str(c).strip() for c in component.categories if str(c).strip()]
+    except Exception:  # noqa: BLE001 - a broken CATEGORIES line is not worth losing the event for
+        return []
+
+
+def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar_tz: str | None, *, has_end: bool) -> RawItem:
+    start = _time_property(occurrence, "DTSTART")
+    # recurring_ical_events fills a missing DTEND with DTSTART; a timed event without one has no known end.
+    end = _time_property(occurrence, "DTEND") if has_end or not isinstance(start, datetime) else None
+    uid = _uid(occurrence)
+    title = _text(occurrence, "SUMMARY")
+    if uid is None:
+        key = hash_key(title, _iso(start))
+    elif uid in series_uids:
+        # RECURRENCE-ID is the slot's original start: a moved occurrence keeps its key.
+        key = f"{uid}@{_iso(_time_property(occurrence, 'RECURRENCE-ID') or start)}"
+    else:
+        key = uid
+    all_day = isinstance(start, date) and not isinstance(start, datetime)
+    timezone_name: str | None = None
+    if all_day:
+        # DTEND of a DATE event is exclusive; the agenda keeps the inclusive last day.
+        end = max(end - timedelta(days=1), start) if isinstance(end, date) and not isinstance(end, datetime) else start
+    elif isinstance(start, datetime):
+        timezone_name = _tzid(occurrence, "DTSTART")
+        if start.tzinfo is None and timezone_name is None:
+            timezone_name = calendar_tz  # floating time: the calendar's own zone, if it names one
+        if timezone_name in ("UTC", "Etc/UTC"):
+            timezone_name = None  # a UTC instant needs no zone
+    location = _text(occurrence, "LOCATION")
+    status = _text(occurrence, "STATUS")
+    return RawItem(
+        partner_id=origin.partner_id,
+        source_id=origin.source_id,
+        key=key,
+        title=title,
+        description_html=_text(occurrence, "X-ALT-DESC") or _text(occurrence, "DESCRIPTION"),
+        url=resolve(origin.base_url, _text(occurrence, "URL")),
+        start=start,
+        end=end,
+        all_day=all_day,
+        timezone=timezone_name,
+        location=RawLocation(text=location) if location else None,
+        status=status.lower() if status else None,
+        categories=_categories(occurrence),
+        published=_time_property(occurrence, "CREATED"),
+        updated=_time_property(occurrence, "LAST-MODIFIED"),
+        excerpt=excerpt(occurrence.to_ical().decode("utf-8", errors="replace")),
+    )
+
+
+def _checked_events(calendar: Any, origin: Origin, result: ParseResult) -> list[Any]:
+    """The VEVENTs worth expanding; those without a readable DTSTART or repeating a UID become rejections."""
+    events: list[Any] = []
+    seen: set[tuple[str, str]] = set()
+    for event in calendar.walk("VEVENT"):
+        uid = _uid(event)
+        raw = excerpt(event.to_ical().decode("utf-8", errors="replace"))
+        prop = event.get("DTSTART")
+        if prop is None:
+            result.rejections.append(origin.reject(
+                "missing_start", "DTSTART", f"event {uid or _text(event, 'SUMMARY')!r} has no DTSTART, and every event needs one",
+                key=uid, excerpt=raw))
+            continue
+        try:
+            _ = prop.dt  # icalendar 7 keeps unreadable values as vBroken and raises on access
+        except Exception:  # noqa: BLE001 - any unreadable DTSTART is the same problem for the partner
+            result.rejections.append(origin.reject(
+                "invalid_date", "DTSTART", f"event {uid!r}: DTSTART ({prop.to_ical().decode(errors='replace')!r}) is not a date or date-time",
+                key=uid, excerpt=raw))
+            continue
+        if uid is not None:
+            identity = (uid, _iso(_time_property(event, "RECURRENCE-ID")) if "RECURRENCE-ID" in event else "")
+            if identity in seen:
+                result.rejections.append(origin.reject(
+                    "duplicate_key", "UID", f"UID {uid!r} is used by an earlier event in this calendar; only the first is kept",
+                    key=uid, excerpt=raw))
+                continue
+            seen.add(identity)
+        events.append(event)
+    return events
+
+
+def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetime, window_days: int) -> ParseResult:
+    """The occurrences between a day ago and `window_days` ahead; older and later ones are left out."""
+    if not body.strip():
+        return ParseResult([], [], error="the payload is empty: no calendar could be read")
+    text, warning = _decode(body, content_type)
+    result = ParseResult([], [], warnings=[warning] if warning else [])
+    try:
+        calendars = [c for c in icalendar.Calendar.from_ical(text, multiple=True) if c.name == "VCALENDAR"]
+    except Exception as exc:  # noqa: BLE001 - icalendar raises ValueError and its own errors alike
+        return ParseResult([], [], error=f"not a readable iCalendar file: {exc}", warnings=result.warnings)
+    if not calendars:
+        if "BEGIN:VCALENDAR" in text.upper():
+            problem = "BEGIN:VCALENDAR has no matching END:VCALENDAR (the file looks cut off)"
+        else:
+            problem = "no BEGIN:VCALENDAR … END:VCALENDAR found"
+        return ParseResult([], [], error=f"not a complete iCalendar file: {problem}", warnings=result.warnings)
+
+    lower, upper = now - timedelta(days=1), now + timedelta(days=window_days)
+    for calendar in calendars:
+        calendar_tz = _text(calendar, "X-WR-TIMEZONE")
+        timezones = list(calendar.walk("VTIMEZONE"))
+        events = _checked_events(calendar, origin, result)
+        series_uids = {uid for e in events if (uid := _uid(e)) and any(p in e for p in RECURRENCE_PROPERTIES)}
+        # One query per UID, so that a broken rule costs only its own series.
+        series: dict[object, list[Any]] = defaultdict(list)
+        for event in events:
+            series[_uid(event) or id(event)].append(event)
+        for uid, components in series.items():
+            single = icalendar.Calendar()
+            single.subcomponents = [*timezones, *components]
+            # CalendarQuery rather than of(): of() rewrites floating times with X-WR-TIMEZONE,
+            # and the normaliser is the one that applies time zones.
+            try:
+                occurrences = recurring_ical_events.CalendarQuery(single, keep_recurrence_attributes=True).between(lower, upper)
+                has_end = any("DTEND" in c or "DURATION" in c for c in components)
+                items = [_occurrence(o, origin, series_uids, calendar_tz, has_end=has_end) for o in occurrences]
+            except Exception as exc:  # noqa: BLE001 - a broken series costs only itself
+                key = uid if isinstance(uid, str) else None
+                result.rejections.append(origin.reject(
+                    "invalid_event", None, f"event {key or _text(components[0], 'SUMMARY')!r} could not be expanded: {type(exc).__name__}: {exc}",
+                    key=key, excerpt=excerpt(components[0].to_ical().decode("utf-8", errors="replace"))))
+                continue
+            result.items.extend(sorted(items, key=lambda i: _iso(i.start)))
+    return result

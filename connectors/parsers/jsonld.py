@@ -1,0 +1,290 @@
+"""schema.org JSON-LD in web pages: events and articles from <script type="application/ld+json"> blocks."""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import jstyleson
+import lxml.etree
+from bs4.dammit import EncodingDetector
+from extruct.jsonld import JsonLdExtractor
+from extruct.utils import parse_html
+
+from connectors.parsers.common import Origin, ParseResult, charset_of, excerpt, hash_key, resolve, short_language
+from transforms.model import RawItem, RawLocation, stable_json
+
+EVENT_TYPES = frozenset({
+    "Event", "BusinessEvent", "ChildrensEvent", "ComedyEvent", "CourseInstance", "DanceEvent", "DeliveryEvent",
+    "EducationEvent", "EventSeries", "ExhibitionEvent", "Festival", "FoodEvent", "Hackathon", "LiteraryEvent",
+    "MusicEvent", "PublicationEvent", "SaleEvent", "ScreeningEvent", "SocialEvent", "SportsEvent", "TheaterEvent",
+    "VisualArtsEvent",
+})
+NEWS_TYPES = frozenset({"NewsArticle", "Article", "BlogPosting"})
+FREE_WORDS = frozenset({"free", "gratuit", "gratis", "gratuite"})
+
+_SCRIPTS = lxml.etree.XPath(
+    "//script[translate(normalize-space(@type), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+    " = 'application/ld+json']"
+)
+# Wrappers CMSs put around the JSON: HTML comments and (commented) CDATA sections.
+_WRAPPERS = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
+_DATE_ONLY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _decode(body: bytes, content_type: str | None) -> tuple[str, str | None]:
+    """The page as text: the HTTP charset, else <meta charset>, else UTF-8 (bad bytes replaced)."""
+    declared = charset_of(content_type) or EncodingDetector.find_declared_encoding(body, is_html=True)
+    for encoding in filter(None, (declared, "utf-8")):
+        try:
+            return body.decode(encoding), None
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return body.decode("utf-8", errors="replace"), "page is not valid UTF-8 and declares no usable charset; bad bytes were replaced"
+
+
+def _type_names(node: dict[str, Any]) -> set[str]:
+    """@type as bare names: 'Event', 'schema:Event' and 'https://schema.org/Event' are all 'Event'."""
+    value = node.get("@type")
+    values = value if isinstance(value, list) else [value]
+    return {re.split(r"[/:#]", v.strip().rstrip("/"))[-1] for v in values if isinstance(v, str) and v.strip()}
+
+
+def _walk(value: Any) -> Iterator[dict[str, Any]]:
+    """Every node of a JSON-LD document that may be a record: @graph, lists, ItemList, mainEntity."""
+    if isinstance(value, list):
+        for element in value:
+            yield from _walk(element)
+        return
+    if not isinstance(value, dict):
+        return
+    if "@graph" in value:
+        yield from _walk(value["@graph"])
+    types = _type_names(value)
+    if types & (EVENT_TYPES | NEWS_TYPES):
+        yield value
+    if "ItemList" in types or "itemListElement" in value:
+        elements = value.get("itemListElement") or []
+        for element in elements if isinstance(elements, list) else [elements]:
+            # A ListItem wraps the record in `item`; some lists hold the records directly.
+            yield from _walk(element["item"] if isinstance(element, dict) and "item" in element else element)
+    if "mainEntity" in value:
+        yield from _walk(value["mainEntity"])
+
+
+def _blocks(scripts: list[Any], warnings: list[str]) -> list[Any]:
+    """The parsed JSON of each block; a block that is not JSON becomes a warning naming it."""
+    try:
+        # extruct's reader first: it forgives JS comments and trailing commas.
+        return [JsonLdExtractor().extract_items(script) for script in scripts]
+    except Exception:  # noqa: BLE001, S110 - one bad block: read them one by one below to name it
+        pass
+    documents = []
+    for number, script in enumerate(scripts, start=1):
+        text = _WRAPPERS.sub("", script.xpath("string()")).strip()
+        try:
+            documents.append(json.loads(text, strict=False))
+        except ValueError as exc:
+            try:
+                documents.append(jstyleson.loads(text, strict=False))
+            except Exception:  # noqa: BLE001 - jstyleson raises whatever its tokenizer hits
+                warnings.append(f"JSON-LD block {number} of {len(scripts)} is not valid JSON ({exc}); it was skipped")
+    return documents
+
+
+def _first(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and value else (None if isinstance(value, list) else value)
+
+
+def _string(value: Any) -> str | None:
+    """A text value: a string, a language-tagged {'@value': ...} or the first of a list."""
+    value = _first(value)
+    if isinstance(value, dict):
+        value = value.get("@value") or value.get("name")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _enum(value: Any) -> str | None:
+    """A schema.org enumeration member without its URL: 'https://schema.org/EventCancelled' -> 'EventCancelled'."""
+    text = _string(value if not isinstance(value, dict) else value.get("@id") or value.get("name"))
+    return re.split(r"[/:#]", text.rstrip("/"))[-1] if text else None
+
+
+def _time(value: Any) -> date | str | None:
+    text = _string(value)
+    if text is None:
+        return None
+    match = _DATE_ONLY.match(text)
+    if match:
+        try:
+            return date(*(int(g) for g in match.groups()))
+        except ValueError:
+            return text  # an impossible date: the normaliser names it in its rejection
+    return text
+
+
+def _url(value: Any, base: str) -> str | None:
+    value = _first(value)
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("contentUrl") or value.get("@id")
+    return resolve(base, _string(value))
+
+
+def _address(place: RawLocation, address: Any) -> None:
+    address = _first(address)
+    if isinstance(address, str):
+        place.text = address.strip() or None
+    elif isinstance(address, dict):
+        place.street = _string(address.get("streetAddress"))
+        place.postcode = _string(address.get("postalCode"))
+        place.locality = _string(address.get("addressLocality"))
+        place.country = _string(address.get("addressCountry"))
+
+
+def _location(value: Any, base: str) -> RawLocation | None:
+    """Text, Place, PostalAddress, VirtualLocation, or a list of them (a hybrid event) as one RawLocation."""
+    values = value if isinstance(value, list) else [value]
+    place = RawLocation()
+    for element in values:
+        if isinstance(element, str) and element.strip():
+            place.text = place.text or element.strip()
+        elif isinstance(element, dict):
+            types = _type_names(element)
+            if "VirtualLocation" in types:
+                place.online_url = place.online_url or _url(element.get("url"), base)
+            elif "PostalAddress" in types:
+                _address(place, element)
+            elif place.name is None:
+                place.name = _string(element.get("name"))
+                _address(place, element.get("address"))
+    return None if place == RawLocation() else place
+
+
+def _price(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        match = _NUMBER.search(value)
+        return float(match.group(0).replace(",", ".")) if match else None
+    return None
+
+
+def _offers(value: Any, base: str) -> tuple[bool | None, float | None, str | None, str | None]:
+    """(is_free, lowest price, its currency, registration URL) from an Offer, AggregateOffer or list of them."""
+    offers = [o for o in (value if isinstance(value, list) else [value]) if isinstance(o, dict)]
+    is_free: bool | None = None
+    price = currency = None
+    registration = None
+    for offer in offers:
+        registration = registration or _url(offer.get("url"), base)
+        raw_price = offer.get("price", offer.get("lowPrice"))
+        if isinstance(raw_price, str) and raw_price.strip().lower() in FREE_WORDS:
+            raw_price = 0
+        amount = _price(raw_price)
+        if amount is not None and (price is None or amount < price):
+            price, currency = amount, _string(offer.get("priceCurrency"))
+    if price is not None:
+        is_free = price == 0
+    return is_free, (price if price else None), (currency if price else None), registration
+
+
+def _boolean(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
+def _keywords(value: Any) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    words = []
+    for element in values:
+        text = _string(element)
+        if text:
+            words.extend(w.strip() for w in text.split(",") if w.strip())
+    return words
+
+
+def _record(node: dict[str, Any], origin: Origin, base: str) -> RawItem:
+    is_event = bool(_type_names(node) & EVENT_TYPES)
+    title = _string(node.get("name")) or _string(node.get("headline"))
+    url = _url(node.get("url"), base)
+    start = _time(node.get("startDate"))
+    end = _time(node.get("endDate"))
+    key = _string(node.get("@id")) or url or hash_key(title, _string(node.get("startDate")))
+    is_free, price, currency, registration = _offers(node.get("offers"), base)
+    accessible = _boolean(node.get("isAccessibleForFree"))
+    return RawItem(
+        partner_id=origin.partner_id,
+        source_id=origin.source_id,
+        key=key,
+        title=title,
+        description_html=_string(node.get("description")) or _string(node.get("articleBody")),
+        url=url,
+        language=short_language(_string(node.get("inLanguage"))),
+        kind="event" if is_event else "news",
+        start=start,
+        end=end,
+        all_day=isinstance(start, date),
+        location=_location(node.get("location"), base),
+        attendance_mode=_enum(node.get("eventAttendanceMode")),
+        status=_enum(node.get("eventStatus")),
+        is_free=accessible if accessible is not None else is_free,
+        price=price,
+        currency=currency,
+        registration_url=registration,
+        image_url=_url(node.get("image"), base),
+        categories=_keywords(node.get("keywords")),
+        published=_time(node.get("datePublished")),
+        updated=_time(node.get("dateModified")),
+        excerpt=excerpt(stable_json(node)),
+    )
+
+
+def parse(body: bytes, origin: Origin, *, content_type: str | None) -> ParseResult:
+    """Every Event and article described in the page's JSON-LD blocks."""
+    if not body.strip():
+        return ParseResult([], [], error="the payload is empty: no web page could be read")
+    text, warning = _decode(body, content_type)
+    result = ParseResult([], [], warnings=[warning] if warning else [])
+    try:
+        tree = parse_html(text.encode("utf-8"), encoding="utf-8")
+    except Exception as exc:  # noqa: BLE001 - lxml raises several error types on hopeless input
+        return ParseResult([], [], error=f"not a readable HTML page: {exc}", warnings=result.warnings)
+    scripts = _SCRIPTS(tree)
+    if not scripts:
+        result.warnings.append("page has no JSON-LD (no <script type=\"application/ld+json\"> block)")
+        return result
+    # A <base href> changes what the page's relative links mean.
+    base = resolve(origin.base_url, _first(tree.xpath("//base/@href"))) or origin.base_url
+    for node in _walk(_blocks(scripts, result.warnings)):
+        raw = excerpt(stable_json(node))
+        title = _string(node.get("name")) or _string(node.get("headline"))
+        key = _string(node.get("@id")) or _url(node.get("url"), base)
+        if not title:
+            what = "/".join(sorted(_type_names(node)))
+            result.rejections.append(origin.reject(
+                "missing_title", "name", f"{what} {key!r} has no name, and every item needs one" if key
+                else f"a {what} without @id or url has no name, and every item needs one", key=key, excerpt=raw))
+            continue
+        if _type_names(node) & EVENT_TYPES and _string(node.get("startDate")) is None:
+            result.rejections.append(origin.reject(
+                "missing_start", "startDate", f"event {title!r} has no startDate, and every event needs one",
+                key=key, excerpt=raw))
+            continue
+        try:
+            result.items.append(_record(node, origin, base))
+        except Exception as exc:  # noqa: BLE001 - one odd record must not cost the others
+            result.rejections.append(origin.reject(
+                "unreadable_record", None, f"{title!r} could not be read: {type(exc).__name__}: {exc}", key=key, excerpt=raw))
+    if not result.items and not result.rejections:
+        result.warnings.append(f"page has {len(scripts)} JSON-LD block(s) but no schema.org Event or article in them")
+    return result

@@ -1,0 +1,150 @@
+"""RSS 0.9x/1.0/2.0 and Atom feeds, read with feedparser from the payload's bytes."""
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+from feedparser.exceptions import ThingsNobodyCaresAboutButMe
+
+from connectors.parsers.common import Origin, ParseResult, excerpt, hash_key, resolve, short_language
+from transforms.model import RawItem, RawLocation, stable_json
+
+# One <item> or <entry> element in the raw text, namespace prefix allowed, to quote in excerpts.
+_RAW_RECORD = re.compile(r"<(?:[\w.-]+:)?(item|entry)\b[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?\1\s*>)", re.DOTALL)
+
+
+def _aware(parsed: time.struct_time | None) -> datetime | None:
+    # feedparser's *_parsed values are already in UTC.
+    if not parsed:
+        return None
+    try:
+        return datetime(*parsed[:6], tzinfo=UTC)
+    except (TypeError, ValueError):
+        return None
+
+
+def _time(entry: Any, name: str) -> datetime | str | None:
+    """An aware UTC datetime when feedparser could read the date, else the raw string."""
+    # dict.get: FeedParserDict.get("updated") silently falls back to the published date.
+    return _aware(dict.get(entry, f"{name}_parsed")) or (dict.get(entry, name) or None)
+
+
+def _xml_problem(exc: BaseException) -> str:
+    line = getattr(exc, "getLineNumber", None)
+    message = getattr(exc, "getMessage", None)
+    text = message() if callable(message) else str(exc)
+    return f"line {line()}: {text}" if callable(line) else text
+
+
+def _entry_base(entry: Any, feed_base: str) -> str:
+    # feedparser records the xml:base in scope on each text construct; it may itself be relative.
+    for detail in ("title_detail", "summary_detail"):
+        base = (entry.get(detail) or {}).get("base")
+        if base:
+            return resolve(feed_base, base) or feed_base
+    return feed_base
+
+
+def _image(entry: Any, base: str) -> str | None:
+    for thumbnail in entry.get("media_thumbnail") or []:
+        if thumbnail.get("url"):
+            return resolve(base, thumbnail["url"])
+    for media in entry.get("media_content") or []:
+        kind = (media.get("medium") or media.get("type") or "image").lower()
+        if media.get("url") and kind.startswith("image"):
+            return resolve(base, media["url"])
+    for link in entry.get("links") or []:
+        if link.get("rel") == "enclosure" and (link.get("type") or "").lower().startswith("image/"):
+            return resolve(base, link.get("href"))
+    return None
+
+
+def _raw_records(body: bytes, encoding: str | None, count: int) -> list[str] | None:
+    """The raw text of each entry, when the payload holds exactly as many as feedparser read."""
+    try:
+        text = body.decode(encoding or "utf-8", errors="replace")
+    except LookupError:
+        text = body.decode("utf-8", errors="replace")
+    records = [m.group(0) for m in _RAW_RECORD.finditer(text)]
+    return records if len(records) == count else None
+
+
+def _entry(entry: Any, feed: Any, origin: Origin, feed_base: str, raw: str) -> RawItem | None:
+    base = _entry_base(entry, feed_base)
+    title = entry.get("title")
+    url = resolve(base, entry.get("link"))
+    if not title and not url:
+        return None
+    published = _time(entry, "published")
+    updated = _time(entry, "updated")
+    key = entry.get("id") or url or hash_key(title, dict.get(entry, "published") or dict.get(entry, "updated"))
+    content = entry.get("content") or []
+    summary = entry.get("summary")
+    location_text = entry.get("ev_location")
+    language = (entry.get("title_detail") or {}).get("language") or entry.get("language") or feed.get("language")
+    return RawItem(
+        partner_id=origin.partner_id,
+        source_id=origin.source_id,
+        key=str(key),
+        title=title,
+        description_html=(content[0].get("value") if content else None) or summary,
+        summary=summary,
+        url=url,
+        language=short_language(language),
+        start=entry.get("ev_startdate") or None,
+        end=entry.get("ev_enddate") or None,
+        location=RawLocation(text=location_text) if location_text else None,
+        image_url=_image(entry, base),
+        categories=[tag["term"] for tag in entry.get("tags") or [] if tag.get("term")],
+        published=published,
+        updated=updated,
+        excerpt=excerpt(raw),
+    )
+
+
+def parse(body: bytes, origin: Origin, *, content_type: str | None) -> ParseResult:
+    """Every entry of the feed as a RawItem; a payload error when not one entry could be read."""
+    if not body.strip():
+        return ParseResult([], [], error="the payload is empty: no feed could be read")
+    # An empty Content-Type would make feedparser flag every feed as "not an XML media type".
+    headers = {"content-type": content_type} if content_type else {}
+    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    entries = parsed.get("entries") or []
+    warnings: list[str] = []
+    if problem is not None and not isinstance(problem, ThingsNobodyCaresAboutButMe):
+        if not entries:
+            return ParseResult(
+                [], [], error=f"malformed XML at {_xml_problem(problem)}; no entries could be read"
+            )
+        warnings.append(f"feed is not well-formed XML ({_xml_problem(problem)}); {len(entries)} entries recovered")
+    elif problem is not None:
+        warnings.append(f"feed: {problem}")
+    if not parsed.get("version") and not entries:
+        return ParseResult([], [], error="the payload is not an RSS or Atom feed (no channel or feed element found)")
+
+    feed = parsed.get("feed") or {}
+    feed_base = resolve(origin.base_url, (feed.get("title_detail") or {}).get("base")) or origin.base_url
+    raws = _raw_records(body, parsed.get("encoding"), len(entries))
+    result = ParseResult([], [], warnings=warnings)
+    for index, entry in enumerate(entries):
+        raw = raws[index] if raws else stable_json(dict(entry))
+        try:
+            item = _entry(entry, feed, origin, feed_base, raw)
+        except Exception as exc:  # noqa: BLE001 - one odd entry must not cost the others
+            result.rejections.append(
+                origin.reject("unreadable_record", None, f"entry {index + 1} could not be read: {type(exc).__name__}: {exc}",
+                              key=entry.get("id"), excerpt=excerpt(raw))
+            )
+            continue
+        if item is None:
+            result.rejections.append(
+                origin.reject("missing_title", "title", f"entry {index + 1} has neither a title nor a link",
+                              key=entry.get("id"), excerpt=excerpt(raw))
+            )
+            continue
+        result.items.append(item)
+    return result

@@ -1,0 +1,170 @@
+"""`bedigital run` on a registry whose rss, ical and jsonld sources are served on 127.0.0.1."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+import duckdb
+import pytest
+from pytest_httpserver import HTTPServer
+
+from bedigital.runner import run_pipeline
+from pipelines.resources import HttpResource
+
+FAST = HttpResource(retries=1, backoff_s=0.01)  # the failing source should not slow the suite down
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def _next(month: int, day: int) -> datetime:
+    """The next `day/month` at 18:30 Brussels time, from today."""
+    today = datetime.now(BRUSSELS)
+    year = today.year if (month, day) > (today.month, today.day) else today.year + 1
+    return datetime(year, month, day, 18, 30, tzinfo=BRUSSELS)
+
+
+def rss(now: datetime) -> str:
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Lab news</title><link>http://lab.example/</link><description>x</description>
+<item><title>Nouveau laboratoire IA</title><link>http://lab.example/news/1</link><guid>n1</guid>
+<description>&lt;p&gt;Texte &lt;script&gt;alert(1)&lt;/script&gt;&lt;a href="javascript:alert(2)" onclick="x()"&gt;lien&lt;/a&gt;&lt;/p&gt;</description>
+<pubDate>{(now - timedelta(days=2)).strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate></item>
+<item><title>Deuxième nouvelle</title><link>http://lab.example/news/2</link><guid>n2</guid><description>Texte</description>
+<pubDate>{(now - timedelta(days=3)).strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate></item>
+</channel></rss>"""
+
+
+def ical() -> str:
+    first = (datetime.now(BRUSSELS) + timedelta(days=7)).replace(hour=10, minute=0, second=0, microsecond=0)
+    skipped = first + timedelta(days=14)
+    winter, summer = _next(3, 10), _next(7, 10)
+    fmt = "%Y%m%dT%H%M%S"
+    return "\r\n".join([
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN",
+        "BEGIN:VEVENT", "UID:weekly@test", "DTSTAMP:20260101T000000Z",
+        f"DTSTART;TZID=Europe/Brussels:{first.strftime(fmt)}", f"DTEND;TZID=Europe/Brussels:{(first + timedelta(hours=2)).strftime(fmt)}",
+        "RRULE:FREQ=WEEKLY;COUNT=4", f"EXDATE;TZID=Europe/Brussels:{skipped.strftime(fmt)}",
+        "SUMMARY:Coding dojo", "URL:http://lab.example/dojo", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:winter@test", "DTSTAMP:20260101T000000Z",
+        f"DTSTART;TZID=Europe/Brussels:{winter.strftime(fmt)}", "SUMMARY:Winter talk", "URL:http://lab.example/w", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:summer@test", "DTSTAMP:20260101T000000Z",
+        f"DTSTART;TZID=Europe/Brussels:{summer.strftime(fmt)}", "SUMMARY:Summer talk", "URL:http://lab.example/s", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:fair@test", "DTSTAMP:20260101T000000Z",
+        f"DTSTART;VALUE=DATE:{(first + timedelta(days=3)).strftime('%Y%m%d')}",
+        f"DTEND;VALUE=DATE:{(first + timedelta(days=5)).strftime('%Y%m%d')}",
+        "SUMMARY:Salon du numérique", "URL:http://lab.example/fair", "END:VEVENT",
+        "END:VCALENDAR", "",
+    ])
+
+
+def jsonld_page() -> str:
+    start = (datetime.now(BRUSSELS) + timedelta(days=20)).replace(hour=14, minute=0, second=0, microsecond=0)
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "Organization", "name": "Lab"},
+            {"@type": ["Event", "EducationEvent"], "@id": "http://lab.example/e/1", "name": "Hackathon données ouvertes",
+             "startDate": start.isoformat(), "url": "http://lab.example/e/1",
+             "location": {"@type": "Place", "name": "Lab", "address": {"@type": "PostalAddress",
+                          "streetAddress": "Rue Royale 2", "postalCode": "1000", "addressLocality": "Bruxelles"}},
+             "offers": {"@type": "Offer", "price": "0", "priceCurrency": "EUR"}},
+        ],
+    }
+    return f'<html><head><script type="application/ld+json">{json.dumps(graph)}</script></head><body></body></html>'
+
+
+@pytest.fixture
+def registry(tmp_path: Path, httpserver: HTTPServer) -> Path:
+    now = datetime.now(timezone.utc)
+    httpserver.expect_request("/news.xml").respond_with_data(rss(now), content_type="application/rss+xml")
+    httpserver.expect_request("/agenda.ics").respond_with_data(ical(), content_type="text/calendar; charset=utf-8")
+    httpserver.expect_request("/events.html").respond_with_data(jsonld_page(), content_type="text/html; charset=utf-8")
+    httpserver.expect_request("/broken.xml").respond_with_data("boom", status=500)
+    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n", content_type="text/plain")
+    folder = tmp_path / "partners"
+    folder.mkdir()
+    base = httpserver.url_for("")
+    (folder / "lab.yaml").write_text(f"""\
+id: lab
+name: {{fr: Le Lab, nl: Het Lab, en: The Lab}}
+website: http://lab.example/
+sources:
+  - {{id: news, kind: rss, url: "{base}news.xml", content: news, language: fr}}
+  - {{id: agenda, kind: ical, url: "{base}agenda.ics", content: event, language: en}}
+  - {{id: events, kind: jsonld, url: "{base}events.html", content: event, language: fr}}
+  - {{id: broken, kind: rss, url: "{base}broken.xml", content: news, language: fr}}
+""", encoding="utf-8")
+    return folder
+
+
+def table(warehouse: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_a_registry_served_anywhere_on_loopback_is_ingested_and_published(registry: Path, tmp_path: Path, instance) -> None:
+    warehouse, out = tmp_path / "w.duckdb", tmp_path / "public"
+    report = run_pipeline(registry, warehouse, out, instance=instance, http=FAST)
+
+    assert report.published, report.failure
+    lines = {line.source_id: line for line in report.sources}
+    assert lines["broken"].outcome == "error" and "500" in lines["broken"].error
+    assert (lines["news"].fetched, lines["news"].new) == (2, 2)
+    # Weekly, 4 occurrences, one excluded by EXDATE; plus winter, summer and the all-day fair.
+    assert (lines["agenda"].fetched, lines["agenda"].new) == (6, 6)
+    assert (lines["events"].fetched, lines["events"].new) == (1, 1)
+
+    agenda = json.loads((out / "agenda.json").read_text())
+    titles = {next(iter(d["title"].values())): d for d in agenda["items"]}
+    assert sum(1 for d in agenda["items"] if "Coding dojo" in d["title"].get("en", "")) == 3
+    assert titles["Winter talk"]["start_local"].endswith("T18:30:00+01:00")
+    assert titles["Summer talk"]["start_local"].endswith("T18:30:00+02:00")
+    assert titles["Winter talk"]["start"].endswith("T17:30:00Z") and titles["Summer talk"]["start"].endswith("T16:30:00Z")
+    fair = titles["Salon du numérique"]
+    assert fair["all_day"] and fair["start"] is None and fair["start_date"] < fair["end_date"]
+    hackathon = titles["Hackathon données ouvertes"]
+    assert hackathon["location"]["postcode"] == "1000" and hackathon["price"]["is_free"] is True
+    text = (out / "agenda.json").read_text()
+    assert "<script" not in text and "javascript:" not in text and "onclick" not in text
+    assert {"agenda.json", "agenda.schema.json", "agenda.ics", "feed.atom"} <= {p.name for p in out.iterdir()}
+
+
+def test_a_second_run_fetches_nothing_new_and_changes_nothing(registry: Path, tmp_path: Path, instance) -> None:
+    warehouse, out = tmp_path / "w.duckdb", tmp_path / "public"
+    run_pipeline(registry, warehouse, out, instance=instance, http=FAST)
+    items_before = table(warehouse, "SELECT * FROM source_items ORDER BY item_id")
+    second = run_pipeline(registry, warehouse, out, instance=instance, http=FAST)
+    outcomes = {line.source_id: (line.outcome, line.fetched) for line in second.sources}
+    assert outcomes == {
+        "news": ("not_modified", 0), "agenda": ("not_modified", 0), "events": ("not_modified", 0), "broken": ("error", 0),
+    }
+    assert table(warehouse, "SELECT * FROM source_items ORDER BY item_id") == items_before
+
+    forced = run_pipeline(registry, warehouse, out, instance=instance, force=True, http=FAST)
+    assert {l.source_id: l.unchanged for l in forced.sources if l.source_id != "broken"} == {"news": 2, "agenda": 6, "events": 1}
+    assert all(l.new == l.updated == 0 for l in forced.sources)
+    # A forced refetch observes the items again (last_seen moves); nothing else changes.
+    without_last_seen = "SELECT * EXCLUDE (last_seen) FROM source_items ORDER BY item_id"
+    assert table(warehouse, without_last_seen) == [row[:-2] + row[-1:] for row in items_before]
+
+
+def test_each_source_is_one_asset_with_checks(registry: Path, tmp_path: Path, instance) -> None:
+    run_pipeline(registry, tmp_path / "w.duckdb", tmp_path / "public", instance=instance, http=FAST)
+    materialised = {
+        key.to_user_string()
+        for key in instance.all_asset_keys()
+        if instance.get_latest_materialization_event(key) is not None
+    }
+    assert {"source/lab/news", "source/lab/agenda", "source/lab/events", "source/lab/broken",
+            "items", "agenda", "publication"} <= materialised
+    broken = instance.get_latest_materialization_event(dg.AssetKey(["source", "lab", "broken"]))
+    metadata = broken.asset_materialization.metadata
+    assert metadata["outcome"].value == "error" and metadata["http_status"].value == 500
+    news = instance.get_latest_materialization_event(dg.AssetKey(["source", "lab", "news"])).asset_materialization.metadata
+    assert (news["fetched"].value, news["new"].value, news["rejected"].value) == (2, 2, 0)

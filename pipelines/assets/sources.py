@@ -3,7 +3,6 @@
 A multi-asset with one skippable output per source: selecting a few sources runs only
 those, and fetching a thousand costs one step, not a thousand processes.
 """
-from __future__ import annotations
 
 from datetime import datetime, timezone
 

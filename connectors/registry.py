@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,6 +20,25 @@ SourceKind = Literal["rss", "ical", "jsonld"]
 ContentKind = Literal["event", "call", "news", "mixed"]
 Language = Literal["fr", "nl", "en"]
 _ENV_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+DEFAULT_POLL_EVERY = timedelta(minutes=15)
+MIN_POLL_EVERY = timedelta(seconds=5)  # below this a partner's server would be hammered
+_DURATION = re.compile(r"^\s*(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?\s*$")
+ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+def parse_duration(value: object) -> timedelta:
+    """A duration written like 30s, 15m, 1h, 1h30m or 2d."""
+    if isinstance(value, timedelta):
+        return value
+    text = str(value).strip().lower()
+    match = _DURATION.match(text) if text else None
+    if not match or not any(match.groups()):
+        raise ValueError(f"got {value!r}, expected a duration such as 30s, 15m, 1h, 1h30m or 1d")
+    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    duration = timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    if duration < MIN_POLL_EVERY:
+        raise ValueError(f"got {value!r}, a polling interval must be at least {int(MIN_POLL_EVERY.total_seconds())}s")
+    return duration
 
 
 class _Strict(BaseModel):
@@ -41,6 +61,12 @@ class Source(_Strict):
     language: Language
     timezone: str = "Europe/Brussels"  # for floating times in the source
     enabled: bool = True
+    poll_every: timedelta | None = None  # how often the poll sensor checks it; default: the partner's, else 15m
+
+    @field_validator("poll_every", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> timedelta | None:
+        return None if value is None else parse_duration(value)
 
     @field_validator("timezone")
     @classmethod
@@ -59,6 +85,24 @@ class Partner(_Strict):
     name: LocalisedName
     website: HttpUrl
     sources: list[Source] = Field(min_length=1)
+    poll_every: timedelta | None = None  # default polling interval of its sources
+    ping_token_env: str | None = None  # the environment variable holding its ping token
+
+    @field_validator("ping_token_env")
+    @classmethod
+    def _env_name(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(ENV_NAME, value):
+            raise ValueError(f"got {value!r}, expected an environment variable name such as PING_TOKEN_INNOVIRIS")
+        return value
+
+    @field_validator("poll_every", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> timedelta | None:
+        return None if value is None else parse_duration(value)
+
+    def poll_interval(self, source: Source) -> timedelta:
+        """How often the poll sensor checks `source`."""
+        return source.poll_every or self.poll_every or DEFAULT_POLL_EVERY
 
     @field_validator("sources")
     @classmethod

@@ -35,22 +35,23 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMPTZ)"
     )
-    current = schema_version(con)
+    # Apply every migration not recorded yet, even one numbered below the latest applied:
+    # branches developed in parallel may land their migrations out of order.
+    done = {version for (version,) in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied: list[int] = []
     for migration in migrations():
-        version, description, sql = migration.version, migration.description, migration.sql
-        if version <= current:
+        if migration.version in done:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(sql)
+            con.execute(migration.sql)
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                [version, description, datetime.now(timezone.utc)],
+                [migration.version, migration.description, datetime.now(timezone.utc)],
             )
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
             raise
-        applied.append(version)
+        applied.append(migration.version)
     return applied

@@ -14,6 +14,8 @@ from fastapi.staticfiles import StaticFiles
 from bedigital.api import pages, routes_api
 from bedigital.api.caching import CachingMiddleware
 from bedigital.api.snapshot_reader import SnapshotStore
+from bedigital.monitoring.ping import build_ping_router
+from bedigital.monitoring.routes import build_monitoring_router
 
 API_VERSION = "1.1.0"
 CORS_ENV = "BEDIGITAL_CORS_ORIGINS"
@@ -46,6 +48,8 @@ def create_app(out_dir: Path | str, *, cors_origins: Sequence[str] = (),
 
     app.include_router(routes_api.router)
     app.include_router(pages.router)
+    app.include_router(build_ping_router())  # POST /v1/ping/{partner}
+    app.include_router(build_monitoring_router())  # /partners/{id} reports, /staff overview
     app.mount("/static", StaticFiles(packages=[("bedigital.api", "static")]), name="static")
     if cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "HEAD", "OPTIONS"],

@@ -1,17 +1,31 @@
-"""The assets downstream of the sources: canonical items, the agenda, and its publication."""
+"""The assets downstream of the sources: canonical items, the agenda, and its publication.
+
+They follow the sources by declarative automation (eager): a source run that changed something is
+followed by one run of items, agenda and publication, with nobody acting. The agenda carries
+blocking checks: when one fails, the publication is skipped and the previous one stays online.
+"""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import dagster as dg
 
+from pipelines.checks import agenda_check_results, agenda_check_specs
 from pipelines.resources import PublicationResource, WarehouseResource
 from warehouse.agenda import load_agenda, select_agenda, store_agenda
 from warehouse.items import refresh_items
 from warehouse.publish import PublicationError, publish
+from warehouse.snapshot import load_partners
 
 AGENDA_GROUP = "agenda"
+AGENDA_KEY = dg.AssetKey("agenda")
+# Like eager(), without waiting for every source to exist: a newly added partner source is
+# materialised by its first poll, and the agenda must not wait for it.
+FOLLOW_SOURCES = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
+FOLLOW = dg.AutomationCondition.eager()
+PUBLISH = dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed()
 
 
 def build_agenda_assets(source_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]:
@@ -20,48 +34,87 @@ def build_agenda_assets(source_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinit
         group_name=AGENDA_GROUP,
         deps=source_keys,
         kinds={"duckdb"},
+        automation_condition=FOLLOW_SOURCES,
         description="Canonical agenda items built from every source's normalised records.",
     )
     def items(warehouse: WarehouseResource) -> dg.MaterializeResult:
+        started = time.monotonic()
         with warehouse.connection() as con:
             changes = refresh_items(con, now=datetime.now(timezone.utc))
-        return dg.MaterializeResult(metadata={k: int(v) for k, v in changes.items()})
+        return dg.MaterializeResult(
+            metadata={**{k: int(v) for k, v in changes.items()}, "duration_s": round(time.monotonic() - started, 3)}
+        )
 
     @dg.asset(
-        key="agenda",
+        key=AGENDA_KEY,
         group_name=AGENDA_GROUP,
         deps=[items],
         kinds={"duckdb"},
+        automation_condition=FOLLOW,
+        check_specs=agenda_check_specs(AGENDA_KEY),
         description="The items the agenda shows now: upcoming and ongoing events, open calls, recent news.",
     )
     def agenda(warehouse: WarehouseResource) -> dg.MaterializeResult:
+        started = time.monotonic()
         now = datetime.now(timezone.utc)
         with warehouse.connection() as con:
             documents = select_agenda(con, now=now)
             store_agenda(con, documents)
         by_kind = {kind: sum(1 for d in documents if d["kind"] == kind) for kind in ("event", "call", "news")}
-        return dg.MaterializeResult(metadata={"items": len(documents), **by_kind})
+        return dg.MaterializeResult(
+            metadata={"items": len(documents), **by_kind, "duration_s": round(time.monotonic() - started, 3),
+                      "preview": dg.MetadataValue.md(agenda_preview(documents))},
+            check_results=agenda_check_results(AGENDA_KEY, documents, now=now),
+        )
 
     @dg.asset(
         key="publication",
         group_name=AGENDA_GROUP,
         deps=[agenda],
         kinds={"json", "ical", "atom"},
+        automation_condition=PUBLISH,
         description="agenda.json (with its JSON Schema), agenda.ics and feed.atom, written atomically.",
     )
     def publication(warehouse: WarehouseResource, publication: PublicationResource) -> dg.MaterializeResult:
         with warehouse.connection() as con:
             documents = load_agenda(con)
+            partners = load_partners(con)
         try:
-            written = publish(documents, Path(publication.out_dir), generated_at=datetime.now(timezone.utc))
+            written = publish(documents, Path(publication.out_dir), generated_at=datetime.now(timezone.utc),
+                              partners=partners)
         except PublicationError as exc:
             raise dg.Failure(description=f"publication refused, the previous one stays online: {exc}") from exc
+        pages = write_partner_pages(warehouse, Path(publication.out_dir))
         return dg.MaterializeResult(
             metadata={
                 "out_dir": dg.MetadataValue.path(publication.out_dir),
                 "items": len(documents),
                 "files": dg.MetadataValue.json(sorted(written)),
+                "partner_pages": len(pages),
             }
         )
 
     return [items, agenda, publication]
+
+
+PREVIEW_ROWS = 10
+
+
+def agenda_preview(documents: list[dict]) -> str:
+    """The first agenda entries as a Markdown table for the UI."""
+    lines = ["| kind | title | when | partners |", "|---|---|---|---|"]
+    for document in documents[:PREVIEW_ROWS]:
+        title = next(iter((document.get("title") or {}).values()), "").replace("|", "/")[:70]
+        when = document.get("start") or document.get("start_date") or document.get("deadline") or document.get("published") or ""
+        lines.append(f"| {document['kind']} | {title} | {when} | {', '.join(document.get('partners') or [])} |")
+    if len(documents) > PREVIEW_ROWS:
+        lines.append(f"| … | {len(documents) - PREVIEW_ROWS} more | | |")
+    return "\n".join(lines)
+
+
+def write_partner_pages(warehouse: WarehouseResource, out_dir: Path) -> list[Path]:
+    """Each partner's ingestion report as a static page under `partners/` of the publication."""
+    from bedigital.monitoring.pages import write_partner_pages as write
+
+    with warehouse.connection() as con:
+        return write(con, out_dir / "partners")

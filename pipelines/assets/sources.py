@@ -8,17 +8,21 @@ from datetime import datetime, timezone
 
 import dagster as dg
 
-from bedigital.ingest import ingest_sources
+from bedigital.monitoring.state import write_poll_state
 from connectors.registry import Partner, Registry, Source
-from pipelines.resources import HttpResource, WarehouseResource
-from warehouse.load import sync_registry
+from pipelines.checks import (
+    ACCOUNTING, FETCH_OK, Thresholds, accounting_result, error_streak_result, fetch_ok_result, freshness_policy, rejection_share_result, source_check_specs, volume_drop_result,
+)
+from pipelines.resources import HttpResource, MonitoringResource, WarehouseResource
+from warehouse.load import source_states, sync_registry
 from warehouse.records import SourceBatch, SourceCounts
+from warehouse.report import previous_fetched
 
-FETCH_OK = "fetch_ok"
-ACCOUNTING = "accounting"
 PREVIEW_ROWS = 8
 
 
+# No `from __future__ import annotations` here: Dagster reads the `config` parameter's annotation
+# as a class, and a string annotation makes it refuse the definition.
 class FetchConfig(dg.Config):
     """Run configuration of the fetch step."""
 
@@ -46,10 +50,14 @@ def _preview(batch: SourceBatch) -> str:
     return "\n".join(lines)
 
 
-def _metadata(source: Source, batch: SourceBatch, counts: SourceCounts) -> dict:
-    rejections = {}
+def _reasons(batch: SourceBatch) -> dict[str, int]:
+    reasons: dict[str, int] = {}
     for rejection in batch.rejections:
-        rejections[rejection.reason] = rejections.get(rejection.reason, 0) + 1
+        reasons[rejection.reason] = reasons.get(rejection.reason, 0) + 1
+    return reasons
+
+
+def _metadata(source: Source, batch: SourceBatch, counts: SourceCounts, error_streak: int) -> dict:
     return {
         "url": dg.MetadataValue.url(str(source.url)),
         "kind": source.kind,
@@ -63,7 +71,9 @@ def _metadata(source: Source, batch: SourceBatch, counts: SourceCounts) -> dict:
         "duration_s": round(counts.duration_s, 3),
         "error": counts.error or "",
         "warnings": dg.MetadataValue.json(counts.warnings),
-        "rejection_reasons": dg.MetadataValue.json(rejections),
+        "merged": counts.merged,
+        "error_streak": error_streak,
+        "rejection_reasons": dg.MetadataValue.json(_reasons(batch)),
         "payload_sha256": batch.fetch.body_hash or "",
         "preview": dg.MetadataValue.md(_preview(batch)),
     }
@@ -81,8 +91,10 @@ def build_source_assets(registry: Registry) -> dg.AssetsDefinition:
             skippable=True,
             description=f"{partner.name.en}: {source.kind} source '{source.id}' ({source.content}, {source.language})",
             kinds={source.kind},
-            metadata={"url": dg.MetadataValue.url(str(source.url)), "partner": partner.id},
+            metadata={"url": dg.MetadataValue.url(str(source.url)), "partner": partner.id,
+                      "poll_every_s": int(partner.poll_interval(source).total_seconds())},
             tags={"partner": partner.id},
+            freshness_policy=freshness_policy(partner.poll_interval(source)),
         )
         for key, (partner, source) in by_key.items()
     ]
@@ -94,20 +106,31 @@ def build_source_assets(registry: Registry) -> dg.AssetsDefinition:
             dg.AssetCheckSpec(
                 ACCOUNTING, asset=key, description="fetched = new + updated + unchanged + merged + rejected"
             ),
+            *source_check_specs(key),
         )
     ]
 
     @dg.multi_asset(name="partner_sources", specs=specs, check_specs=check_specs, can_subset=True)
-    def partner_sources(context: dg.AssetExecutionContext, warehouse: WarehouseResource, http: HttpResource, config: FetchConfig):
+    def partner_sources(context: dg.AssetExecutionContext, warehouse: WarehouseResource, http: HttpResource,
+                        monitoring: MonitoringResource, config: FetchConfig):
+        # Imported here: the parsers' libraries are only needed by runs, not by the sensors and the
+        # code location server, which load this module on every start.
+        from bedigital.ingest import ingest_sources
+
         selected = [key for key in by_key if key in context.selected_asset_keys]
         selection = [by_key[key] for key in selected]
         now = datetime.now(timezone.utc)
+        limits = monitoring.thresholds()
         with warehouse.connection() as con:
             sync_registry(con, registry)
+            previous = previous_fetched(con, context.run_id)
             result = ingest_sources(
                 con, selection, archive=warehouse.archive(), settings=http.settings(),
                 run_id=context.run_id, now=now, force=config.force,
             )
+            states = source_states(con)
+        # The poll sensor compares against this copy instead of opening the warehouse.
+        write_poll_state(warehouse.monitoring_dir(), states)
         batches = {(b.fetch.partner_id, b.fetch.source_id): b for b in result.batches}
         for key in selected:
             partner, source = by_key[key]
@@ -115,28 +138,26 @@ def build_source_assets(registry: Registry) -> dg.AssetsDefinition:
             counts = result.counts[(partner.id, source.id)]
             if counts.error:
                 context.log.warning(f"{partner.id}/{source.id}: {counts.error}")
+            streak = int(states.get((partner.id, source.id), {}).get("error_streak") or 0)
+            if streak >= limits.flag_streak:
+                context.log.warning(f"{partner.id}/{source.id} failed {streak} runs in a row: flagged (it stays enabled)")
             yield dg.MaterializeResult(
                 asset_key=key,
-                metadata=_metadata(source, batch, counts),
+                metadata=_metadata(source, batch, counts, streak),
                 check_results=[
-                    dg.AssetCheckResult(
-                        asset_key=key,
-                        check_name=FETCH_OK,
-                        passed=counts.error is None,
-                        severity=dg.AssetCheckSeverity.WARN,
-                        metadata={"error": counts.error or "", "http_status": counts.status if counts.status is not None else "none"},
-                        description=counts.error,
-                    ),
-                    dg.AssetCheckResult(
-                        asset_key=key,
-                        check_name=ACCOUNTING,
-                        passed=counts.balanced,
-                        metadata={
-                            "fetched": counts.fetched,
-                            "accounted": counts.new + counts.updated + counts.unchanged + counts.merged + counts.rejected,
-                        },
-                    ),
+                    fetch_ok_result(key, counts),
+                    accounting_result(key, counts),
+                    *_monitoring_results(key, batch, counts, previous.get((partner.id, source.id)), streak, limits),
                 ],
             )
 
     return partner_sources
+
+
+def _monitoring_results(key: dg.AssetKey, batch: SourceBatch, counts: SourceCounts, previous: int | None,
+                        streak: int, limits: Thresholds) -> list[dg.AssetCheckResult]:
+    return [
+        volume_drop_result(key, parsed=batch.parsed, fetched=counts.fetched, previous=previous, limits=limits),
+        rejection_share_result(key, fetched=counts.fetched, rejected=counts.rejected, reasons=_reasons(batch), limits=limits),
+        error_streak_result(key, streak=streak, limits=limits),
+    ]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from warehouse.connection import connect
+
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -16,7 +18,13 @@ from .conftest import serving
 EXAMPLES_PER_OPERATION = 60
 
 
-def test_no_generated_request_gets_a_server_error(published: Path) -> None:
+def test_no_generated_request_gets_a_server_error(published: Path, tmp_path: Path, monkeypatch) -> None:
+    # The partner report pages read a warehouse and a registry: give them real (empty) ones.
+    warehouse = tmp_path / "warehouse.duckdb"
+    connect(warehouse).close()
+    (tmp_path / "partners").mkdir()
+    monkeypatch.setenv("BEDIGITAL_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("BEDIGITAL_PARTNERS", str(tmp_path / "partners"))
     with serving(published) as url:
         schema = schemathesis.openapi.from_url(f"{url}/openapi.json")
         operations = [result.ok() for result in schema.get_all_operations()]

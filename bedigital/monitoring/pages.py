@@ -1,0 +1,154 @@
+"""Rendering the partner report and the staff overview: HTML (Jinja), JSON and CSV."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import duckdb
+import jinja2
+from markupsafe import escape
+import yaml
+from importlib import resources
+
+from bedigital.monitoring.reasons import LANGUAGES, explain
+from bedigital.monitoring.state import write_json_atomically
+from warehouse.report import COUNT_FIELDS, partner_report, staff_overview
+
+HEALTH_CLASS = {"ok": "ok", "unknown": "muted", "failing": "warn", "flagged": "bad"}
+CHART_W, CHART_H, BAR_GAP = 600, 120, 2
+
+
+@lru_cache(maxsize=1)
+def labels() -> dict[str, dict[str, str]]:
+    return yaml.safe_load(resources.files("bedigital.monitoring").joinpath("labels.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("bedigital.monitoring", "templates"),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    )
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: expected one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+def _translator(lang: str) -> Callable[[str], str]:
+    return lambda key: labels()[key][lang]
+
+
+def with_explanations(report: dict[str, Any]) -> dict[str, Any]:
+    """The report with every rejection's reason in plain French, Dutch and English."""
+    return {**report, "rejections": [{**r, "explained": explain(r["reason"])} for r in report["rejections"]]}
+
+
+def history_chart(history: list[dict[str, Any]], lang: str) -> str:
+    """The last runs as stacked bars (new, updated, unchanged, merged, rejected; red when a source failed)."""
+    if not history:
+        return f"<p>{labels()['none'][lang]}</p>"
+    colours = {"new": "#2e7d32", "updated": "#1565c0", "unchanged": "#b0bec5", "merged": "#6a1b9a", "rejected": "#ef6c00"}
+    peak = max(max(sum(run[n] for n in colours), 1) for run in history)
+    width = CHART_W / len(history)
+    bars = []
+    for index, run in enumerate(history):
+        x, y = index * width, float(CHART_H)
+        tip = f"{run['started_at']}: " + ", ".join(f"{run[n]} {labels()[n][lang]}" for n in colours)
+        bars.append(f'<g><title>{escape(tip)}</title>')
+        for name, colour in colours.items():
+            height = CHART_H * run[name] / peak
+            y -= height
+            if height:
+                bars.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(width - BAR_GAP, 1):.1f}" height="{height:.1f}" fill="{colour}"/>')
+        if run["failed_sources"]:
+            bars.append(f'<rect x="{x:.1f}" y="{CHART_H + 2}" width="{max(width - BAR_GAP, 1):.1f}" height="4" fill="#b00020"/>')
+        bars.append("</g>")
+    legend = " ".join(f'<span style="color:{c}">■</span> {labels()[n][lang]}' for n, c in colours.items())
+    return (f'<svg role="img" viewBox="0 0 {CHART_W} {CHART_H + 8}" width="100%" height="{CHART_H + 8}" '
+            f'preserveAspectRatio="none">{"".join(bars)}</svg><p><small>{legend}</small></p>')
+
+
+def render_partner_page(report: dict[str, Any], lang: str = "fr", *,
+                        lang_link: Callable[[str], str] | None = None) -> str:
+    lang = _check_lang(lang)
+    template = _environment().get_template("partner.html.j2")
+    return template.render(
+        r=with_explanations(report), lang=lang, t=_translator(lang), counts=COUNT_FIELDS[1:],
+        chart=history_chart(report["history"], lang), lang_link=lang_link or (lambda code: f"?lang={code}"),
+    )
+
+
+def render_staff_page(overview: dict[str, Any], lang: str = "fr", *,
+                      partner_link: Callable[[str], str] | None = None) -> str:
+    lang = _check_lang(lang)
+    return _environment().get_template("staff.html.j2").render(
+        o=overview, lang=lang, t=_translator(lang), health_class=HEALTH_CLASS,
+        lang_link=lambda code: f"?lang={code}", partner_link=partner_link or (lambda pid: f"/partners/{pid}?lang={lang}"),
+    )
+
+
+def report_json(report: dict[str, Any]) -> str:
+    return json.dumps(with_explanations(report), indent=2, ensure_ascii=False, default=str)
+
+
+CSV_COLUMNS = ("row", "source_id", "status", "id_or_key", "title_fr", "title_nl", "title_en", "start", "end",
+               "in_agenda", "merged_with", "reason", "reason_fr", "reason_nl", "reason_en", "field", "message", "excerpt")
+
+
+def report_csv(report: dict[str, Any]) -> str:
+    """One line per item and per rejection of the run."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for item in report["items"]:
+        titles = item["agenda_title"] or item["title"]
+        writer.writerow({
+            "row": "item", "source_id": item["source_id"], "status": item["status"], "id_or_key": item["item_id"],
+            **{f"title_{lang}": titles.get(lang, "") for lang in LANGUAGES},
+            "start": item["start"] or "", "end": item["end"] or "", "in_agenda": item["in_agenda"],
+            "merged_with": " ".join(f"{m['partner_id']}/{m['source_id']}" for m in item["merged_with"]),
+        })
+    for rejection in with_explanations(report)["rejections"]:
+        writer.writerow({
+            "row": "rejection", "source_id": rejection["source_id"], "status": "rejected", "id_or_key": rejection["key"],
+            "reason": rejection["reason"], **{f"reason_{lang}": rejection["explained"][lang] for lang in LANGUAGES},
+            "field": rejection["field"], "message": rejection["message"], "excerpt": rejection["excerpt"],
+        })
+    return out.getvalue()
+
+
+def partner_page_name(partner_id: str, lang: str) -> str:
+    return f"{partner_id}.html" if lang == "fr" else f"{partner_id}.{lang}.html"
+
+
+def write_partner_pages(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
+    """Every partner's latest report as static pages (FR, NL, EN) and JSON, under `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for (partner_id,) in con.execute("SELECT partner_id FROM partners ORDER BY 1").fetchall():
+        report = partner_report(con, partner_id)
+        for lang in LANGUAGES:
+            target = folder / partner_page_name(partner_id, lang)
+            html = render_partner_page(report, lang, lang_link=lambda code, pid=partner_id: partner_page_name(pid, code))
+            _write_text(target, html)
+            written.append(target)
+        write_json_atomically(folder / f"{partner_id}.json", json.loads(report_json(report)))
+        written.append(folder / f"{partner_id}.json")
+    return written
+
+
+def _write_text(target: Path, text: str) -> None:
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)
+
+
+def staff_page(con: duckdb.DuckDBPyConnection, lang: str = "fr") -> str:
+    return render_staff_page(staff_overview(con), lang)

@@ -1,0 +1,72 @@
+"""`bedigital report PARTNER` shows each rejection with its reason, in every format."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bedigital.cli import main
+from bedigital.monitoring.reasons import explain, reason_table
+
+from .conftest import REJECTED_EXCERPT
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["report", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_text_report_lists_each_rejection_with_its_reason_in_three_languages(warehouse: Path, capsys) -> None:
+    code, out, _ = run(capsys, "hub", "--warehouse", str(warehouse))
+    assert code == 0
+    assert "invalid_date (start) key=k-bad" in out
+    for lang in ("fr", "nl", "en"):
+        assert reason_table()["invalid_date"][lang] in out
+    assert "pubDate '31 Feb' is not a date" in out and "31 Feb" in out
+    assert "fetched=3 new=2 updated=0 unchanged=0 merged=0 rejected=1" in out
+    assert "English coverage: 1/2" in out
+
+
+def test_json_and_csv_carry_the_same_facts(warehouse: Path, capsys) -> None:
+    _, out, _ = run(capsys, "hub", "--format", "json", "--warehouse", str(warehouse))
+    report = json.loads(out)
+    [rejection] = report["rejections"]
+    assert rejection["explained"] == explain("invalid_date") and rejection["excerpt"] == REJECTED_EXCERPT
+    assert {i["status"] for i in report["items"]} == {"new"} and report["run_id"] == "run-0001"
+
+    _, out, _ = run(capsys, "hub", "--format", "csv", "--warehouse", str(warehouse))
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["row"] for r in rows] == ["item", "item", "rejection"]
+    assert rows[2]["reason_nl"] == reason_table()["invalid_date"]["nl"] and rows[2]["excerpt"] == REJECTED_EXCERPT
+
+
+def test_html_report_is_a_page_in_the_chosen_language(warehouse: Path, capsys) -> None:
+    _, out, _ = run(capsys, "hub", "--format", "html", "--lang", "nl", "--warehouse", str(warehouse))
+    assert out.startswith("<!doctype html>") and '<html lang="nl">' in out
+    assert "Ophaalrapport" in out and reason_table()["invalid_date"]["nl"] in out
+    assert "&lt;item&gt;" in out  # the raw excerpt is escaped, never interpreted
+    assert "<svg" in out
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["nobody"], "unknown partner 'nobody'"),
+    (["hub", "--run", "zzz"], "not among the last runs"),
+])
+def test_bad_partner_or_run_exits_2_with_a_clear_message(warehouse: Path, capsys, args, words) -> None:
+    code, _, err = run(capsys, *args, "--warehouse", str(warehouse))
+    assert code == 2 and words in err
+
+
+def test_missing_warehouse_says_what_to_do(tmp_path: Path, capsys) -> None:
+    code, _, err = run(capsys, "hub", "--warehouse", str(tmp_path / "none.duckdb"))
+    assert code == 2 and "run the pipeline first" in err
+
+
+def test_every_reason_code_of_the_model_has_three_plain_texts() -> None:
+    for code in ("missing_title", "invalid_date", "missing_start", "end_before_start", "invalid_url", "duplicate_key", "lost"):
+        assert set(explain(code)) == {"fr", "nl", "en"} and "{code}" not in explain(code)["en"]
+    assert "brand_new_code" in explain("brand_new_code")["fr"]

@@ -87,6 +87,7 @@ def source_lines(warehouse: Path, run_id: str) -> list[SourceLine]:
 def run_pipeline(
     partners_dir: Path, warehouse: Path, out_dir: Path, *, force: bool = False,
     dagster_home: Path | None = None, instance: dg.DagsterInstance | None = None, http: HttpResource | None = None,
+    log_level: str = "WARNING",
 ) -> RunReport:
     """Run the ingest job on a registry; raises RegistryInvalid when a partner file is broken."""
     registry = load_registry(partners_dir)
@@ -99,7 +100,11 @@ def run_pipeline(
     result = job.execute_in_process(
         instance=instance,
         raise_on_error=False,
-        run_config={"ops": {"partner_sources": {"config": {"force": force}}}},
+        run_config={
+            "ops": {"partner_sources": {"config": {"force": force}}},
+            # Dagster's step-by-step DEBUG lines drown the summary; the UI keeps every event anyway.
+            "loggers": {"console": {"config": {"log_level": log_level}}},
+        },
         tags={"bedigital/trigger": "cli"},
     )
     published = any(

@@ -43,7 +43,8 @@ def _print_report(report, elapsed: float) -> None:
     print(f"Dagster run {report.run_id} in {elapsed:.1f} s")
     if report.published:
         print(f"Published {report.agenda_items} agenda items to {report.out_dir}/ "
-              "(agenda.json, agenda.schema.json, agenda.ics, feed.atom)")
+              "(agenda.json and its schema, agenda.ics, feeds, CSV, Parquet, partner reports)")
+        print("Serve them with: .venv/bin/bedigital serve   (API, exports and agenda page on http://127.0.0.1:8080)")
     else:
         print(f"Nothing published: {report.failure or 'the publication step did not run'}", file=sys.stderr)
 
@@ -56,6 +57,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         report = run_pipeline(
             Path(args.partners), Path(args.warehouse), Path(args.out), force=args.force,
             dagster_home=Path(args.dagster_home) if args.dagster_home else None,
+            log_level=args.log_level,
         )
     except RegistryInvalid as exc:
         print("The partner registry has errors; nothing was run:", file=sys.stderr)
@@ -90,6 +92,8 @@ def _add_run_options(parser: argparse.ArgumentParser, *, partners_required: bool
     parser.add_argument("--warehouse", default=str(DEFAULT_WAREHOUSE), help="the DuckDB warehouse file")
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="the folder the agenda is published to")
     parser.add_argument("--force", action="store_true", help="ignore conditional caching: fetch and parse everything")
+    parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                        help="Dagster's console log level (default WARNING)")
     parser.add_argument("--dagster-home", default=None, help="the Dagster instance folder (default: $DAGSTER_HOME or data/dagster)")
 
 

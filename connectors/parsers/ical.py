@@ -62,10 +62,14 @@ def _categories(component: Any) -> list[str]:
         return []
 
 
-def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar_tz: str | None, *, has_end: bool) -> RawItem:
-    start = _time_property(occurrence, "DTSTART")
+def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar_tz: str | None, *, has_end: bool,
+                single: Any | None = None) -> RawItem:
+    # A single event's own DTSTART/DTEND are taken as written: recurring_ical_events swaps an end
+    # that comes before the start, which would hide a partner's error instead of reporting it.
+    timed = single if single is not None and "DTEND" in single else occurrence
+    start = _time_property(timed, "DTSTART")
     # recurring_ical_events fills a missing DTEND with DTSTART; a timed event without one has no known end.
-    end = _time_property(occurrence, "DTEND") if has_end or not isinstance(start, datetime) else None
+    end = _time_property(timed, "DTEND") if has_end or not isinstance(start, datetime) else None
     uid = _uid(occurrence)
     title = _text(occurrence, "SUMMARY")
     if uid is None:
@@ -175,7 +179,8 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
             try:
                 occurrences = recurring_ical_events.CalendarQuery(single, keep_recurrence_attributes=True).between(lower, upper)
                 has_end = any("DTEND" in c or "DURATION" in c for c in components)
-                items = [_occurrence(o, origin, series_uids, calendar_tz, has_end=has_end) for o in occurrences]
+                lone = components[0] if len(components) == 1 and uid not in series_uids else None
+                items = [_occurrence(o, origin, series_uids, calendar_tz, has_end=has_end, single=lone) for o in occurrences]
             except Exception as exc:  # noqa: BLE001 - a broken series costs only itself
                 key = uid if isinstance(uid, str) else None
                 result.rejections.append(origin.reject(

@@ -138,3 +138,10 @@ def test_window_is_relative_to_now(parse, now):
     later = parse("ical", "weekly_exdate.ics", now=now + timedelta(days=20))
     # now-1d .. : occurrences before 20 March are gone
     assert [i.start.date() for i in later.items] == [date(2026, 3, 24), date(2026, 3, 31)]
+
+
+def test_an_end_before_the_start_is_passed_on_as_written(parse):
+    # recurring_ical_events swaps such times; the normaliser must see them to reject the record.
+    [item] = parse("ical", "end_before_start.ics").items
+    assert item.start.astimezone(UTC) == datetime(2026, 3, 10, 13, 0, tzinfo=UTC)
+    assert item.end.astimezone(UTC) == datetime(2026, 3, 10, 11, 0, tzinfo=UTC)

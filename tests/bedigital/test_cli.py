@@ -1,0 +1,41 @@
+"""The command line: clear errors for broken partner files, exit codes users can script."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bedigital.cli import main
+
+BROKEN = """\
+id: hub
+name: {fr: hub, nl: hub, en: hub}
+website: https://hub.brussels
+sources:
+  - id: agenda
+    kind: ical
+    url: https://hub.brussels/agenda.ics
+    content: event
+    langauge: fr
+"""
+
+
+def test_validate_names_the_file_the_source_and_the_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "hub.yaml").write_text(BROKEN, encoding="utf-8")
+    assert main(["partners", "validate", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{tmp_path / 'hub.yaml'} › source agenda › langauge: unknown key" in out
+    assert f"{tmp_path / 'hub.yaml'} › source agenda › language: required key is missing" in out
+
+
+def test_validate_accepts_the_demo_registry(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["partners", "validate", "partners"]) == 0
+    assert "all valid" in capsys.readouterr().out
+
+
+def test_run_refuses_a_broken_registry_before_running(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "hub.yaml").write_text(BROKEN, encoding="utf-8")
+    code = main(["run", "--partners", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb"), "--out", str(tmp_path / "out")])
+    assert code == 2
+    assert "langauge" in capsys.readouterr().err
+    assert not (tmp_path / "w.duckdb").exists()

@@ -8,6 +8,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from warehouse.connection import transaction
 from warehouse.documents import agenda_document, sort_key, today_in_brussels
 
 NEWS_WINDOW_DAYS = 90
@@ -58,15 +59,11 @@ def store_agenda(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]]
         columns=["item_id", "kind", "sort_at", "document"],
     )
     frame["sort_at"] = pd.to_datetime(frame["sort_at"], utc=True)
-    con.execute("BEGIN TRANSACTION")
+    con.register("in_agenda", frame)
     try:
-        con.register("in_agenda", frame)
-        con.execute("DELETE FROM agenda")
-        con.execute("INSERT INTO agenda SELECT * FROM in_agenda")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        with transaction(con):
+            con.execute("DELETE FROM agenda")
+            con.execute("INSERT INTO agenda SELECT * FROM in_agenda")
     finally:
         con.unregister("in_agenda")
 

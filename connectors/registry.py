@@ -41,6 +41,18 @@ def parse_duration(value: object) -> timedelta:
     return duration
 
 
+def check_categories(value: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
+    """Default categories ({facet: [slug]}) must name facets and slugs of transforms/taxonomy.yaml."""
+    if value is None:
+        return None
+    from transforms.taxonomy import load_taxonomy
+
+    unknown = load_taxonomy().unknown(value)
+    if unknown:
+        raise ValueError(f"unknown categories: {'; '.join(unknown)}")
+    return value
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -61,6 +73,12 @@ class Source(_Strict):
     language: Language
     timezone: str = "Europe/Brussels"  # for floating times in the source
     enabled: bool = True
+    categories: dict[str, list[str]] | None = None  # default categories of its items, e.g. {theme: [fintech]}
+
+    @field_validator("categories")
+    @classmethod
+    def _known_categories(cls, value: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
+        return check_categories(value)
     poll_every: timedelta | None = None  # how often the poll sensor checks it; default: the partner's, else 15m
 
     @field_validator("poll_every", mode="before")
@@ -85,6 +103,12 @@ class Partner(_Strict):
     name: LocalisedName
     website: HttpUrl
     sources: list[Source] = Field(min_length=1)
+    categories: dict[str, list[str]] | None = None  # default categories of all its sources' items
+
+    @field_validator("categories")
+    @classmethod
+    def _known_partner_categories(cls, value: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
+        return check_categories(value)
     poll_every: timedelta | None = None  # default polling interval of its sources
     ping_token_env: str | None = None  # the environment variable holding its ping token
 

@@ -115,6 +115,12 @@ class Item:
     categories: dict[str, list[str]] = field(default_factory=dict)  # facet -> slugs
     published_utc: datetime | None = None
     updated_utc: datetime | None = None
+    # facet -> slug -> why it was given: [{"rule": "keyword", "field": "title", "words": "atelier"}, ...]
+    category_reasons: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
+    machine_translated: dict[str, list[str]] = field(default_factory=dict)  # language -> fields a machine translated
+    registration_required: bool | None = None  # apart from registration_url: a page may require it without a link
+    kind_reason: str | None = None  # which rule decided the kind
+    deadline_from: str | None = None  # "field" | "text": where the deadline was read
 
     def content_hash(self) -> str:
         """A hash of the item's content: equal hashes mean nothing a reader sees changed."""

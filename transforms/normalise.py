@@ -7,9 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from transforms.deadlines import deadline_in_text, within
 from transforms.kinds import decide_kind
+from transforms.language import text_language
 from transforms.model import LANGUAGES, Item, RawItem, Rejection, TimeValue, item_id
 from transforms.places import resolve_place
+from transforms.prices import price_in_text, registration_link, registration_required_in_text
 from transforms.text import (
     clean_title,
     collapse_whitespace,
@@ -119,13 +122,34 @@ def _categories(values: Iterable[str]) -> list[str]:
     return list(seen.values())
 
 
+def declared_language(value: str | None) -> str | None:
+    """fr/nl/en when the record itself names one of them, else None."""
+    return record_language(value, "") or None
+
+
+def field_languages(title: str, body: str, declared: str | None, default: str) -> tuple[str, str]:
+    """(title language, body language): what the record declares; else detected, conservatively,
+    each field on its own; a text too short to tell takes the body's language, then the source's."""
+    if declared:
+        return declared, declared
+    body_language = text_language(body, default) if body else default
+    return text_language(title, body_language), body_language
+
+
+def _deadline_from_text(kind: str, texts: list[str], tz: str, now: datetime) -> datetime | date | None:
+    if kind != "call":
+        return None
+    reference = local_date(now, tz)
+    found = deadline_in_text("\n".join(t for t in texts if t), reference=reference)
+    return to_utc(found, tz) if found is not None and within(found, reference) else None
+
+
 def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
-    language = record_language(raw.language, ctx.language)
     title = clean_title(raw.title or "", ctx.site_names)
     if not title:
         shown = f" ({raw.title.strip()[:80]!r})" if raw.title and raw.title.strip() else ""
         raise _Rejected("missing_title", "title", f"title{shown} is missing or empty, and every item needs one")
-    kind, _reason = decide_kind(raw, ctx.content)
+    kind, kind_reason = decide_kind(raw, ctx.content)
     tz = resolve_timezone(raw.timezone, ctx.timezone)
 
     if raw.url is not None and raw.url.strip():
@@ -169,7 +193,14 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
 
     description = sanitise_html(raw.description_html or "", url)
     given_summary = collapse_whitespace(html_to_text(raw.summary)) if raw.summary else ""
-    summary = summarise(given_summary or html_to_text(description), SUMMARY_MAX_CHARS)
+    body_text = given_summary or html_to_text(description)
+    summary = summarise(body_text, SUMMARY_MAX_CHARS)
+    title_language, language = field_languages(title, body_text, declared_language(raw.language), ctx.language)
+
+    deadline_from = "field" if deadline is not None else None
+    if deadline is None:
+        deadline = _deadline_from_text(kind, [title, body_text], tz, now)
+        deadline_from = "text" if deadline is not None else None
 
     place = resolve_place(raw.location, raw.attendance_mode, title=title)
     attendance_mode = place.attendance_mode
@@ -178,6 +209,10 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
 
     price = raw.price if isinstance(raw.price, (int, float)) and math.isfinite(raw.price) and raw.price >= 0 else None
     is_free = raw.is_free if raw.is_free is not None else (None if price is None else price == 0)
+    currency = raw.currency.strip().upper() if raw.currency and raw.currency.strip() else None
+    if is_free is None and price is None:
+        is_free, price, currency = price_in_text(f"{title}\n{body_text}")
+    registration_url = absolute_url(raw.registration_url, url) or absolute_url(registration_link(description), url)
 
     return Item(
         id=item_id(raw.partner_id or ctx.partner_id, raw.source_id or ctx.source_id, raw.key),
@@ -185,7 +220,7 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
         source_id=raw.source_id or ctx.source_id,
         source_key=raw.key,
         kind=kind,
-        title={language: title},
+        title={title_language: title},
         summary={language: summary} if summary else {},
         description={language: description} if description else {},
         url=url,
@@ -206,14 +241,17 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
         online_url=place.online_url,
         is_free=is_free,
         price=float(price) if price is not None else None,
-        currency=raw.currency.strip().upper() if raw.currency and raw.currency.strip() else None,
-        registration_url=absolute_url(raw.registration_url, url),
+        currency=currency,
+        registration_url=registration_url,
+        registration_required=registration_required_in_text(f"{title}\n{body_text}"),
         image_url=absolute_url(raw.image_url, url),
-        languages=[language],
+        languages=sorted({title_language, language} if (summary or description) else {title_language}),
         status=status_of(raw.status, title),
         source_categories=_categories(raw.categories or []),
         published_utc=_instant(published, tz, end_of_day=False),
         updated_utc=_instant(updated, tz, end_of_day=False),
+        kind_reason=kind_reason,
+        deadline_from=deadline_from,
     )
 
 

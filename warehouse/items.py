@@ -1,64 +1,404 @@
 """Canonical items: the agenda's entries, built from the source items.
 
-Each source item is its own canonical item for now; merging the same event
-announced by several sources replaces `_groups` without changing the tables.
+Each run: every source item is read, duplicates are grouped (transforms.dedupe), each group is merged
+into one record (transforms.merge), categorised (transforms.categorise) and, when a translator is
+configured, given machine-translated English. Then items, item_sources, item_merges and item_history
+are written in bulk. An item whose content changed gets sequence + 1; a change of time, place or status
+is kept in item_history with the payloads it was read from. Nothing is deleted because a feed stopped
+listing an item: source items stay, and so do their canonical items (the agenda selection drops them
+when their end or deadline has passed). Only a canonical item absorbed by a merge disappears, and its
+history says into which item.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 import duckdb
+import pandas as pd
 
-_FLAT = """
-    json_extract_string(s.record, '$.status') AS status,
-    CAST(json_extract_string(s.record, '$.start_utc') AS TIMESTAMPTZ) AS start_utc,
-    CAST(json_extract_string(s.record, '$.end_utc') AS TIMESTAMPTZ) AS end_utc,
-    CAST(json_extract_string(s.record, '$.start_date') AS DATE) AS start_date,
-    CAST(json_extract_string(s.record, '$.end_date') AS DATE) AS end_date,
-    CAST(json_extract_string(s.record, '$.deadline_utc') AS TIMESTAMPTZ) AS deadline_utc,
-    CAST(json_extract_string(s.record, '$.published_utc') AS TIMESTAMPTZ) AS published_utc
-"""
+from transforms.categorise import CategoryInput, categorise, load_rules, title_concepts
+from transforms.dedupe import Group, Overrides, candidate, group_duplicates, parse_overrides
+from transforms.merge import Member, carry_reschedule, change_kind, changed_fields, merge_records, ordered
+from transforms.model import stable_hash, stable_json
+from transforms.taxonomy import read_packaged_yaml
+from transforms.translation import add_translations, missing_texts
+
+log = logging.getLogger(__name__)
+
+OVERRIDES_FILE = "merge_overrides.yaml"
+TRANSLATION_TARGET = "en"
+# A source returning less than this share of its previous count is suspicious: nothing is removed, a warning is raised.
+VOLUME_DROP = 0.5
+
+Defaults = Mapping[tuple[str, str], Sequence[tuple[str, Mapping[str, Sequence[str]]]]]
 
 
-def refresh_items(con: duckdb.DuckDBPyConnection, *, now: datetime) -> dict[str, int]:
-    """Bring the canonical items up to date with the source items; returns counts of changes."""
+class ItemChanges(dict):
+    """Counts of what refresh_items did (a dict of ints, as before), with its warnings and unmapped tags."""
+
+    def __init__(self, counts: Mapping[str, int], warnings: list[str], unmapped: Mapping[str, int]) -> None:
+        super().__init__(counts)
+        self.warnings = warnings
+        self.unmapped = dict(unmapped)
+
+
+class TranslatorLike:
+    """What refresh_items needs of a translator (connectors.translate.Translator)."""
+
+    name: str
+
+    def translate(self, texts: Sequence[str], source: str, target: str, *, html: bool = False) -> list[str]: ...
+
+
+_USE_ENVIRONMENT: Any = object()
+
+
+@dataclass(slots=True)
+class _Canonical:
+    item_id: str
+    record: dict[str, Any]
+    members: list[Member]
+    first_seen: datetime
+    group: Group
+    content_hash: str = ""
+    updated_at: datetime | None = None
+    sequence: int = 0
+    payloads: list[dict[str, Any]] = field(default_factory=list)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+def _source_items(con: duckdb.DuckDBPyConnection) -> list[tuple[Member, str | None, str, str]]:
+    rows = con.execute(
+        "SELECT item_id, record, first_seen, updated_at, body_hash, partner_id, source_id FROM source_items ORDER BY item_id"
+    ).fetchall()
+    return [(Member(i, json.loads(r), fs, up), bh, p, s) for i, r, fs, up, bh, p, s in rows]
+
+
+def _existing_items(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[dict[str, Any], str, int, datetime, datetime]]:
+    rows = con.execute("SELECT item_id, record, content_hash, coalesce(sequence, 0), first_seen, updated_at FROM items").fetchall()
+    return {i: (json.loads(r), h, s, fs, up) for i, r, h, s, fs, up in rows}
+
+
+def category_defaults(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[tuple[str, dict[str, list[str]]]]]:
+    """The default categories of each source, from the partner files the registry was loaded from."""
+    from connectors.registry import load_partner_file
+
+    defaults: dict[tuple[str, str], list[tuple[str, dict[str, list[str]]]]] = {}
+    for partner_id, path in con.execute("SELECT partner_id, file FROM partners WHERE file IS NOT NULL").fetchall():
+        if not Path(path).is_file():
+            continue
+        partner, _errors = load_partner_file(Path(path))
+        if partner is None:
+            continue
+        for source in partner.sources:
+            found = []
+            if partner.categories:
+                found.append((f"partner {partner.id}", partner.categories))
+            if source.categories:
+                found.append((f"source {partner.id}/{source.id}", source.categories))
+            if found:
+                defaults[(partner.id, source.id)] = found
+    return defaults
+
+
+def load_overrides() -> Overrides:
+    return parse_overrides(read_packaged_yaml(OVERRIDES_FILE))
+
+
+# --- building -------------------------------------------------------------------------------------
+
+def _group(members: dict[str, Member], overrides: Overrides) -> list[Group]:
+    rules = load_rules()
+    candidates = [
+        candidate(m.item_id, m.record, first_seen=m.first_seen,
+                  concepts=title_concepts((m.record.get("title") or {}).values(), rules))
+        for m in members.values()
+    ]
+    return group_duplicates(candidates, overrides)
+
+
+def _given_categories(members: Sequence[Member]) -> dict[str, list[str]]:
+    """Categories the source items already carry (a parser that read them in our taxonomy's slugs)."""
+    given: dict[str, list[str]] = {}
+    for member in members:
+        for facet, slugs in (member.record.get("categories") or {}).items():
+            for slug in slugs or []:
+                if slug not in given.setdefault(facet, []):
+                    given[facet].append(slug)
+    return {facet: slugs for facet, slugs in given.items() if slugs}
+
+
+def _categorised(record: dict[str, Any], members: Sequence[Member], defaults: Defaults, unmapped: dict[str, int]) -> None:
+    given = _given_categories(members)
+    if given:
+        # Categories given upstream are kept as they are: they were decided with more knowledge than our rules.
+        record["categories"] = given
+        record["category_reasons"] = {f: {s: [{"rule": "given by the source"}] for s in slugs} for f, slugs in given.items()}
+        return
+    chosen = []
+    for member in members:
+        chosen.extend(defaults.get((member.record.get("partner_id"), member.record.get("source_id")), ()))
+    result = categorise(CategoryInput(
+        kind=record.get("kind") or "news",
+        title=record.get("title") or {},
+        summary=record.get("summary") or {},
+        description=record.get("description") or {},
+        source_categories=record.get("source_categories") or [],
+        attendance_mode=record.get("attendance_mode"),
+        is_free=record.get("is_free"),
+        price=record.get("price"),
+        defaults=chosen,
+    ))
+    record["categories"] = result.categories
+    record["category_reasons"] = result.reasons
+    for tag in result.unmapped:
+        unmapped[tag] = unmapped.get(tag, 0) + 1
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _translate(con: duckdb.DuckDBPyConnection, records: list[dict[str, Any]], translator: TranslatorLike | None,
+               now: datetime, warnings: list[str]) -> int:
+    """Add machine-translated English where no source has it: cached translations first, then the service."""
+    wanted = [(record, need) for record in records for need in missing_texts(record, TRANSLATION_TARGET)]
+    if not wanted:
+        return 0
+    backend = translator.name if translator else None
+    cached: dict[tuple[str, str], str] = {}
+    rows = con.execute(
+        "SELECT text_hash, source_language, text FROM translations WHERE target_language = ?"
+        + (" AND backend = ?" if backend else ""),
+        [TRANSLATION_TARGET, backend] if backend else [TRANSLATION_TARGET],
+    ).fetchall()
+    for text_hash, source_language, text in rows:
+        cached.setdefault((text_hash, source_language), text)
+    missing: dict[tuple[str, str, bool], str] = {}
+    for _, need in wanted:
+        if (_text_hash(need.text), need.source_language) not in cached:
+            missing[(_text_hash(need.text), need.source_language, need.html)] = need.text
+    if missing and translator is not None:
+        new_rows = []
+        for source_language in sorted({k[1] for k in missing}):
+            for html in (False, True):
+                keys = [k for k in missing if k[1] == source_language and k[2] == html]
+                if not keys:
+                    continue
+                try:
+                    out = translator.translate([missing[k] for k in keys], source_language, TRANSLATION_TARGET, html=html)
+                except Exception as exc:  # noqa: BLE001 - a translation outage must not stop the agenda
+                    warnings.append(f"machine translation failed, texts stay untranslated this run: {exc}")
+                    continue
+                for key, text in zip(keys, out):
+                    cached[(key[0], key[1])] = text
+                    new_rows.append({"text_hash": key[0], "source_language": key[1], "target_language": TRANSLATION_TARGET,
+                                     "backend": translator.name, "text": text, "created_at": now})
+        if new_rows:
+            frame = pd.DataFrame(new_rows)
+            con.register("in_translations", frame)
+            con.execute("INSERT OR IGNORE INTO translations SELECT text_hash, source_language, target_language, backend, "
+                        "text, created_at FROM in_translations")
+            con.unregister("in_translations")
+    translated = 0
+    by_record: dict[int, dict[str, str]] = {}
+    for record, need in wanted:
+        text = cached.get((_text_hash(need.text), need.source_language))
+        if text:
+            by_record.setdefault(id(record), {})[need.field] = text
+    for record in records:
+        if id(record) in by_record:
+            add_translations(record, TRANSLATION_TARGET, by_record[id(record)])
+            translated += 1
+    return translated
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+def _write(con: duckdb.DuckDBPyConnection, canonicals: list[_Canonical], removed: list[str],
+           history: list[dict[str, Any]], merges: list[dict[str, Any]], sources: list[dict[str, Any]]) -> None:
+    items = pd.DataFrame(
+        [{"item_id": c.item_id, "kind": c.record.get("kind") or "news", "status": c.record.get("status") or "scheduled",
+          "content_hash": c.content_hash, "record": stable_json(c.record),
+          "start_utc": c.record.get("start_utc"), "end_utc": c.record.get("end_utc"),
+          "start_date": c.record.get("start_date"), "end_date": c.record.get("end_date"),
+          "deadline_utc": c.record.get("deadline_utc"), "published_utc": c.record.get("published_utc"),
+          "first_seen": c.first_seen, "updated_at": c.updated_at, "sequence": c.sequence} for c in canonicals],
+        columns=["item_id", "kind", "status", "content_hash", "record", "start_utc", "end_utc", "start_date", "end_date",
+                 "deadline_utc", "published_utc", "first_seen", "updated_at", "sequence"],
+    ).astype({"start_utc": "string", "end_utc": "string", "start_date": "string", "end_date": "string",
+              "deadline_utc": "string", "published_utc": "string", "sequence": "int64"})
+    frames = {
+        "in_canonical": items,
+        "in_removed": pd.DataFrame({"item_id": removed}, columns=["item_id"]).astype("string"),
+        "in_history": pd.DataFrame(history, columns=["item_id", "changed_at", "change", "fields", "payloads", "sequence"]),
+        "in_merges": pd.DataFrame(merges, columns=["item_id", "source_item_id", "other_item_id", "score", "rule", "fields", "decided_at"]),
+        "in_item_sources": pd.DataFrame(sources, columns=["item_id", "source_item_id", "partner_id", "source_id"]),
+    }
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE wanted AS
-            SELECT s.item_id, s.kind, s.content_hash, s.record, s.first_seen, s.updated_at, {_FLAT}
-            FROM source_items s
-            """
-        )
-        inserted = con.execute(
-            """
-            INSERT INTO items
-            SELECT w.item_id, w.kind, w.status, w.content_hash, w.record, w.start_utc, w.end_utc, w.start_date,
-                   w.end_date, w.deadline_utc, w.published_utc, w.first_seen, w.updated_at, 0
-            FROM wanted w ANTI JOIN items i USING (item_id)
-            """
-        ).fetchone()[0]
-        updated = con.execute(
-            """
-            UPDATE items SET kind = w.kind, status = w.status, content_hash = w.content_hash, record = w.record,
-                start_utc = w.start_utc, end_utc = w.end_utc, start_date = w.start_date, end_date = w.end_date,
-                deadline_utc = w.deadline_utc, published_utc = w.published_utc, updated_at = w.updated_at,
-                sequence = coalesce(items.sequence, 0) + 1  -- calendar clients only replace an event whose SEQUENCE rose
-            FROM wanted w
-            WHERE items.item_id = w.item_id AND items.content_hash <> w.content_hash
-            """
-        ).fetchone()[0]
+        for name, frame in frames.items():
+            con.register(name, frame)
+        con.execute("DELETE FROM items WHERE item_id IN (SELECT item_id FROM in_removed)")
         con.execute(
             """
-            INSERT OR IGNORE INTO item_sources
-            SELECT item_id, item_id, partner_id, source_id FROM source_items
+            INSERT INTO items (item_id, kind, status, content_hash, record, start_utc, end_utc, start_date, end_date,
+                               deadline_utc, published_utc, first_seen, updated_at, sequence)
+            SELECT item_id, kind, status, content_hash, record, CAST(start_utc AS TIMESTAMPTZ), CAST(end_utc AS TIMESTAMPTZ),
+                   CAST(start_date AS DATE), CAST(end_date AS DATE), CAST(deadline_utc AS TIMESTAMPTZ),
+                   CAST(published_utc AS TIMESTAMPTZ), first_seen, updated_at, sequence
+            FROM in_canonical
+            ON CONFLICT (item_id) DO UPDATE SET kind = excluded.kind, status = excluded.status,
+                content_hash = excluded.content_hash, record = excluded.record, start_utc = excluded.start_utc,
+                end_utc = excluded.end_utc, start_date = excluded.start_date, end_date = excluded.end_date,
+                deadline_utc = excluded.deadline_utc, published_utc = excluded.published_utc,
+                first_seen = excluded.first_seen, updated_at = excluded.updated_at, sequence = excluded.sequence
             """
         )
-        con.execute("DROP TABLE wanted")
+        # item_sources and item_merges are derived from this run's grouping: replaced as a whole.
+        con.execute("DELETE FROM item_sources")
+        con.execute("INSERT INTO item_sources SELECT * FROM in_item_sources")
+        con.execute("DELETE FROM item_merges")
+        con.execute("INSERT OR IGNORE INTO item_merges SELECT * FROM in_merges")
+        con.execute("INSERT INTO item_history SELECT * FROM in_history")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    total = con.execute("SELECT count(*) FROM items").fetchone()[0]
-    return {"inserted": inserted, "updated": updated, "total": total}
+    finally:
+        for name in frames:
+            try:
+                con.unregister(name)
+            except Exception:  # noqa: BLE001
+                pass
+
+
+def refresh_items(
+    con: duckdb.DuckDBPyConnection, *, now: datetime, translator: TranslatorLike | None = _USE_ENVIRONMENT,
+    overrides: Overrides | None = None, defaults: Defaults | None = None,
+) -> ItemChanges:
+    """Bring the canonical items up to date with the source items; returns counts of changes (with
+    `.warnings` and `.unmapped`). The translator defaults to the one the environment configures (none)."""
+    warnings: list[str] = []
+    if translator is _USE_ENVIRONMENT:
+        from connectors.translate import translator_from_env
+
+        try:
+            translator = translator_from_env()
+        except ValueError as exc:
+            warnings.append(str(exc))
+            translator = None
+    overrides = load_overrides() if overrides is None else overrides
+    defaults = category_defaults(con) if defaults is None else defaults
+
+    loaded = _source_items(con)
+    members = {m.item_id: m for m, *_ in loaded}
+    origin = {m.item_id: {"source_item_id": m.item_id, "partner_id": p, "source_id": s, "body_hash": bh}
+              for m, bh, p, s in loaded}
+    existing = _existing_items(con)
+    unmapped: dict[str, int] = {}
+
+    canonicals: list[_Canonical] = []
+    for group in _group(members, overrides):
+        group_members = ordered([members[i] for i in group.members])
+        record = merge_records(group_members)
+        _categorised(record, group_members, defaults, unmapped)
+        canonicals.append(_Canonical(group_members[0].item_id, record, group_members,
+                                     min(m.first_seen for m in group_members), group))
+    translated = _translate(con, [c.record for c in canonicals], translator, now, warnings)
+
+    wanted_ids = {c.item_id for c in canonicals}
+    history: list[dict[str, Any]] = []
+    counts = {"inserted": 0, "updated": 0, "unchanged": 0, "merged": 0, "history": 0, "translated": translated}
+    for c in canonicals:
+        before = existing.get(c.item_id)
+        if before is not None:
+            previous, previous_hash, sequence, first_seen, updated_at = before
+            fields = changed_fields(previous, c.record)
+            carry_reschedule(previous, c.record, fields)
+            c.content_hash = stable_hash(c.record)
+            c.first_seen = min(first_seen, c.first_seen)
+            if c.content_hash == previous_hash:
+                c.sequence, c.updated_at = sequence, updated_at
+                counts["unchanged"] += 1
+                continue
+            # calendar clients only replace an event whose SEQUENCE rose
+            c.sequence, c.updated_at = sequence + 1, max(m.updated_at for m in c.members)
+            counts["updated"] += 1
+            if fields:
+                changed_since = [origin[m.item_id] for m in c.members if m.updated_at > updated_at] or [origin[m.item_id] for m in c.members]
+                history.append({"item_id": c.item_id, "changed_at": now, "change": change_kind(fields),
+                                "fields": stable_json(fields), "payloads": stable_json(changed_since), "sequence": c.sequence})
+        else:
+            c.content_hash = stable_hash(c.record)
+            c.updated_at = max(m.updated_at for m in c.members)
+            counts["inserted"] += 1
+    removed = [item_id for item_id in existing if item_id not in wanted_ids]
+    absorbed_by = {m.item_id: c.item_id for c in canonicals for m in c.members}
+    for item_id in removed:
+        into = absorbed_by.get(item_id)
+        history.append({"item_id": item_id, "changed_at": now, "change": "merged_into",
+                        "fields": stable_json({"merged_into": [None, into]}),
+                        "payloads": stable_json([origin[item_id]] if item_id in origin else []),
+                        "sequence": existing[item_id][2]})
+    merges = [
+        {"item_id": c.item_id, "source_item_id": m.b if m.a == c.item_id else m.a, "other_item_id": m.a if m.a != c.item_id else m.b,
+         "score": m.score, "rule": m.rule, "fields": stable_json(m.fields), "decided_at": now}
+        for c in canonicals for m in c.group.matches
+    ]
+    sources = [{"item_id": c.item_id, "source_item_id": m.item_id, "partner_id": origin[m.item_id]["partner_id"],
+                "source_id": origin[m.item_id]["source_id"]} for c in canonicals for m in c.members]
+    counts["merged"] = sum(len(c.members) - 1 for c in canonicals)
+    counts["history"] = len(history)
+    _write(con, canonicals, removed, history, merges, sources)
+    warnings.extend(w.message for w in source_volume_warnings(con))
+    for warning in warnings:
+        log.warning(warning)
+    counts["total"] = con.execute("SELECT count(*) FROM items").fetchone()[0]
+    return ItemChanges(counts, warnings, unmapped)
+
+
+# --- sources that suddenly list far fewer items ------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class VolumeWarning:
+    partner_id: str
+    source_id: str
+    previous: int
+    current: int
+
+    @property
+    def message(self) -> str:
+        if self.current == 0:
+            return (f"{self.partner_id}/{self.source_id} returned no items (it had {self.previous}); "
+                    "nothing was removed from the agenda")
+        return (f"{self.partner_id}/{self.source_id} returned {self.current} items, down from {self.previous}; "
+                "nothing was removed from the agenda")
+
+
+def source_volume_warnings(con: duckdb.DuckDBPyConnection, *, drop: float = VOLUME_DROP) -> list[VolumeWarning]:
+    """Sources whose last parsed payload listed less than `drop` of the one before (or nothing at all)."""
+    rows = con.execute(
+        """
+        WITH parsed AS (
+            SELECT partner_id, source_id, n_fetched,
+                   row_number() OVER (PARTITION BY partner_id, source_id ORDER BY started_at DESC) AS n
+            FROM fetch_log
+            WHERE outcome = 'fetched' AND parse_error IS NULL
+        )
+        SELECT c.partner_id, c.source_id, p.n_fetched AS previous, c.n_fetched AS current
+        FROM parsed c JOIN parsed p USING (partner_id, source_id)
+        WHERE c.n = 1 AND p.n = 2 AND p.n_fetched > 0 AND (c.n_fetched = 0 OR c.n_fetched < p.n_fetched * ?)
+        ORDER BY c.partner_id, c.source_id
+        """,
+        [drop],
+    ).fetchall()
+    return [VolumeWarning(p, s, prev, cur) for p, s, prev, cur in rows]

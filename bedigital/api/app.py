@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
@@ -14,6 +14,8 @@ from fastapi.staticfiles import StaticFiles
 from bedigital.api import pages, routes_api
 from bedigital.api.caching import CachingMiddleware
 from bedigital.api.snapshot_reader import SnapshotStore
+from bedigital.embed.routes import build_embed_router
+from bedigital.insight.routes import build_insight_router
 from bedigital.monitoring.ping import build_ping_router
 from bedigital.monitoring.routes import build_monitoring_router
 
@@ -33,8 +35,12 @@ def cors_origins_from_env() -> list[str]:
 
 
 def create_app(out_dir: Path | str, *, cors_origins: Sequence[str] = (),
-               public_url: str = "https://bedigital.brussels") -> FastAPI:
-    """The application serving the publication under `out_dir` (its `current` snapshot)."""
+               public_url: str = "https://bedigital.brussels",
+               insight_router: APIRouter | None = None, embed_router: APIRouter | None = None) -> FastAPI:
+    """The application serving the publication under `out_dir` (its `current` snapshot).
+
+    The /insight and /embed routers default to their environment settings; tests pass their own.
+    """
     app = FastAPI(title="bedigital.brussels agenda", version=API_VERSION, description=DESCRIPTION)
     app.state.store = SnapshotStore(out_dir)
     app.state.public_url = public_url.rstrip("/")
@@ -50,6 +56,8 @@ def create_app(out_dir: Path | str, *, cors_origins: Sequence[str] = (),
     app.include_router(pages.router)
     app.include_router(build_ping_router())  # POST /v1/ping/{partner}
     app.include_router(build_monitoring_router())  # /partners/{id} reports, /staff overview
+    app.include_router(insight_router or build_insight_router())  # /insight: the steering committee's view (reads the warehouse)
+    app.include_router(embed_router or build_embed_router())  # /embed for partners' sites; framing origins from BEDIGITAL_EMBED_ORIGINS
     app.mount("/static", StaticFiles(packages=[("bedigital.api", "static")]), name="static")
     if cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "HEAD", "OPTIONS"],

@@ -4,16 +4,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
 import duckdb
 import jinja2
-from markupsafe import escape
 import yaml
 from importlib import resources
+from markupsafe import escape
 
+from bedigital.embed.badge import badge_snippet
 from bedigital.monitoring.reasons import LANGUAGES, explain
 from bedigital.monitoring.state import write_json_atomically
 from warehouse.report import COUNT_FIELDS, partner_report, staff_overview
@@ -75,6 +77,11 @@ def history_chart(history: list[dict[str, Any]], lang: str) -> str:
             f'preserveAspectRatio="none">{"".join(bars)}</svg><p><small>{legend}</small></p>')
 
 
+def public_url() -> str:
+    """Where the agenda is published, for links partners copy (BEDIGITAL_PUBLIC_URL)."""
+    return os.environ.get("BEDIGITAL_PUBLIC_URL", "https://bedigital.brussels").rstrip("/")
+
+
 def render_partner_page(report: dict[str, Any], lang: str = "fr", *,
                         lang_link: Callable[[str], str] | None = None) -> str:
     lang = _check_lang(lang)
@@ -82,6 +89,7 @@ def render_partner_page(report: dict[str, Any], lang: str = "fr", *,
     return template.render(
         r=with_explanations(report), lang=lang, t=_translator(lang), counts=COUNT_FIELDS[1:],
         chart=history_chart(report["history"], lang), lang_link=lang_link or (lambda code: f"?lang={code}"),
+        badge=badge_snippet(report["partner"]["id"], public_url(), lang),
     )
 
 

@@ -97,3 +97,19 @@ def test_an_unknown_time_zone_is_an_error(tmp_path: Path) -> None:
 def test_a_missing_folder_is_an_error(tmp_path: Path) -> None:
     [error] = load_registry(tmp_path / "nope").errors
     assert "does not exist" in error.message
+
+
+def test_default_categories_must_exist_in_the_taxonomy(tmp_path: Path) -> None:
+    write(tmp_path, "innoviris.yaml", VALID + "    categories: {theme: [fintech, quantum-knitting]}\n")
+    [error] = load_registry(tmp_path).errors
+    assert error.source == "news" and error.key == "categories"
+    assert "quantum-knitting" in error.message
+
+
+def test_known_default_categories_are_kept(tmp_path: Path) -> None:
+    write(tmp_path, "innoviris.yaml", VALID.replace("sources:", "categories: {audience: [researchers]}\nsources:")
+          + "    categories: {theme: [fintech]}\n")
+    registry = load_registry(tmp_path)
+    assert registry.errors == ()
+    [(partner, source)] = registry.sources()
+    assert partner.categories == {"audience": ["researchers"]} and source.categories == {"theme": ["fintech"]}

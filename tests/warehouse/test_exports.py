@@ -74,7 +74,7 @@ def test_sequence_rises_when_an_event_changes(con) -> None:
 
 
 def test_one_calendar_per_theme_and_per_partner_in_each_language(con) -> None:
-    documents = documents_of(con, [multilingual("a", WINTER), make_item("b", start=SUMMER)])
+    documents = documents_of(con, [multilingual("a", WINTER), make_item("b", title="Apéro réseau", start=SUMMER)])
     files = render_exports(documents, generated_at=NOW, partners=PARTNERS, taxonomy=TAXONOMY)
     ai = icalendar.Calendar.from_ical(files["calendars/theme/ai.nl.ics"])
     assert [str(e["summary"]) for e in ai.walk("VEVENT")] == ["AI-workshop"]

@@ -1,0 +1,1 @@
+"""The bedigital.brussels brand on partners' sites: the embeddable agenda (/embed) and the badge."""

@@ -1,0 +1,64 @@
+"""Normalisation extras: language per field, deadlines from the text, price and registration."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from transforms.deadlines import deadline_in_text
+from transforms.model import Item, RawItem
+from transforms.normalise import SourceContext, normalise
+from transforms.prices import price_in_text, registration_link, registration_required_in_text
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+TODAY = date(2026, 12, 1)
+
+
+def test_deadlines_in_french_dutch_and_english() -> None:
+    assert deadline_in_text("Date limite : 15 février 2027 à 17h", reference=TODAY) == datetime(2027, 2, 15, 17, 0)
+    assert deadline_in_text("Uiterste indieningsdatum: 3 maart 2027", reference=TODAY) == date(2027, 3, 3)
+    assert deadline_in_text("Applications close on March 5, 2027 at 5 pm", reference=TODAY) == datetime(2027, 3, 5, 17, 0)
+    assert deadline_in_text("Dossiers à indienen vóór 12/01/2027 om 12 uur", reference=TODAY) == datetime(2027, 1, 12, 12, 0)
+    assert deadline_in_text("Clôture le 1er mars", reference=TODAY) == date(2027, 3, 1)  # the nearest 1 March
+    assert deadline_in_text("Rendez-vous le 15 février 2027", reference=TODAY) is None  # a date, but no deadline
+
+
+def test_a_call_gets_its_deadline_from_the_text_in_brussels_time() -> None:
+    ctx = SourceContext("p", "calls", "call", "fr")
+    raw = RawItem("p", "calls", "k", title="Appel à projets 2027", url="https://p.example/a",
+                  description_html="<p>Date limite : 15 février 2027 à 17h.</p>")
+    item = normalise(raw, ctx, now=NOW)
+    assert isinstance(item, Item)
+    assert item.deadline_utc == datetime(2027, 2, 15, 16, 0, tzinfo=timezone.utc)
+    assert item.deadline_from == "text"
+
+
+def test_language_is_detected_per_field_when_the_record_does_not_say() -> None:
+    ctx = SourceContext("p", "agenda", "event", "fr")
+    raw = RawItem("p", "agenda", "k", title="Workshop: aan de slag met generatieve AI in je kmo", start="2027-01-10T10:00:00",
+                  description_html="Praktische sessie over taalmodellen en chatbots voor ondernemers die tijd willen winnen.")
+    item = normalise(raw, ctx, now=NOW)
+    assert set(item.title) == {"nl"} and set(item.summary) == {"nl"} and item.languages == ["nl"]
+
+
+def test_short_texts_and_declared_languages_keep_what_the_source_says() -> None:
+    ctx = SourceContext("p", "agenda", "event", "nl")
+    short = normalise(RawItem("p", "agenda", "k", title="Data Summit", start="2027-01-10T10:00:00"), ctx, now=NOW)
+    assert set(short.title) == {"nl"}
+    declared = normalise(RawItem("p", "agenda", "k2", title="The conference on open data and public services",
+                                 language="fr-BE", start="2027-01-10T10:00:00"), ctx, now=NOW)
+    assert set(declared.title) == {"fr"}
+
+
+def test_free_paid_amount_and_registration_are_kept_apart() -> None:
+    assert price_in_text("Entrée libre") == (True, 0.0, None)
+    assert price_in_text("Tarif : 25 € par personne") == (False, 25.0, "EUR")
+    assert price_in_text("Feel free to bring a friend") == (None, None, None)
+    assert registration_required_in_text("Gratis, maar inschrijving verplicht") is True
+    assert registration_link('<p><a href="https://p.example/info">Info</a> <a href="https://t.example/r">Inschrijven</a></p>') == "https://t.example/r"
+
+
+def test_an_event_reads_free_and_required_registration_from_its_text() -> None:
+    ctx = SourceContext("p", "agenda", "event", "fr")
+    raw = RawItem("p", "agenda", "k", title="Atelier découverte", start="2027-01-10T10:00:00", url="https://p.example/e",
+                  description_html='<p>Gratuit, inscription obligatoire : <a href="https://t.example/x">s\'inscrire</a></p>')
+    item = normalise(raw, ctx, now=NOW)
+    assert (item.is_free, item.registration_required, item.registration_url) == (True, True, "https://t.example/x")

@@ -1,0 +1,129 @@
+"""Canonical items: merged duplicates and language variants, changes kept in history, nothing removed when a
+feed empties, machine-translated English marked as such, and English coverage per partner."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from connectors.translate import Translator
+from transforms.model import Item, item_id
+from warehouse.agenda import select_agenda
+from warehouse.coverage import english_coverage
+from warehouse.items import refresh_items
+from warehouse.load import load_batches
+from warehouse.records import FetchRecord, SourceBatch
+
+NOW = datetime(2027, 3, 1, 9, 0, tzinfo=timezone.utc)
+START = datetime(2027, 3, 10, 17, 30, tzinfo=timezone.utc)
+
+
+def event(partner: str, source: str, key: str, title: dict, *, start: datetime = START, **fields) -> Item:
+    return Item(id=item_id(partner, source, key), partner_id=partner, source_id=source, source_key=key, kind="event",
+                title=title, url=f"https://{partner}.example/{source}/{key}", canonical_url=f"https://{partner}.example/{source}/{key}",
+                start_utc=start, languages=sorted(title), **fields)
+
+
+def batch(partner: str, source: str, items: list[Item], *, body: str, at: datetime = NOW) -> SourceBatch:
+    from transforms.model import RawItem
+
+    return SourceBatch(
+        fetch=FetchRecord(partner_id=partner, source_id=source, url="http://127.0.0.1/x", outcome="fetched",
+                          started_at=at, duration_s=0.1, status=200, body_hash=body * 64),
+        raw_items=[RawItem(partner_id=partner, source_id=source, key=i.source_key) for i in items], items=items,
+        payload_path="/tmp/x", payload_size=1,
+    )
+
+
+def run(con, batches: list[SourceBatch], *, at: datetime = NOW, translator=None, run_id: str = "r1"):
+    load_batches(con, batches, run_id=run_id, now=at)
+    return refresh_items(con, now=at, translator=translator, defaults={})
+
+
+FR = event("innov", "agenda-fr", "e1", {"fr": "Atelier : intelligence artificielle et PME"}, venue="BeCentral",
+           municipality="brussels", description={"fr": "<p>Un atelier pratique. Entrée libre.</p>"}, is_free=True)
+NL = event("innov", "agenda-nl", "e1", {"nl": "Workshop: artificiële intelligentie en kmo's"}, venue="BeCentral",
+           municipality="brussels")
+OTHER = event("hub", "agenda", "x", {"fr": "Apéro réseautage"}, start=START + timedelta(days=2), venue="Lab")
+
+
+def documents(con) -> list[dict]:
+    return select_agenda(con, now=NOW)
+
+
+def test_fr_and_nl_pages_of_one_event_are_one_item_with_both_titles_and_sources(con) -> None:
+    changes = run(con, [batch("innov", "agenda-fr", [FR], body="a"), batch("innov", "agenda-nl", [NL], body="b"),
+                        batch("hub", "agenda", [OTHER], body="c")])
+    assert (changes["total"], changes["merged"]) == (2, 1)
+    [merged] = [d for d in documents(con) if len(d["sources"]) == 2]
+    assert merged["title"] == {"fr": FR.title["fr"], "nl": NL.title["nl"]}
+    assert merged["id"] == FR.id or merged["id"] == NL.id
+    assert {s["source_id"] for s in merged["sources"]} == {"agenda-fr", "agenda-nl"}
+    assert merged["categories"]["theme"] == ["ai"] and merged["categories"]["price"] == ["free"]
+    assert merged["category_reasons"]["theme"]["ai"][0]["rule"] == "keyword"
+    [(score, rule, fields)] = con.execute("SELECT score, rule, fields FROM item_merges").fetchall()
+    assert score > 0.5 and rule and json.loads(fields)["venue"] == 1.0
+
+
+def test_a_moved_event_is_updated_in_place_and_its_history_kept(con) -> None:
+    run(con, [batch("innov", "agenda-fr", [FR], body="a")])
+    [(first_id, sequence)] = con.execute("SELECT item_id, sequence FROM items").fetchall()
+    moved = replace(FR, start_utc=START + timedelta(hours=1))
+    changes = run(con, [batch("innov", "agenda-fr", [moved], body="d", at=NOW + timedelta(hours=1))],
+                  at=NOW + timedelta(hours=1), run_id="r2")
+    assert changes["updated"] == 1
+    [(item, new_sequence)] = con.execute("SELECT item_id, sequence FROM items").fetchall()
+    assert (item, new_sequence) == (first_id, sequence + 1)
+    [(change, fields, payloads)] = con.execute("SELECT change, fields, payloads FROM item_history").fetchall()
+    assert change == "rescheduled"
+    assert json.loads(fields)["start_utc"][1].startswith("2027-03-10T18:30")
+    assert json.loads(payloads)[0]["body_hash"] == "d" * 64
+    [document] = select_agenda(con, now=NOW)
+    assert document["rescheduled"] is True and document["previous_start"].startswith("2027-03-10T17:30")
+
+
+def test_an_emptied_feed_removes_nothing_and_warns(con) -> None:
+    run(con, [batch("innov", "agenda-fr", [FR, replace(FR, id=item_id("innov", "agenda-fr", "e2"), source_key="e2",
+                                                          start_utc=START + timedelta(days=1))], body="a")])
+    changes = run(con, [batch("innov", "agenda-fr", [], body="e", at=NOW + timedelta(hours=1))],
+                  at=NOW + timedelta(hours=1), run_id="r2")
+    assert changes["total"] == 2 and len(documents(con)) == 2
+    assert changes.warnings == ["innov/agenda-fr returned no items (it had 2); nothing was removed from the agenda"]
+
+
+def dictionary_service(httpserver: HTTPServer, calls: list) -> Translator:
+    words = {"Apéro réseautage": "Networking drinks", "Atelier : intelligence artificielle et PME": "Workshop: AI and SMEs"}
+
+    def handler(request: Request) -> Response:
+        body = json.loads(request.data)
+        calls.append(body["q"])
+        return Response(json.dumps({"translatedText": [words.get(t, f"[{t}]") for t in body["q"]]}),
+                        content_type="application/json")
+
+    httpserver.expect_request("/translate", method="POST").respond_with_handler(handler)
+    return Translator("libretranslate", httpserver.url_for("/"))
+
+
+def test_english_is_machine_translated_marked_and_never_overwrites_a_partner(con, httpserver: HTTPServer) -> None:
+    calls: list = []
+    translator = dictionary_service(httpserver, calls)
+    written = event("hub", "agenda", "en", {"fr": "Hackathon santé", "en": "Health hackathon"}, start=START + timedelta(days=5))
+    run(con, [batch("hub", "agenda", [OTHER, written], body="c")], translator=translator)
+    by_id = {d["id"]: d for d in documents(con)}
+    assert by_id[OTHER.id]["title"]["en"] == "Networking drinks"
+    assert by_id[OTHER.id]["machine_translated"] == {"en": ["title"]}
+    assert by_id[written.id]["title"]["en"] == "Health hackathon" and by_id[written.id]["machine_translated"] == {}
+    asked = len(calls)
+    run(con, [batch("hub", "agenda", [OTHER, written], body="c")], translator=translator, run_id="r2")
+    assert len(calls) == asked  # translated once, then read from the warehouse
+    coverage = {c.partner_id: (c.items, c.english, c.machine) for c in english_coverage(con)}
+    assert coverage["hub"] == (2, 2, 1)
+
+
+def test_without_a_translator_nothing_is_invented(con) -> None:
+    run(con, [batch("hub", "agenda", [OTHER], body="c")])
+    [document] = documents(con)
+    assert "en" not in document["title"] and document["machine_translated"] == {}

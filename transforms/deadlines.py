@@ -1,0 +1,89 @@
+"""Deadlines written in the text of a call: "Date limite : 15 février 2027 à 17h", "Uiterste indieningsdatum: 3 maart 2027"."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from transforms.text import fold
+
+MONTHS: dict[str, int] = {
+    # French
+    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
+    "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+    # Dutch
+    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7, "augustus": 8,
+    "oktober": 10,
+    # English
+    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8, "september": 9,
+    "october": 10, "november": 11, "december": 12,
+    # short forms
+    "jan": 1, "feb": 2, "fev": 2, "mar": 3, "mrt": 3, "apr": 4, "avr": 4, "jun": 6, "jul": 7, "juil": 7,
+    "aug": 8, "sep": 9, "sept": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12,
+}
+# The words announcing a deadline, on accent-folded lower-case text.
+MARKERS: tuple[str, ...] = (
+    "date limite", "cloture", "clotureront", "au plus tard", "avant le", "jusqu'au", "deposer avant",
+    "deadline", "closing date", "applications close", "apply by", "submit by", "submission", "until",
+    "uiterste datum", "uiterste indieningsdatum", "indieningsdatum", "indienen voor", "indienen tot",
+    "ten laatste", "tot en met", "sluit op", "afsluitdatum",
+)
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_TIME = r"(?:\s*(?:,|a|om|at|-|avant|before|voor)?\s*(?P<hour>\d{1,2})\s*(?:[h:u.]\s*(?P<minute>\d{2})?|uur|\s*(?P<ampm>am|pm)))?"
+_DAY_FIRST = rf"(?P<d1>\d{{1,2}})(?:er|e|st|nd|rd|th)?\s+(?P<m1>{_MONTH})\.?(?:\s+(?P<y1>\d{{4}}))?"
+_MONTH_FIRST = rf"(?P<m2>{_MONTH})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?(?:\s+(?P<y2>\d{{4}}))?"
+_NUMERIC = r"(?P<d3>\d{1,2})[/.-](?P<m3>\d{1,2})[/.-](?P<y3>\d{4})"
+_ISO = r"(?P<y4>\d{4})-(?P<m4>\d{2})-(?P<d4>\d{2})"
+_DATE = rf"(?:{_ISO}|{_NUMERIC}|{_DAY_FIRST}|{_MONTH_FIRST})"
+_DEADLINE = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(m) for m in sorted(MARKERS, key=len, reverse=True)) + r")(?!\w)"
+    r"[^.\n\d]{0,40}?" + _DATE + _TIME,
+)
+
+
+def _year(day: int, month: int, reference: date) -> int:
+    """The year that puts day/month nearest to `reference` (a deadline written without its year)."""
+    for year in (reference.year, reference.year + 1, reference.year - 1):
+        try:
+            if abs((date(year, month, day) - reference).days) <= 183:
+                return year
+        except ValueError:
+            continue
+    return reference.year
+
+
+def _found_date(match: re.Match[str], reference: date) -> date | None:
+    g = match.groupdict()
+    try:
+        if g["y4"]:
+            return date(int(g["y4"]), int(g["m4"]), int(g["d4"]))
+        if g["y3"]:
+            return date(int(g["y3"]), int(g["m3"]), int(g["d3"]))
+        day, month_name, year = (g["d1"], g["m1"], g["y1"]) if g["d1"] else (g["d2"], g["m2"], g["y2"])
+        month = MONTHS[month_name]
+        return date(int(year) if year else _year(int(day), month, reference), month, int(day))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def deadline_in_text(text: str, *, reference: date) -> datetime | date | None:
+    """The first deadline announced in `text`: a naive local datetime when a time is given, else a date.
+    `reference` (today) places a date written without a year."""
+    folded = fold(text).replace("’", "'")
+    for match in _DEADLINE.finditer(folded):
+        found = _found_date(match, reference)
+        if found is None:
+            continue
+        hour, minute = match.group("hour"), match.group("minute")
+        if hour is None:
+            return found
+        h = int(hour) % 12 + (12 if match.group("ampm") == "pm" else 0) if match.group("ampm") else int(hour)
+        if h > 23 or (minute and int(minute) > 59):
+            return found
+        return datetime(found.year, found.month, found.day, h, int(minute or 0))
+    return None
+
+
+def within(value: date | datetime, reference: date, days: int = 3 * 366) -> bool:
+    """A sanity bound: a deadline years away from today is a misreading."""
+    day = value.date() if isinstance(value, datetime) else value
+    return abs(day - reference) <= timedelta(days=days)

@@ -13,9 +13,11 @@ from typing import Sequence
 
 import duckdb
 
-from connectors.http import FetchRequest, FetchResult, HttpSettings, fetch_all_sync
-from connectors.parsers import parse_payload
-from connectors.registry import Partner, Source
+from connectors.crawl import CrawlResult, crawl_job, fetch_everything_sync
+from connectors.http import FetchRequest, FetchResult, HttpSettings
+from connectors.pages import manifest
+from connectors.parsers import ParseResult, parse_pages, parse_payload
+from connectors.registry import PAGED_KINDS, Partner, Source
 from transforms.model import Rejection
 from transforms.normalise import SourceContext, normalise_all
 from warehouse.archive import PayloadArchive
@@ -25,6 +27,8 @@ from warehouse.records import FetchRecord, SourceBatch, SourceCounts
 log = logging.getLogger(__name__)
 
 WEB_PAGE_KINDS = frozenset({"jsonld", "html"})
+# Where the incremental cursor of a json_api source is read: the latest value of this item field.
+_CURSOR_COLUMNS = {"updated": "$.updated_utc", "published": "$.published_utc"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +85,12 @@ def process_payload(
         batch.parse_error = f"{partner.id}/{source.id}: the {source.kind} parser failed on {base_url}: {type(exc).__name__}: {exc}"
         return batch
     batch.warnings = list(parsed.warnings)
+    return _normalise(batch, partner, source, parsed, base_url=base_url, now=now)
+
+
+def _normalise(batch: SourceBatch, partner: Partner, source: Source, parsed: ParseResult, *, base_url: str,
+               now: datetime) -> SourceBatch:
+    """The parsed records of a batch normalised into items and rejections (or its parse error)."""
     if parsed.error:
         batch.parse_error = f"{partner.id}/{source.id} ({base_url}): {parsed.error}"
         batch.rejections = list(parsed.rejections)
@@ -98,6 +108,45 @@ def process_payload(
     batch.items = items
     batch.rejections = [*parsed.rejections, *rejections]
     return batch
+
+
+def _crawl_record(crawl: CrawlResult) -> FetchRecord:
+    return FetchRecord(
+        partner_id=crawl.partner_id, source_id=crawl.source_id, url=crawl.url, outcome=crawl.outcome,
+        started_at=crawl.started_at, duration_s=crawl.duration_s, attempts=crawl.attempts, status=crawl.status,
+        final_url=crawl.final_url, error_code=crawl.error_code, error=crawl.error, body_hash=crawl.body_hash,
+        content_type=crawl.content_type, headers=dict(crawl.headers),
+    )
+
+
+def process_pages(
+    partner: Partner, source: Source, crawl: CrawlResult, *, archive: PayloadArchive, now: datetime
+) -> SourceBatch:
+    """Turn the pages of a paged source into a batch; an incomplete crawl still yields the records it read."""
+    batch = SourceBatch(fetch=_crawl_record(crawl), warnings=list(crawl.warnings))
+    if not crawl.pages or crawl.outcome == "not_modified" or (crawl.outcome == "error" and not crawl.incomplete):
+        return batch
+    for page in crawl.pages:
+        archive.put(page.body)
+    index = manifest(crawl.pages)  # its sha256 is the source's body hash: the pages' hashes, in order
+    body_hash, path = archive.put(index)
+    batch.fetch.body_hash = body_hash
+    batch.payload_path, batch.payload_size = str(path), sum(len(page.body) for page in crawl.pages)
+    parsed = parse_pages(source, crawl.pages, partner_id=partner.id, now=now)
+    batch.warnings += parsed.warnings
+    return _normalise(batch, partner, source, parsed, base_url=crawl.pages[0].url, now=now)
+
+
+def incremental_cursor(con: duckdb.DuckDBPyConnection, partner_id: str, source: Source) -> datetime | None:
+    """The latest updated (or published) time of the source's items: where an updated-since API resumes."""
+    incremental = getattr(source, "incremental", None)
+    if incremental is None:
+        return None
+    row = con.execute(
+        "SELECT max(CAST(json_extract_string(record, ?) AS TIMESTAMPTZ)) FROM source_items WHERE partner_id = ? AND source_id = ?",
+        [_CURSOR_COLUMNS[incremental.field], partner_id, source.id],
+    ).fetchone()
+    return row[0] if row and row[0] is not None else None
 
 
 def _lost_record_rejections(batch: SourceBatch) -> None:
@@ -126,9 +175,13 @@ def ingest_sources(
 ) -> IngestResult:
     """Fetch every selected source concurrently, then process and load them all in one transaction."""
     states = source_states(con)
-    requests = []
+    requests, jobs = [], []
     for partner, source in selection:
         state = states.get((partner.id, source.id), {})
+        if source.kind in PAGED_KINDS:
+            cursor = None if force else incremental_cursor(con, partner.id, source)
+            jobs.append(crawl_job(partner.id, source, now=now, cursor=cursor, previous_hash=state.get("body_hash"), force=force))
+            continue
         requests.append(
             FetchRequest(
                 partner_id=partner.id,
@@ -141,10 +194,14 @@ def ingest_sources(
                 check_robots=source.kind in WEB_PAGE_KINDS,
             )
         )
-    results = fetch_all_sync(requests, settings)
+    results, crawls = fetch_everything_sync(requests, jobs, settings)
+    singles, paged = iter(results), iter(crawls)
     batches = []
-    for (partner, source), result in zip(selection, results, strict=True):
-        batch = process_payload(partner, source, result, archive=archive, now=now)
+    for partner, source in selection:
+        if source.kind in PAGED_KINDS:
+            batch = process_pages(partner, source, next(paged), archive=archive, now=now)
+        else:
+            batch = process_payload(partner, source, next(singles), archive=archive, now=now)
         _lost_record_rejections(batch)
         batches.append(batch)
     counts = load_batches(con, batches, run_id=run_id, now=now)

@@ -10,13 +10,22 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
+
+from connectors.field_mapping import (
+    HtmlDetail, HtmlField, HtmlPagination, Incremental, JsonField, JsonPagination, Target, check_selector, shorthand,
+)
 
 SLUG = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
-SourceKind = Literal["rss", "ical", "jsonld"]
+FeedKind = Literal["rss", "ical", "jsonld"]  # one URL, read whole
+SourceKind = Literal["rss", "ical", "jsonld", "json_api", "html", "python"]
+PAGED_KINDS = frozenset({"json_api", "html", "python"})  # read as a sequence of pages by connectors.crawl
+SOURCE_KINDS: tuple[str, ...] = ("rss", "ical", "jsonld", "json_api", "html", "python")
+# Header and parameter names that carry credentials: their values must come from the environment.
+_SECRET_NAME = re.compile(r"auth|token|secret|key|password|passwd|signature", re.I)
 ContentKind = Literal["event", "call", "news", "mixed"]
 Language = Literal["fr", "nl", "en"]
 _ENV_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
@@ -24,6 +33,18 @@ DEFAULT_POLL_EVERY = timedelta(minutes=15)
 MIN_POLL_EVERY = timedelta(seconds=5)  # below this a partner's server would be hammered
 _DURATION = re.compile(r"^\s*(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?\s*$")
 ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+def check_categories(value: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
+    """Default categories ({facet: [slug]}) must name facets and slugs of transforms/taxonomy.yaml."""
+    if value is None:
+        return None
+    from transforms.taxonomy import load_taxonomy
+
+    unknown = load_taxonomy().unknown(value)
+    if unknown:
+        raise ValueError(f"unknown categories: {'; '.join(unknown)}")
+    return value
 
 
 def parse_duration(value: object) -> timedelta:
@@ -41,18 +62,6 @@ def parse_duration(value: object) -> timedelta:
     return duration
 
 
-def check_categories(value: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
-    """Default categories ({facet: [slug]}) must name facets and slugs of transforms/taxonomy.yaml."""
-    if value is None:
-        return None
-    from transforms.taxonomy import load_taxonomy
-
-    unknown = load_taxonomy().unknown(value)
-    if unknown:
-        raise ValueError(f"unknown categories: {'; '.join(unknown)}")
-    return value
-
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -63,23 +72,22 @@ class LocalisedName(_Strict):
     en: str = Field(min_length=1)
 
 
-class Source(_Strict):
-    """One feed, calendar or page a partner publishes."""
+class SourceBase(_Strict):
+    """What every source declares, whatever its kind."""
 
     id: str = Field(pattern=SLUG)
-    kind: SourceKind
     url: HttpUrl
     content: ContentKind
     language: Language
     timezone: str = "Europe/Brussels"  # for floating times in the source
     enabled: bool = True
+    poll_every: timedelta | None = None  # how often the poll sensor checks it; default: the partner's, else 15m
     categories: dict[str, list[str]] | None = None  # default categories of its items, e.g. {theme: [fintech]}
 
     @field_validator("categories")
     @classmethod
     def _known_categories(cls, value: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
         return check_categories(value)
-    poll_every: timedelta | None = None  # how often the poll sensor checks it; default: the partner's, else 15m
 
     @field_validator("poll_every", mode="before")
     @classmethod
@@ -98,19 +106,111 @@ class Source(_Strict):
         return value
 
 
+class FeedSource(SourceBase):
+    """A feed, calendar or page read whole in one request: rss, ical or jsonld."""
+
+    kind: FeedKind
+
+
+class PagedSource(SourceBase):
+    """A source read page by page (connectors.crawl), politely."""
+
+    min_delay_s: float = Field(0.0, ge=0)  # at least this long between two requests to its host (robots Crawl-delay wins if longer)
+    max_requests: int = Field(200, ge=1)  # pages read per run at most, listing and detail pages together
+
+
+class JsonApiSource(PagedSource):
+    """A JSON API: records selected by a path, fields mapped onto the model, optional pagination."""
+
+    kind: Literal["json_api"]
+    method: Literal["GET", "POST"] = "GET"
+    params: dict[str, str | int | float | bool] = Field(default_factory=dict)  # {today}, {today+30d}, {now} are filled in
+    headers: dict[str, str] = Field(default_factory=dict)  # secrets as ${ENV_VAR}, never written here
+    body: dict[str, Any] | None = None  # the JSON document a POST search sends
+    records: str  # where the records are: $.events[*], results, data.items
+    fields: dict[Target, JsonField] = Field(min_length=1)
+    ignore: list[str] = Field(default_factory=list)  # record fields deliberately left unmapped (no warning)
+    pagination: JsonPagination | None = None
+    incremental: Incremental | None = None
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return shorthand(value, "path")
+
+    @field_validator("fields")
+    @classmethod
+    def _identity(cls, value: dict[str, JsonField]) -> dict[str, JsonField]:
+        if "key" not in value and "url" not in value:
+            raise ValueError("map `key` (the record's id) or `url`, so that a record keeps its identity across runs")
+        return value
+
+    @model_validator(mode="after")
+    def _body_only_with_post(self) -> "JsonApiSource":
+        if self.body is not None and self.method != "POST":
+            raise ValueError("`body` is sent with method: POST only")
+        return self
+
+
+class HtmlSource(PagedSource):
+    """A listing page read with CSS selectors, optionally its items' detail pages and its next pages."""
+
+    kind: Literal["html"]
+    items: str  # the CSS selector of one item of the listing
+    fields: dict[Target, HtmlField] = Field(min_length=1)
+    detail: HtmlDetail | None = None
+    pagination: HtmlPagination | None = None
+
+    @field_validator("items")
+    @classmethod
+    def _selector(cls, value: str) -> str:
+        return check_selector(value)
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return shorthand(value, "css")
+
+    @field_validator("fields")
+    @classmethod
+    def _identity(cls, value: dict[str, HtmlField]) -> dict[str, HtmlField]:
+        if "key" not in value and "url" not in value:
+            raise ValueError("map `url` (the item's link) or `key`, so that an item keeps its identity across runs")
+        return value
+
+
+class PythonSource(PagedSource):
+    """A custom connector class (connectors.custom.Connector) for a site no declarative kind fits."""
+
+    kind: Literal["python"]
+    connector: str  # dotted path: package.module:ClassName
+    options: dict[str, Any] = Field(default_factory=dict)  # handed to the connector as is
+
+    @field_validator("connector")
+    @classmethod
+    def _importable(cls, value: str) -> str:
+        from connectors.custom import load_connector_class
+
+        load_connector_class(value)  # raises ValueError naming what is wrong
+        return value
+
+
+Source = Annotated[Union[FeedSource, JsonApiSource, HtmlSource, PythonSource], Field(discriminator="kind")]
+
+
 class Partner(_Strict):
     id: str = Field(pattern=SLUG)
     name: LocalisedName
     website: HttpUrl
     sources: list[Source] = Field(min_length=1)
-    categories: dict[str, list[str]] | None = None  # default categories of all its sources' items
+    poll_every: timedelta | None = None  # default polling interval of its sources
+    ping_token_env: str | None = None  # the environment variable holding its ping token
+    categories: dict[str, list[str]] | None = None  # default categories of all its items, e.g. {audience: [startups]}
 
     @field_validator("categories")
     @classmethod
-    def _known_partner_categories(cls, value: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
+    def _known_categories(cls, value: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
         return check_categories(value)
-    poll_every: timedelta | None = None  # default polling interval of its sources
-    ping_token_env: str | None = None  # the environment variable holding its ping token
 
     @field_validator("ping_token_env")
     @classmethod
@@ -208,6 +308,8 @@ def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str | None, str]:
         except (KeyError, IndexError, TypeError, AttributeError):
             source_id = f"#{loc[1] + 1}"
         rest = loc[2:]
+        if rest and rest[0] in SOURCE_KINDS:  # the discriminated union's tag, not a key of the file
+            rest = rest[1:]
     else:
         rest = loc
     key = ".".join(str(part) for part in rest) or None
@@ -216,6 +318,10 @@ def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str | None, str]:
 
 def _describe(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
+    if kind == "union_tag_invalid":
+        return f"got {error.get('ctx', {}).get('tag')!r}, expected one of {', '.join(map(repr, SOURCE_KINDS))}"
+    if kind == "union_tag_not_found":
+        return f"required key is missing (one of {', '.join(map(repr, SOURCE_KINDS))})"
     if kind == "missing":
         return "required key is missing"
     if kind == "extra_forbidden":
@@ -229,6 +335,23 @@ def _describe(error: dict[str, Any]) -> str:
         return f"got {error.get('input')!r}, expected an absolute http(s) URL ({error.get('msg')})"
     message = str(error.get("msg", "invalid value"))
     return message.removeprefix("Value error, ")
+
+
+def _written_secrets(name: str, data: dict[str, Any]) -> list[RegistryError]:
+    """Credentials written in the file (before ${VAR} expansion): a header or parameter named like a secret."""
+    errors: list[RegistryError] = []
+    for source in data.get("sources") or []:
+        if not isinstance(source, dict):
+            continue
+        for section in ("headers", "params"):
+            values = source.get(section)
+            for key, value in (values.items() if isinstance(values, dict) else ()):
+                if _SECRET_NAME.search(str(key)) and isinstance(value, str) and "${" not in value:
+                    errors.append(RegistryError(
+                        name, "a secret must not be written in a partner file: write ${ENV_VAR} and set that variable",
+                        str(source.get("id") or "?"), f"{section}.{key}",
+                    ))
+    return errors
 
 
 def load_partner_file(path: Path) -> tuple[Partner | None, list[RegistryError]]:
@@ -249,14 +372,17 @@ def load_partner_file(path: Path) -> tuple[Partner | None, list[RegistryError]]:
         return None, [RegistryError(name, f"invalid YAML{where}: {problem}")]
     if not isinstance(data, dict):
         return None, [RegistryError(name, "expected a mapping of keys (id, name, website, sources)")]
+    errors = _written_secrets(name, data)
     missing: list[str] = []
     data = _interpolate(data, missing)
-    errors = [RegistryError(name, f"environment variable {var} is not set") for var in missing]
+    errors += [RegistryError(name, f"environment variable {var} is not set") for var in missing]
     try:
         partner = Partner.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
             source_id, key = _locate(data, tuple(err["loc"]))
+            if err.get("type", "").startswith("union_tag"):
+                key = "kind"
             errors.append(RegistryError(name, _describe(err), source_id, key or None))
         return None, errors
     if path.stem != partner.id:

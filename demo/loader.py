@@ -31,8 +31,11 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 LANGS = ("fr", "nl", "en")
 PLACES_FILE = "_places.yaml"
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
-FORMATS = ("rss2", "rss1", "atom", "ical", "jsonld", "error")
-KIND_OF_FORMAT = {"rss2": "rss", "rss1": "rss", "atom": "rss", "ical": "ical", "jsonld": "jsonld", "error": "rss"}
+FORMATS = ("rss2", "rss1", "atom", "ical", "jsonld", "error", "wp_events", "eu_search", "drupal_calls", "nl_listing")
+KIND_OF_FORMAT = {"rss2": "rss", "rss1": "rss", "atom": "rss", "ical": "ical", "jsonld": "jsonld", "error": "rss",
+                  "wp_events": "json_api", "eu_search": "json_api", "drupal_calls": "html", "nl_listing": "html"}
+# Formats answered per request (query string, POST body, detail pages under the feed's path).
+DYNAMIC_FORMATS = frozenset({"wp_events", "eu_search", "drupal_calls", "nl_listing"})
 _DURATION = re.compile(r"^\s*(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m?)?\s*$")
 
 
@@ -165,6 +168,13 @@ class PartnerContent:
         for feed in self.feeds:
             if feed.path == path:
                 return feed
+        return None
+
+    def dynamic_feed(self, path: str) -> tuple[Feed, str] | None:
+        """The dynamic feed serving `path` and the rest of the path below it ('' for the feed itself)."""
+        for feed in self.feeds:
+            if feed.format in DYNAMIC_FORMATS and (path == feed.path or path.startswith(feed.path + "/")):
+                return feed, path[len(feed.path):].strip("/")
         return None
 
     def place(self, key: str) -> dict[str, Any]:

@@ -25,7 +25,7 @@ def partner_entry(partner: PartnerContent) -> dict:
         "website": partner.website,
         "sources": [
             {"id": feed.id, "kind": feed.kind, "url": f"{PORT_URL}/{partner.id}/{feed.path}",
-             "content": feed.content, "language": feed.language}
+             "content": feed.content, "language": feed.language, **(feed.options.get("registry") or {})}
             for feed in partner.feeds
         ],
     }

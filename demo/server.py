@@ -25,11 +25,11 @@ from datetime import date, datetime, time, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 
 from demo.loader import BRUSSELS, CONTENT_DIR, PLACES_FILE, ContentError, PartnerContent, brussels_today, load_places, load_partner, partner_files
-from demo.render import Rendered, render_feed
+from demo.render import Rendered, render_dynamic, render_feed
 
 ROBOTS_TXT = "User-agent: *\nDisallow: /private/\nAllow: /\n"
 PRIVATE_PAGE = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Drafts</title></head>\n"
@@ -88,6 +88,21 @@ class _Store:
         midnight = datetime.combine(today, time(0, 0), tzinfo=BRUSSELS).timestamp()
         return rendered, max(max(stamp) / 1e9, midnight)
 
+    def render_dynamic(self, partner_id: str, path: str, base_url: str, today: date, query: dict[str, str],
+                       method: str, body: bytes) -> tuple[Rendered, float] | None:
+        """A page answered per request (APIs, listings and their detail pages); None when no such feed."""
+        found = self.partner(partner_id)
+        if found is None:
+            return None
+        partner, stamp = found
+        match = partner.dynamic_feed(path)
+        if match is None:
+            return None
+        feed, rest = match
+        rendered = render_dynamic(partner, feed, rest, base_url, today, query=query, method=method, body=body)
+        midnight = datetime.combine(today, time(0, 0), tzinfo=BRUSSELS).timestamp()
+        return rendered, max(max(stamp) / 1e9, midnight)
+
     def partners(self) -> list[PartnerContent]:
         return [found[0] for p in partner_files(self.content_dir) if (found := self.partner(p.stem))]
 
@@ -123,6 +138,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
         self._respond(head=False)
 
+    def do_POST(self) -> None:  # noqa: N802 - the search APIs
+        length = int(self.headers.get("Content-Length") or 0)
+        self._respond(head=False, method="POST", body=self.rfile.read(length) if length else b"")
+
     def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None, head: bool = False) -> None:
         headers = dict(headers or {})
         gzipped = status == 200 and _accepts_gzip(self.headers.get("Accept-Encoding")) and len(body) > 0
@@ -141,8 +160,9 @@ class _Handler(BaseHTTPRequestHandler):
         if not head:
             self.wfile.write(body)
 
-    def _respond(self, head: bool) -> None:
-        path = urlsplit(self.path).path
+    def _respond(self, head: bool, method: str = "GET", body: bytes = b"") -> None:
+        parts = urlsplit(self.path)
+        path = parts.path
         if path == "/robots.txt":
             return self._send(200, ROBOTS_TXT.encode(), "text/plain; charset=utf-8", head=head)
         if path in ("/private", "/private/", "/private/index.html"):
@@ -151,7 +171,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, self.demo.index_page().encode(), "text/html; charset=utf-8", head=head)
         partner_id, _, feed_path = path.lstrip("/").partition("/")
         try:
-            found = self.demo._store.render(partner_id, feed_path, self.demo.base_url, self.demo.today)
+            found = self.demo._store.render_dynamic(
+                partner_id, feed_path, self.demo.base_url, self.demo.today, dict(parse_qsl(parts.query)), method, body,
+            ) or self.demo._store.render(partner_id, feed_path, self.demo.base_url, self.demo.today)
         except ContentError as exc:
             print(f"demo server: {exc}", file=sys.stderr)
             return self._send(500, f"demo content error: {exc}\n".encode(), "text/plain; charset=utf-8", head=head)

@@ -4,8 +4,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -55,6 +56,35 @@ async def fetch_all(
         raise TypeError(f"fetch_all: settings is a {type(settings).__name__}, not HttpSettings")
     if not requests:
         return []
+    async with open_session(settings) as session:
+        return list(await asyncio.gather(*(session.fetch(request) for request in requests)))
+
+
+class HttpSession:
+    """One client with its host limits and robots cache, for callers that fetch request by request (crawlers)."""
+
+    def __init__(self, context: _Context) -> None:
+        self._context = context
+
+    @property
+    def settings(self) -> HttpSettings:
+        return self._context.settings
+
+    async def fetch(self, request: FetchRequest) -> FetchResult:
+        """One request with the same retries, limits, deadline and robots check as fetch_all; never raises."""
+        return await _fetch_one(request, self._context)
+
+    async def crawl_delay(self, url: str) -> float | None:
+        """The Crawl-delay robots.txt asks of our user agent for `url`'s origin, if any."""
+        try:
+            return await self._context.robots.crawl_delay(httpx.URL(url))
+        except (httpx.InvalidURL, TypeError):
+            return None
+
+
+@asynccontextmanager
+async def open_session(settings: HttpSettings = _DEFAULT_SETTINGS) -> AsyncIterator[HttpSession]:
+    """An HttpSession for the duration of the block (one httpx client, one robots cache)."""
     timeout = httpx.Timeout(
         connect=settings.connect_timeout_s,
         read=settings.deadline_s,
@@ -69,13 +99,12 @@ async def fetch_all(
         max_redirects=settings.max_redirects,
         limits=httpx.Limits(max_connections=None, max_keepalive_connections=settings.total_concurrency),
     ) as client:
-        context = _Context(
+        yield HttpSession(_Context(
             client=client,
             settings=settings,
             limiter=HostLimiter(settings.per_host_concurrency, settings.total_concurrency),
             robots=RobotsCache(client, settings),
-        )
-        return list(await asyncio.gather(*(_fetch_one(request, context) for request in requests)))
+        ))
 
 
 def fetch_all_sync(
@@ -203,7 +232,9 @@ async def _exchange(request: FetchRequest, url: httpx.URL, context: _Context, ch
             conditional["If-None-Match"] = request.etag
         if request.last_modified:
             conditional["If-Modified-Since"] = request.last_modified
-    outgoing = client.build_request("GET", url, headers=conditional)
+    outgoing = client.build_request(
+        request.method, url, headers={**dict(request.headers), **conditional}, json=request.json_body
+    )
     redirects = 0
     while True:
         response = await _send(client, outgoing, settings)

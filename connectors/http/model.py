@@ -16,6 +16,7 @@ ErrorCode = Literal[
     "invalid_url",
     "decoding",  # a body whose content-encoding is unsupported or corrupt
     "internal",  # a bug on our side, reported instead of raised
+    "incomplete",  # a multi-page source whose later page failed: the pages read are kept, nothing is removed
 ]
 
 
@@ -31,6 +32,9 @@ class FetchRequest:
     previous_hash: str | None = None  # sha256 hex of the last body we processed
     force: bool = False  # ignore the conditional cache (daily full refresh)
     check_robots: bool = False  # True for web pages (jsonld/html kinds), False for feeds
+    method: str = "GET"  # POST for search APIs that take a JSON body
+    headers: tuple[tuple[str, str], ...] = ()  # extra request headers (API keys come from the environment)
+    json_body: object = None  # sent as a JSON document when not None
 
 
 @dataclass(frozen=True)

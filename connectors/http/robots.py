@@ -46,6 +46,17 @@ class RobotsCache:
                 final_url=str(url),
             )
 
+    async def crawl_delay(self, url: httpx.URL) -> float | None:
+        """The Crawl-delay (seconds) robots.txt sets for our user agent at `url`'s origin, if any."""
+        location = robots_url(url)
+        task = self._parsers.get(location)
+        if task is None:
+            task = asyncio.ensure_future(self._load(location))
+            self._parsers[location] = task
+        parser = await asyncio.shield(task)
+        delay = parser.crawl_delay(self._settings.user_agent) if parser is not None else None
+        return float(delay) if delay is not None else None
+
     async def _load(self, location: str) -> RobotFileParser | None:
         """The parsed robots.txt, or None (allow all) when it is missing or unreadable."""
         try:

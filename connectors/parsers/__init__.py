@@ -1,13 +1,17 @@
 """Parsers per source kind: pure functions from a payload's bytes to raw records."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
+from connectors.pages import Page, PageRequest
 from connectors.parsers.common import Origin, ParseResult, drop_duplicate_keys
 
-__all__ = ["KINDS", "ParseResult", "parse_payload"]
+__all__ = ["KINDS", "PAGED_KINDS", "ParseResult", "parse_pages", "parse_payload"]
 
-KINDS: tuple[str, ...] = ("rss", "ical", "jsonld")
+KINDS: tuple[str, ...] = ("rss", "ical", "jsonld")  # one payload, read whole
+PAGED_KINDS: tuple[str, ...] = ("json_api", "html", "python")  # pages, read with the source's configuration
 
 
 def parse_payload(
@@ -21,12 +25,19 @@ def parse_payload(
     default_timezone: str,
     now: datetime,
     window_days: int = 365,
+    source: Any = None,
 ) -> ParseResult:
     """The records of one payload of `kind`; never raises: failures come back as an error or rejections.
 
     `default_timezone` is not applied here (the normaliser does that); it is accepted so that
-    every kind has the same signature.
+    every kind has the same signature. The paged kinds (json_api, html, python) need `source`,
+    their configuration; `body` is then read as their only page.
     """
+    if kind in PAGED_KINDS:
+        if source is None:
+            return ParseResult([], [], error=f"the {kind} kind needs its source configuration (source=…)")
+        page = Page(PageRequest(base_url), body, content_type=content_type)
+        return parse_pages(source, [page], partner_id=partner_id, now=now)
     # Imported per kind: each parser's library is only loaded when a source of that kind is read.
     origin = Origin(partner_id=partner_id, source_id=source_id, base_url=base_url)
     try:
@@ -43,7 +54,33 @@ def parse_payload(
 
             result = jsonld.parse(body, origin, content_type=content_type)
         else:
-            return ParseResult([], [], error=f"unknown source kind {kind!r} (expected one of {', '.join(KINDS)})")
+            return ParseResult([], [], error=f"unknown source kind {kind!r} (expected one of {', '.join(KINDS + PAGED_KINDS)})")
     except Exception as exc:  # noqa: BLE001 - a parser bug on one payload must read as that payload's error
         return ParseResult([], [], error=f"the {kind} parser failed on {base_url}: {type(exc).__name__}: {exc}")
+    return drop_duplicate_keys(result, origin)
+
+
+def parse_pages(source: Any, pages: Sequence[Page], *, partner_id: str, now: datetime) -> ParseResult:
+    """The records of the pages of a paged source (json_api, html, python); never raises."""
+    base_url = pages[0].url if pages else str(source.url)
+    origin = Origin(partner_id=partner_id, source_id=source.id, base_url=base_url)
+    if not pages:
+        return ParseResult([], [], error=f"no page was read from {source.url}")
+    try:
+        if source.kind == "json_api":
+            from connectors.parsers import json_api
+
+            result = json_api.parse(pages, source, origin, now=now)
+        elif source.kind == "html":
+            from connectors.parsers import html
+
+            result = html.parse(pages, source, origin, now=now)
+        elif source.kind == "python":
+            from connectors.custom import load_connector_class
+
+            result = load_connector_class(source.connector)(source, now=now).parse(pages, origin)
+        else:
+            return ParseResult([], [], error=f"source kind {source.kind!r} is not read page by page")
+    except Exception as exc:  # noqa: BLE001 - a parser bug on one source must read as that source's error
+        return ParseResult([], [], error=f"the {source.kind} parser failed on {base_url}: {type(exc).__name__}: {exc}")
     return drop_duplicate_keys(result, origin)

@@ -34,6 +34,24 @@ def break_xml(body: bytes, tag: str = "description") -> bytes:
     return (text[:middle] + text[middle + len(f"</{tag}>"):]).encode("utf-8")
 
 
+def render_dynamic(partner: PartnerContent, feed: Feed, rest: str, base_url: str, today: date, *,
+                   query: dict[str, str], method: str = "GET", body: bytes = b"") -> Rendered:
+    """A page of a format answered per request (query string, POST body, detail pages below the feed)."""
+    from demo.render.apis import render_eu_search, render_wp_events
+    from demo.render.listings import render_drupal_calls, render_nl_listing
+
+    items = entries(partner, feed, today)
+    if feed.format == "wp_events" and not rest:
+        return render_wp_events(partner, feed, items, base_url, today, query)
+    if feed.format == "eu_search" and not rest:
+        return render_eu_search(partner, feed, items, today, query, method, body)
+    if feed.format == "drupal_calls":
+        return render_drupal_calls(partner, feed, items, base_url, rest, query)
+    if feed.format == "nl_listing" and not rest:
+        return render_nl_listing(partner, feed, items, query)
+    return Rendered(b"Not Found\n", "text/plain; charset=utf-8", 404)
+
+
 def render_feed(partner: PartnerContent, feed: Feed, base_url: str, today: date) -> Rendered:
     if feed.format == "error":
         return Rendered(ERROR_PAGE.encode("utf-8"), "text/html; charset=utf-8", int(feed.options.get("status", 500)))
@@ -55,4 +73,4 @@ def render_feed(partner: PartnerContent, feed: Feed, base_url: str, today: date)
     return Rendered(body, f"{CONTENT_TYPES[feed.format]}; charset={encoding}")
 
 
-__all__ = ["Rendered", "render_feed", "break_xml", "CONTENT_TYPES"]
+__all__ = ["Rendered", "render_dynamic", "render_feed", "break_xml", "CONTENT_TYPES"]

@@ -1,0 +1,145 @@
+"""The check report of one source: items as the portal shows them, rejections, empty fields, verdict."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bedigital.partner_kit.dry_run import Fetched
+from bedigital.tables import render_table
+from connectors.parsers.fields import PLACE_TARGETS
+from connectors.registry import Source
+from transforms.model import Item, RawItem, stable_json
+from warehouse.records import SourceBatch
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+# Fields reported for kinds without a mapping (rss, ical, jsonld): what the agenda needs most.
+DEFAULT_FIELDS = ("title", "url", "summary", "start", "deadline", "place")
+TITLE_WIDTH = 60
+
+
+@dataclass
+class FieldCount:
+    name: str
+    empty: int
+    total: int
+
+
+@dataclass
+class SourceReport:
+    partner_id: str
+    source_id: str
+    kind: str
+    pages: int
+    records: int
+    items: list[Item]
+    rejections: list
+    empty_fields: list[FieldCount]
+    warnings: list[str]
+    error: str | None
+    incomplete: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """A source that yields at least one item, read completely and without error."""
+        return bool(self.items) and self.error is None
+
+
+def mapped_fields(source: Source) -> list[str]:
+    """The fields a source maps (json_api/html), listing then detail; the defaults for the other kinds."""
+    names = list(getattr(source, "fields", {}) or DEFAULT_FIELDS)
+    detail = getattr(source, "detail", None)
+    if detail is not None:
+        names += [name for name in detail.fields if name not in names]
+    return names
+
+
+def _is_empty(raw: RawItem, name: str) -> bool:
+    if name == "key":
+        return raw.key.startswith("hash:")
+    if name in PLACE_TARGETS:
+        value = getattr(raw.location, PLACE_TARGETS[name], None) if raw.location else None
+    else:
+        value = getattr(raw, name, None)
+    return value is None or value == "" or value == []
+
+
+def empty_counts(source: Source, raws: list[RawItem]) -> list[FieldCount]:
+    """For each mapped field, how many parsed records came out without a value."""
+    return [FieldCount(name, sum(_is_empty(raw, name) for raw in raws), len(raws)) for name in mapped_fields(source)
+            if name not in ("all_day", "is_free")]  # booleans: false is a value
+
+
+def build_report(partner_id: str, source: Source, fetched: Fetched, batch: SourceBatch) -> SourceReport:
+    error = batch.parse_error or (fetched.error if fetched.outcome == "error" else None)
+    parse_rejected = sum(1 for r in batch.rejections if r.stage == "parse")
+    return SourceReport(
+        partner_id=partner_id, source_id=source.id, kind=source.kind, pages=len(fetched.pages),
+        records=len(batch.raw_items) + parse_rejected, items=list(batch.items), rejections=list(batch.rejections),
+        empty_fields=empty_counts(source, batch.raw_items), warnings=list(dict.fromkeys(batch.warnings)),
+        error=error, incomplete=fetched.incomplete,
+    )
+
+
+def _local(value: datetime | None) -> str:
+    return value.astimezone(BRUSSELS).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def when(item: Item) -> str:
+    if item.kind == "call":
+        return f"deadline {_local(item.deadline_utc)}" if item.deadline_utc else "no deadline"
+    if item.all_day and item.start_date:
+        end = f" → {item.end_date}" if item.end_date and item.end_date != item.start_date else ""
+        return f"{item.start_date}{end}"
+    return _local(item.start_utc)
+
+
+def call_status(item: Item, now: datetime) -> str:
+    """open / closed / forthcoming from the dates (never from a partner's status codes)."""
+    if item.kind != "call":
+        return item.status
+    if item.start_utc and item.start_utc > now:
+        return "forthcoming"
+    if item.deadline_utc and item.deadline_utc < now:
+        return "closed"
+    return "open"
+
+
+def _title(item: Item) -> str:
+    text = next(iter(item.title.values()), "")
+    return text if len(text) <= TITLE_WIDTH else text[: TITLE_WIDTH - 1] + "…"
+
+
+def render(report: SourceReport, now: datetime) -> str:
+    """The report as text: a header, the items table, rejections, empty fields, warnings and the verdict."""
+    lines = [f"== {report.partner_id} › {report.source_id} ({report.kind}): {report.pages} page(s), "
+             f"{report.records} record(s), {len(report.items)} item(s), {len(report.rejections)} rejection(s)"]
+    if report.items:
+        rows = [(item.kind, call_status(item, now), when(item), _title(item), item.venue or item.municipality or "",
+                 item.url or "") for item in sorted(report.items, key=lambda i: (when(i), i.source_key))]
+        lines.append(render_table(["kind", "status", "when (Brussels)", "title", "place", "url"], rows))
+    if report.rejections:
+        lines.append("\nRejected:")
+        lines += [f"  [{r.stage}] {r.reason} ({r.field or '-'}) {r.key or ''}: {r.message}" for r in report.rejections]
+    if report.empty_fields:
+        lines.append("\nFields left empty (of the records parsed):")
+        for count in report.empty_fields:
+            flag = "  ← EMPTY IN EVERY RECORD" if count.total and count.empty == count.total else ""
+            lines.append(f"  {count.name:<18} {count.empty:>4} / {count.total}{flag}")
+    if report.warnings:
+        lines.append("\nWarnings:")
+        lines += [f"  {warning}" for warning in report.warnings]
+    lines.append("")
+    if report.error:
+        lines.append(("INCOMPLETE: " if report.incomplete else "FAILED: ") + report.error)
+    elif not report.items:
+        lines.append("FAILED: the source yields no item" + (" (only rejections)" if report.rejections else ""))
+    else:
+        lines.append(f"OK: {len(report.items)} item(s) would be published")
+    return "\n".join(lines)
+
+
+def expected_lines(items: list[Item]) -> list[str]:
+    """The snapshot of normalised items: one stable JSON line per item, by source key."""
+    return [stable_json(asdict(item)) for item in sorted(items, key=lambda i: i.source_key)]

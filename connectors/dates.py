@@ -1,0 +1,237 @@
+"""French, Dutch and English date strings as partner web pages write them.
+
+    "mardi 12 mars 2026 à 14h", "12 maart 2026 om 14u30", "12 maart 2026 20 uur",
+    "du 12 au 15 mars", "Date limite : 15 février 2027", "1er avril", "12/03/2026 14:30"
+
+A fast path (one simple search for "12 mars", then small anchored patterns around it; a few
+microseconds a string) and dateparser as the fallback for everything else (about a millisecond
+a call, and it misreads "14u30" and "20 uur", which is why the fast path comes first). A weekday that disagrees with the
+date is tolerated: the date wins and the disagreement comes back as a warning.
+Results are naive (wall time of the page) or dates (no time given); the caller applies the zone.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+MONTHS: dict[str, int] = {}
+for _number, _names in enumerate([
+    "janvier janv jan january januari",
+    "février fevrier févr fevr fév fev feb february februari",
+    "mars mar march maart mrt mrt. maa",
+    "avril avr apr april",
+    "mai may mei",
+    "juin jun june juni",
+    "juillet juil jul july juli",
+    "août aout aug august augustus",
+    "septembre sept sep september",
+    "octobre oct october oktober okt",
+    "novembre nov november",
+    "décembre decembre déc dec december",
+], start=1):
+    for _name in _names.split():
+        MONTHS[_name.rstrip(".")] = _number
+
+WEEKDAYS: dict[str, int] = {}
+for _number, _names in enumerate([
+    "lundi lun maandag ma monday mon",
+    "mardi mar dinsdag di tuesday tue tues",
+    "mercredi mer woensdag wo wednesday wed",
+    "jeudi jeu donderdag do thursday thu thur thurs",
+    "vendredi ven vrijdag vr friday fri",
+    "samedi sam zaterdag za saturday sat",
+    "dimanche dim zondag zo sunday sun",
+]):
+    for _name in _names.split():
+        WEEKDAYS.setdefault(_name, _number)
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+_TIME = r"(?:[01]?\d|2[0-3])\s*(?:[hu:.]\s*(?:[0-5]\d)?(?:\s*uur)?|\s*uur)"
+_TIME_PARTS = re.compile(r"([01]?\d|2[0-3])\s*(?:[hu:.]\s*([0-5]\d)?|\s*uur)")
+_AT = r"(?:\s*(?:,|à|a|om|at|vanaf|dès|des|from|de|van|-|–|\|)?\s*)"
+_TO = r"\s*(?:au|à|a|tot|t/m|to|until|jusqu'au|-|–)\s*"
+_WORD = r"[a-zéèûôäë]"
+
+# The core of a written date, "12 mars" or "1er avril"; the month word is checked against MONTHS,
+# and what surrounds it (weekday, range start, year, hours) is read with small anchored patterns:
+# one simple search is much faster than one pattern with every optional part.
+_CORE = re.compile(rf"(?<!\d)(\d{{1,2}})(?:er|ère|re|e|ste|de|st|nd|rd|th)?\.?\s+({_WORD}{{3,10}})\.?(?!{_WORD})")
+_YEAR = re.compile(r"\s+(\d{4})(?!\d)")
+_HOURS = re.compile(rf"{_AT}({_TIME})(?:{_TO}({_TIME}))?")
+_RANGE_START = re.compile(
+    rf"(?<!\d)(\d{{1,2}})(?:er|e)?(?:\s+({_WORD}{{3,10}})\.?(?:\s+(\d{{4}}))?)?{_TO}(?:({_WORD}{{2,9}})\.?,?\s+)?$")
+# "28 février au 3 mars 2026": a second written date right after the first one closes a range.
+_RANGE_END = re.compile(rf"{_TO}(?:({_WORD}{{2,9}})\.?,?\s+)?(\d{{1,2}})(?:er|e)?\.?\s+({_WORD}{{3,10}})\.?(?!{_WORD})")
+_WEEKDAY_BEFORE = re.compile(rf"({_WORD}{{2,9}})\.?,?\s+(?:(?:du|van|from)\s+)?$")
+_NUMERIC = re.compile(
+    r"(?<!\d)(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}))"
+)
+_HOURS_ISO = re.compile(rf"(?:T|{_AT})({_TIME})(?:{_TO}({_TIME}))?")
+_TIME_ONLY = re.compile(rf"^\s*(?:à|om|at)?\s*{_TIME}\s*$", re.IGNORECASE)
+RECENT_PAST = timedelta(days=90)  # a year-less date further back than this is read in the next year
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDate:
+    """A start (datetime when a time was given, else date), an end for ranges, and any warning."""
+
+    start: date | datetime
+    end: date | datetime | None = None
+    warning: str | None = None
+
+
+class DateTextError(ValueError):
+    """The text holds no date we can read."""
+
+
+def parse_time(text: str) -> time | None:
+    """'14h', '14u30', '20 uur', '14:30', '14.30 uur' -> a time; None when there is none."""
+    match = _TIME_PARTS.search(text)
+    if not match:
+        return None
+    return time(int(match.group(1)), int(match.group(2) or 0))
+
+
+def _year(day: int, month: int, year: str | None, today: date | None) -> date:
+    if year:
+        return date(int(year), month, day)
+    reference = today or date.today()
+    candidate = date(reference.year, month, day) if not (month == 2 and day == 29) else _leap(reference.year, month, day)
+    if candidate < reference - RECENT_PAST:
+        candidate = _leap(reference.year + 1, month, day) if (month, day) == (2, 29) else date(reference.year + 1, month, day)
+    return candidate
+
+
+def _leap(year: int, month: int, day: int) -> date:
+    while True:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            year += 1
+
+
+def _at(day: date, text: str | None) -> date | datetime:
+    if not text:
+        return day
+    moment = parse_time(text)
+    return datetime.combine(day, moment) if moment else day
+
+
+def _weekday_warning(name: str | None, day: date, original: str) -> str | None:
+    if not name:
+        return None
+    expected = WEEKDAYS.get(name.lower().rstrip("."))
+    if expected is None or expected == day.weekday():
+        return None
+    return (f"weekday {name!r} does not match {day.isoformat()} (a {_WEEKDAY_NAMES[day.weekday()]}) "
+            f"in {original!r}; the date was kept")
+
+
+def parse_fast(text: str, *, today: date | None = None) -> ParsedDate | None:
+    """The common forms only; None when none matches; DateTextError for a known form that is no date (31 février)."""
+    lowered = text.lower()
+    try:
+        if "/" in lowered or "-" in lowered or "." in lowered:
+            numeric = _NUMERIC.search(lowered)
+            if numeric:
+                return _from_numeric(numeric, lowered, text)
+        for core in _CORE.finditer(lowered):
+            month = MONTHS.get(core.group(2))
+            if month is not None:
+                return _from_named(core, month, lowered, text, today)
+    except ValueError as exc:  # the form is known, so dateparser would only guess: say so instead
+        raise DateTextError(f"{text!r} is not a valid date ({exc})") from None
+    return None
+
+
+def _hours(lowered: str, position: int, pattern: re.Pattern[str] = _HOURS) -> tuple[str | None, str | None]:
+    found = pattern.match(lowered, position)
+    return (found.group(1), found.group(2)) if found else (None, None)
+
+
+def _from_named(core: re.Match[str], month: int, lowered: str, text: str, today: date | None) -> ParsedDate:
+    year = _YEAR.match(lowered, core.end())
+    tail = _RANGE_END.match(lowered, year.end() if year else core.end())
+    if tail is not None and tail.group(3) in MONTHS:
+        return _from_two_dates(core, month, year, tail, lowered, text, today)
+    t1, t2 = _hours(lowered, year.end() if year else core.end())
+    last = _year(int(core.group(1)), month, year.group(1) if year else None, today)
+    prefix = lowered[: core.start()]
+    opening = _RANGE_START.search(prefix) if prefix else None
+    if opening is None:
+        before = _WEEKDAY_BEFORE.search(prefix) if prefix else None
+        warning = _weekday_warning(before.group(1) if before else None, last, text)
+        return ParsedDate(_at(last, t1), _at(last, t2) if t2 else None, warning)
+    first_month = MONTHS.get(opening.group(2) or "", month)
+    first_year = int(opening.group(3)) if opening.group(3) else last.year - (1 if first_month > month else 0)
+    first = date(first_year, first_month, int(opening.group(1)))
+    before = _WEEKDAY_BEFORE.search(prefix[: opening.start()])
+    end: date | datetime = _at(last, t2 or t1) if t1 else last
+    warning = _weekday_warning(before.group(1) if before else None, first, text) or _weekday_warning(opening.group(4), last, text)
+    return ParsedDate(_at(first, t1), end, warning)
+
+
+def _from_two_dates(core: re.Match[str], month: int, year: re.Match[str] | None, tail: re.Match[str], lowered: str,
+                    text: str, today: date | None) -> ParsedDate:
+    """'du 28 février au 3 mars 2026': both days written with their month."""
+    last_month = MONTHS[tail.group(3)]
+    last_year = _YEAR.match(lowered, tail.end())
+    t1, t2 = _hours(lowered, last_year.end() if last_year else tail.end())
+    last = _year(int(tail.group(2)), last_month, last_year.group(1) if last_year else None, today)
+    first_year = int(year.group(1)) if year else last.year - (1 if month > last_month else 0)
+    first = date(first_year, month, int(core.group(1)))
+    before = _WEEKDAY_BEFORE.search(lowered[: core.start()]) if core.start() else None
+    warning = _weekday_warning(before.group(1) if before else None, first, text) or _weekday_warning(tail.group(1), last, text)
+    return ParsedDate(_at(first, t1), _at(last, t2 or t1) if t1 else last, warning)
+
+
+def _from_numeric(match: re.Match[str], lowered: str, text: str) -> ParsedDate:
+    iso_year, iso_month, iso_day, day_, month_, year_ = match.groups()
+    day = date(int(iso_year), int(iso_month), int(iso_day)) if iso_year else date(int(year_), int(month_), int(day_))
+    t1, t2 = _hours(lowered, match.end(), _HOURS_ISO)
+    before = _WEEKDAY_BEFORE.search(lowered[: match.start()]) if match.start() else None
+    return ParsedDate(_at(day, t1), _at(day, t2) if t2 else None, _weekday_warning(before.group(1) if before else None, day, text))
+
+
+@lru_cache(maxsize=8)
+def _dateparser(language: str | None):  # noqa: ANN202 - dateparser's own type
+    from dateparser.date import DateDataParser
+
+    languages = [language] if language else ["fr", "nl", "en"]
+    return DateDataParser(languages=languages, settings={"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DATES_FROM": "future"})
+
+
+def parse_slow(text: str, *, language: str | None = None, today: date | None = None) -> ParsedDate | None:
+    """dateparser on the whole text: the forms the fast path does not know ('demain', 'March 12, 2026')."""
+    parser = _dateparser(language)
+    if today is not None:
+        from dateparser.date import DateDataParser
+
+        parser = DateDataParser(languages=parser.languages, settings={
+            "RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DATES_FROM": "future",
+            "RELATIVE_BASE": datetime.combine(today, time(12, 0)),
+        })
+    try:
+        found = parser.get_date_data(text).date_obj
+    except Exception:  # noqa: BLE001 - dateparser raises a variety of errors on odd input
+        return None
+    if found is None:
+        return None
+    if (found.hour, found.minute, found.second) == (0, 0, 0):
+        return ParsedDate(found.date())
+    return ParsedDate(found.replace(second=0, microsecond=0, tzinfo=None))
+
+
+def parse_date_text(text: str, *, language: str | None = None, today: date | None = None) -> ParsedDate:
+    """The date (or range) in `text`: fast path first, dateparser second; DateTextError when neither reads it."""
+    cleaned = " ".join(text.replace("\u00a0", " ").split())
+    if not cleaned:
+        raise DateTextError("empty date text")
+    if _TIME_ONLY.match(cleaned):
+        raise DateTextError(f"{text!r} is a time without a date (join it with the date's field)")
+    parsed = parse_fast(cleaned, today=today) or parse_slow(cleaned, language=language, today=today)
+    if parsed is None:
+        raise DateTextError(f"{text!r} is not a date we can read")
+    return parsed

@@ -1,0 +1,126 @@
+"""Pages of a multi-page source: what to request, what came back, and which page leads to which.
+
+A paged source (json_api, html, python) is read as an ordered sequence of pages. Deciding the
+next requests from a page is a pure function of its bytes (a Pager), so the crawler, the fixture
+replay and the contract tests all follow pagination the same way.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal, Protocol
+from urllib.parse import urlencode, urlsplit, urlunsplit, parse_qsl
+
+PageRole = Literal["listing", "detail"]
+_PLACEHOLDER = re.compile(r"\{(today|now)(?:([+-])(\d+)d)?\}")
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """One request of a paged source."""
+
+    url: str
+    method: str = "GET"
+    json_body: Any = None
+    role: PageRole = "listing"
+
+    def identity(self) -> str:
+        """The same identity means the same page: a crawler never asks twice."""
+        body = json.dumps(self.json_body, sort_keys=True) if self.json_body is not None else ""
+        return f"{self.method} {self.url} {body}"
+
+    def relative(self) -> tuple[str, str, str]:
+        """Method, path with query and body: a request independent of the host it was recorded on."""
+        parts = urlsplit(self.url)
+        query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+        body = json.dumps(self.json_body, sort_keys=True) if self.json_body is not None else ""
+        return self.method, f"{parts.path}?{query}", body
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page as fetched (or replayed from a fixture)."""
+
+    request: PageRequest
+    body: bytes
+    final_url: str | None = None
+    status: int | None = 200
+    content_type: str | None = None
+
+    @property
+    def url(self) -> str:
+        return self.final_url or self.request.url
+
+    @property
+    def body_hash(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+
+def pages_hash(pages: list[Page] | tuple[Page, ...]) -> str:
+    """The body hash of a paged source: the hash of its page hashes, in order."""
+    return hashlib.sha256(manifest(pages)).hexdigest()
+
+
+def manifest(pages: list[Page] | tuple[Page, ...]) -> bytes:
+    """The archived index of a paged payload: one page hash per line, in order."""
+    return "".join(f"{page.body_hash}\n" for page in pages).encode("ascii")
+
+
+class Pager(Protocol):
+    """Which pages a source asks for: the first ones, then those each page leads to."""
+
+    def first(self) -> list[PageRequest]: ...
+
+    def follow(self, page: Page, listing_index: int) -> list[PageRequest]:
+        """The requests `page` leads to (detail pages first, then the next listing page)."""
+        ...
+
+
+def fill_placeholders(value: Any, now: datetime) -> Any:
+    """{today}, {today+30d}, {today-7d} (ISO dates) and {now} (ISO instant, UTC) in parameter values."""
+    if not isinstance(value, str) or "{" not in value:
+        return value
+
+    def repl(match: re.Match[str]) -> str:
+        base, sign, days = match.group(1), match.group(2), match.group(3)
+        delta = timedelta(days=int(days or 0)) * (-1 if sign == "-" else 1)
+        moment = now + delta
+        return moment.date().isoformat() if base == "today" else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    return _PLACEHOLDER.sub(repl, value)
+
+
+def with_query(url: str, params: dict[str, Any]) -> str:
+    """`url` with `params` set in its query string (existing values of the same names replaced)."""
+    if not params:
+        return url
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
+    query += [(k, _plain(v)) for k, v in params.items()]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def pager_for(source: Any, *, now: datetime, cursor: datetime | None = None) -> Pager:
+    """The pager of a paged source, by kind."""
+    if source.kind == "json_api":
+        from connectors.parsers.json_api import JsonApiPager
+
+        return JsonApiPager(source, now=now, cursor=cursor)
+    if source.kind == "html":
+        from connectors.parsers.html import HtmlPager
+
+        return HtmlPager(source)
+    if source.kind == "python":
+        from connectors.custom import load_connector_class
+
+        return load_connector_class(source.connector)(source, now=now)
+    raise ValueError(f"source kind {source.kind!r} is not read page by page")

@@ -1,0 +1,187 @@
+"""Mapped values to a RawItem: the transforms of connectors.field_mapping, shared by json_api and html.
+
+A parser reads one raw value per mapped field (a JSON value, or the texts a selector matched);
+`build_item` applies the field's transforms, converts dates, numbers and booleans, and returns
+the RawItem, or a Rejection naming the field and the value it could not read.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from connectors.dates import DateTextError, parse_date_text
+from connectors.field_mapping import DATE_TARGETS
+from connectors.parsers.common import Origin, excerpt as cut, hash_key
+from transforms.model import RawItem, RawLocation, Rejection
+
+PLACE_TARGETS = {"place": "name", "street": "street", "postcode": "postcode", "locality": "locality",
+                 "country": "country", "address": "text", "online_url": "online_url"}
+BOOL_TARGETS = frozenset({"all_day", "is_free"})
+_TRUE = frozenset({"true", "1", "yes", "oui", "ja", "y"})
+_FALSE = frozenset({"false", "0", "no", "non", "nee", "n"})
+_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+@dataclass
+class Mapped:
+    """The values of one record after transforms, before typing: what `partners check` counts as empty."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+class FieldError(ValueError):
+    def __init__(self, target: str, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.target, self.reason, self.message = target, reason, message
+
+
+def _flatten(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return [v for item in value for v in _flatten(item)]
+    return [value]
+
+
+_PLAIN: dict[int, tuple[Any, bool]] = {}
+
+
+def _untransformed(spec: Any) -> bool:
+    """True when a field has no transform at all (the common case, checked once per configuration object)."""
+    cached = _PLAIN.get(id(spec))
+    if cached is None or cached[0] is not spec:
+        plain = spec.const is None and spec.regex is None and not spec.map and spec.template is None
+        cached = _PLAIN[id(spec)] = (spec, plain and spec.default is None)
+    return cached[1]
+
+
+def transform(value: Any, spec: Any, *, is_list: bool = False) -> Any:
+    """Apply a field's transforms: const, join, regex, map, template, default."""
+    if isinstance(value, str) and _untransformed(spec):
+        return value.strip() or None
+    if spec.const is not None:
+        value = spec.const
+    if isinstance(value, list):
+        parts = [v.strip() if isinstance(v, str) else v for v in _flatten(value)]
+        parts = [v for v in parts if not is_empty(v)]
+        if spec.join is not None:
+            value = spec.join.join(str(v) for v in parts) if parts else None
+        elif not is_list:
+            value = parts[0] if parts else None
+        else:
+            value = parts
+    if isinstance(value, str):
+        value = value.strip()
+    if spec.regex and isinstance(value, str):
+        match = re.search(spec.regex, value)
+        value = (match.group(1) if match.groups() else match.group(0)) if match else None
+    if spec.map and isinstance(value, (str, int, float, bool)):
+        value = spec.map.get(str(value), value)
+    if spec.template and not is_empty(value):
+        value = spec.template.format(value=value)
+    if is_empty(value) and spec.default is not None:
+        value = spec.default
+    return value
+
+
+def to_date(value: Any, spec: Any, target: str, *, language: str, today: date, default_format: str) -> tuple[Any, Any, str | None]:
+    """(value, end of a range or None, warning) for a date field; FieldError when it is no date."""
+    fmt = spec.format or default_format
+    zone = ZoneInfo(spec.timezone) if spec.timezone else None
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) or fmt in ("epoch", "epoch_ms"):
+            seconds = float(value) / (1000 if fmt == "epoch_ms" else 1)
+            return datetime.fromtimestamp(seconds, tz=timezone.utc), None, None
+        text = str(value)
+        if fmt == "iso":
+            if zone is None:
+                return text, None, None  # the normaliser reads ISO 8601 and RFC 822 and applies the source's zone
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)), None, None
+        if fmt == "text":
+            found = parse_date_text(text, language=spec.language or language, today=today)
+            return _zoned(found.start, zone), _zoned(found.end, zone), found.warning
+        parsed = datetime.strptime(text, fmt)
+        has_time = any(code in fmt for code in ("%H", "%I", "%M"))
+        if not has_time:
+            return parsed.date(), None, None
+        return (parsed if parsed.tzinfo else _zoned(parsed, zone)), None, None
+    except (DateTextError, ValueError, TypeError, OverflowError, OSError) as exc:
+        raise FieldError(target, "invalid_date", f"{target}: {value!r} is not a date in format {fmt} ({exc})") from None
+
+
+def _zoned(value: Any, zone: ZoneInfo | None) -> Any:
+    if zone is not None and isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=zone)
+    return value
+
+
+def to_bool(value: Any, target: str) -> bool | None:
+    if isinstance(value, bool) or value is None:
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise FieldError(target, "invalid_value", f"{target}: {value!r} is not a yes/no value (expected true/false, oui/non, ja/nee)")
+
+
+def to_number(value: Any, target: str) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).lower()
+    if any(word in text for word in ("gratuit", "gratis", "free")):
+        return 0.0
+    match = _NUMBER.search(text)
+    if not match:
+        raise FieldError(target, "invalid_value", f"{target}: {value!r} is not a number")
+    return float(match.group(0).replace(",", "."))
+
+
+def build_item(
+    mapped: dict[str, Any], specs: dict[str, Any], origin: Origin, *, language: str, today: date,
+    default_date_format: str, raw_excerpt: str, fallback_key: tuple[Any, ...],
+) -> tuple[RawItem | None, Rejection | None, list[str]]:
+    """The RawItem of one record's mapped values (transforms applied), or the Rejection of its first bad field."""
+    warnings: list[str] = []
+    key_value = mapped.get("key") if not is_empty(mapped.get("key")) else mapped.get("url")
+    key = str(key_value) if not is_empty(key_value) else hash_key(*fallback_key)
+    item = RawItem(partner_id=origin.partner_id, source_id=origin.source_id, key=key, excerpt=cut(raw_excerpt))
+    location = RawLocation()
+    try:
+        for target, value in mapped.items():
+            if target == "key" or is_empty(value):
+                continue
+            if target in DATE_TARGETS:
+                start, end, warning = to_date(value, specs[target], target, language=language, today=today,
+                                              default_format=default_date_format)
+                if warning:
+                    warnings.append(f"record {key}: {warning}")
+                setattr(item, target, start)
+                if target == "start" and end is not None and is_empty(mapped.get("end")):
+                    item.end = end
+                if isinstance(start, date) and not isinstance(start, datetime) and target == "start" and "all_day" not in mapped:
+                    item.all_day = True
+            elif target in BOOL_TARGETS:
+                setattr(item, target, to_bool(value, target))
+            elif target == "price":
+                item.price = to_number(value, target)
+            elif target == "categories":
+                item.categories = [str(v) for v in (value if isinstance(value, list) else [value]) if not is_empty(v)]
+            elif target in PLACE_TARGETS:
+                setattr(location, PLACE_TARGETS[target], str(value))
+            else:
+                setattr(item, target, str(value))
+    except FieldError as exc:
+        return None, origin.reject(exc.reason, exc.target, exc.message, key=key, excerpt=raw_excerpt), warnings
+    if any(getattr(location, name) for name in PLACE_TARGETS.values()):
+        item.location = location
+    return item, None, warnings

@@ -1,0 +1,170 @@
+"""Web listings read with CSS selectors (selectolax/lexbor): items, their detail pages, the next pages.
+
+`parse` is a pure function of the pages' bytes and the source configuration; `HtmlPager`
+decides which pages a listing page leads to (each item's detail page, then the next listing page).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from datetime import datetime
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from connectors.pages import Page, PageRequest
+from connectors.parsers.common import Origin, ParseResult, charset_of, resolve
+from connectors.parsers.fields import build_item, is_empty, transform
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+_LINK_ATTRS = frozenset({"href", "src", "data-href", "data-src", "action"})
+_EXCERPT_CHARS = 1000
+
+
+def decode(page: Page) -> str:
+    """The page's text: the HTTP charset, else <meta charset>, else UTF-8 (bad bytes replaced)."""
+    declared = charset_of(page.content_type)
+    if not declared:
+        match = _META_CHARSET.search(page.body[:2048])
+        declared = match.group(1).decode("ascii") if match else None
+    for encoding in filter(None, (declared, "utf-8")):
+        try:
+            return page.body.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return page.body.decode("utf-8", errors="replace")
+
+
+def _text(node: LexborNode) -> str:
+    return " ".join(node.text(separator=" ").split())
+
+
+@lru_cache(maxsize=4096)
+def _absolute(base_url: str, href: str) -> str | None:
+    # Cached: a listing repeats its base for every item, and urljoin is the slowest step of reading one.
+    return resolve(base_url, href)
+
+
+def _value(node: LexborNode, spec: Any, base_url: str) -> str | None:
+    if spec.attr:
+        value = node.attributes.get(spec.attr)
+        if value is not None and spec.attr in _LINK_ATTRS:
+            return _absolute(base_url, value)
+        return value
+    if spec.html:
+        return node.inner_html
+    return _text(node)
+
+
+_PLANS: dict[int, tuple[Any, tuple[str, ...], bool]] = {}
+
+
+def _plan(spec: Any) -> tuple[tuple[str, ...], bool]:
+    """(selectors, single value?) of a field, computed once per configuration object."""
+    cached = _PLANS.get(id(spec))
+    if cached is None or cached[0] is not spec:
+        selectors = tuple(spec.css) if isinstance(spec.css, list) else (spec.css,) if spec.css else ()
+        cached = _PLANS[id(spec)] = (spec, selectors, len(selectors) == 1 and not spec.all)
+    return cached[1], cached[2]
+
+
+def read(node: LexborNode, spec: Any, base_url: str) -> Any:
+    """The raw value of one field inside `node`: a string, or a list for several selectors or `all`."""
+    selectors, single = _plan(spec)
+    if single:
+        found = node.css_first(selectors[0])
+        return _value(found, spec, base_url) if found is not None else None
+    values: list[Any] = []
+    for selector in selectors:
+        matches = node.css(selector) if spec.all else [found] if (found := node.css_first(selector)) else []
+        values.extend(_value(match, spec, base_url) for match in matches)
+    return values
+
+
+def _tree(page: Page) -> LexborHTMLParser:
+    return LexborHTMLParser(decode(page))
+
+
+def mapped_values(node: LexborNode, fields: dict[str, Any], base_url: str) -> dict[str, Any]:
+    return {target: transform(read(node, spec, base_url), spec, is_list=target == "categories") for target, spec in fields.items()}
+
+
+def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) -> ParseResult:
+    """The items of every listing page, completed from their detail pages when configured."""
+    result = ParseResult([], [])
+    details = {key: page for page in pages if page.request.role == "detail" for key in (page.request.url, page.url)}
+    missing_details = 0
+    listings = [page for page in pages if page.request.role == "listing"]
+    for number, page in enumerate(listings, start=1):
+        if not page.body.strip():
+            result.error = f"page {number} ({page.url}) is empty"
+            return result
+        nodes = _tree(page).css(source.items)
+        if not nodes:
+            message = f"the items selector {source.items!r} matched nothing in page {number} ({page.url})"
+            if number == 1:
+                result.error = message
+                return result
+            result.warnings.append(message)
+            continue
+        for position, node in enumerate(nodes, start=1):
+            mapped = mapped_values(node, source.fields, page.url)
+            excerpt_html = node.html or ""
+            if source.detail is not None:
+                link = mapped.get(source.detail.link)
+                detail = details.get(link) if isinstance(link, str) else None
+                if detail is None:
+                    missing_details += 1
+                else:
+                    extra = mapped_values(_tree(detail).root, source.detail.fields, detail.url)
+                    mapped |= {target: value for target, value in extra.items() if not is_empty(value) or target not in mapped}
+            specs = {**source.fields, **(source.detail.fields if source.detail else {})}
+            item, rejection, warnings = build_item(
+                mapped, specs, origin, language=source.language, today=now.date(), default_date_format="text",
+                raw_excerpt=excerpt_html[:_EXCERPT_CHARS], fallback_key=(page.url, position, _text(node)[:200]),
+            )
+            result.warnings.extend(warnings)
+            if rejection is not None:
+                result.rejections.append(rejection)
+            elif item is not None:
+                result.items.append(item)
+    if missing_details:
+        result.warnings.append(f"{missing_details} item(s) without their detail page (link missing, or not read)")
+    return result
+
+
+class HtmlPager:
+    """The pages of an html source: the listing, each item's detail page, then the next listing page."""
+
+    def __init__(self, source: Any) -> None:
+        self.source = source
+        self.warnings: list[str] = []
+
+    def first(self) -> list[PageRequest]:
+        return [PageRequest(str(self.source.url))]
+
+    def follow(self, page: Page, listing_index: int) -> list[PageRequest]:
+        if page.request.role != "listing":
+            return []
+        tree = _tree(page)
+        requests: list[PageRequest] = []
+        detail = self.source.detail
+        if detail is not None:
+            spec = self.source.fields.get(detail.link)
+            seen: set[str] = set()
+            for node in tree.css(self.source.items) if spec is not None else []:
+                link = transform(read(node, spec, page.url), spec)
+                if isinstance(link, str) and link.startswith(("http://", "https://")) and link not in seen:
+                    seen.add(link)
+                    requests.append(PageRequest(link, role="detail"))
+        pagination = self.source.pagination
+        if pagination is not None:
+            link = transform(read(tree.root, pagination.next, page.url), pagination.next)
+            if isinstance(link, str) and link.strip():
+                if listing_index + 1 >= pagination.max_pages:
+                    self.warnings.append(f"stopped after {pagination.max_pages} listing pages (pagination.max_pages); "
+                                         f"the listing links to more ({link})")
+                else:
+                    requests.append(PageRequest(link))
+        return requests

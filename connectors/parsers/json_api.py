@@ -1,0 +1,264 @@
+"""JSON APIs: records selected by a JSONPath-like path, fields mapped onto the model, pages followed.
+
+Paths: `$.events[*]`, `events`, `data.items`, `metadata.title[0]`, `tags[*].name`, `$` (the document).
+`parse` is a pure function of the pages' bytes and the source configuration; `JsonApiPager`
+decides, from a page's bytes, which page comes next (next URL, page number, offset or cursor).
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urljoin
+
+from connectors.pages import Page, PageRequest, fill_placeholders, with_query
+from connectors.parsers.common import Origin, ParseResult
+from connectors.parsers.fields import build_item, is_empty, transform
+
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+|\*)\]")
+_UNMAPPED_SHOWN = 20
+
+
+def path_steps(path: str) -> list[str | int | None]:
+    """`$.a.b[0].c[*]` -> ['a', 'b', 0, 'c', None]; None is the wildcard."""
+    text = path.strip()
+    text = text[1:] if text.startswith("$") else text
+    steps: list[str | int | None] = []
+    for name, index in _STEP.findall(text):
+        if name:
+            steps.append(None if name == "*" else name)
+        else:
+            steps.append(None if index == "*" else int(index))
+    return steps
+
+
+def select(document: Any, path: str) -> list[Any]:
+    """Every value `path` reaches in `document` (an empty list when it reaches none)."""
+    current = [document]
+    for step in path_steps(path):
+        following: list[Any] = []
+        for value in current:
+            if step is None:
+                following.extend(value if isinstance(value, list) else value.values() if isinstance(value, dict) else [])
+            elif isinstance(step, int):
+                if isinstance(value, list) and -len(value) <= step < len(value):
+                    following.append(value[step])
+            elif isinstance(value, dict) and step in value:
+                following.append(value[step])
+        current = following
+    return current
+
+
+def has_wildcard(path: str) -> bool:
+    return None in path_steps(path)
+
+
+def records_of(document: Any, path: str) -> list[Any] | None:
+    """The records at `path`: a list reached directly, or every value a wildcard reached; None when absent."""
+    found = select(document, path)
+    if not found:
+        return None
+    if len(found) == 1 and isinstance(found[0], list) and not has_wildcard(path):
+        return found[0]
+    return found
+
+
+def _read(record: Any, spec: Any) -> Any:
+    if spec.path is None:
+        return None
+    paths = spec.path if isinstance(spec.path, list) else [spec.path]
+    values: list[Any] = []
+    for path in paths:
+        found = select(record, path)
+        if has_wildcard(path) or len(paths) > 1:
+            values.extend(found)
+        elif found:
+            values.append(found[0])
+    if len(paths) == 1 and not has_wildcard(paths[0]):
+        return values[0] if values else None
+    return values
+
+
+def _used(spec: Any) -> set[str]:
+    """The record fields a mapping reads: its first step, and its first two (`venue`, `venue.city`)."""
+    paths = spec.path if isinstance(spec.path, list) else [spec.path] if spec.path else []
+    used: set[str] = set()
+    for steps in map(path_steps, paths):
+        names = [step for step in steps if isinstance(step, str)]
+        if names and steps[0] == names[0]:
+            used.add(names[0])
+            if len(names) > 1 and steps[1] == names[1]:
+                used.add(f"{names[0]}.{names[1]}")
+    return used
+
+
+def _fields_of(record: dict[str, Any], used: set[str]) -> set[str]:
+    """A record's fields: its keys, and the keys of the objects a mapping reaches into (`metadata.status`)."""
+    found = set(record)
+    for name, value in record.items():
+        if isinstance(value, dict) and any(u.startswith(name + ".") for u in used):
+            found.update(f"{name}.{child}" for child in value)
+    return found
+
+
+def decode(page: Page, number: int) -> tuple[Any, str | None]:
+    """The JSON document of a page, or a message naming the page."""
+    if not page.body.strip():
+        return None, f"page {number} ({page.url}) is empty"
+    try:
+        return json.loads(page.body), None
+    except (UnicodeDecodeError, ValueError) as exc:
+        start = page.body[:80].decode("utf-8", errors="replace")
+        return None, f"page {number} ({page.url}) is not JSON ({exc}); it starts with {start!r}"
+
+
+def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) -> ParseResult:
+    """The records of every page of a json_api source."""
+    result = ParseResult([], [])
+    seen_fields: set[str] = set()
+    used = set().union(*(_used(spec) for spec in source.fields.values()))
+    announced: int | None = None
+    read = 0
+    for number, page in enumerate((p for p in pages if p.request.role == "listing"), start=1):
+        document, problem = decode(page, number)
+        if problem:
+            result.error = problem
+            return result
+        records = records_of(document, source.records)
+        if records is None:
+            keys = ", ".join(sorted(document)[:15]) if isinstance(document, dict) else type(document).__name__
+            message = f"the records path {source.records!r} is not in page {number} ({page.url}); the page holds: {keys}"
+            if number == 1:
+                result.error = message
+                return result
+            result.warnings.append(message)
+            continue
+        if number == 1 and source.pagination and source.pagination.total:
+            total = select(document, source.pagination.total)
+            announced = int(total[0]) if total and str(total[0]).isdigit() else None
+        for record in records:
+            read += 1
+            if isinstance(record, dict):
+                seen_fields.update(_fields_of(record, used))
+            _add_record(result, record, source, origin, now=now, position=(number, read))
+    if announced is not None and read < announced:
+        result.warnings.append(f"the API announced {announced} records and {read} were read: pages are missing")
+    _warn_unmapped(result, seen_fields - used - set(source.ignore))
+    return result
+
+
+def _add_record(result: ParseResult, record: Any, source: Any, origin: Origin, *, now: datetime, position: tuple[int, int]) -> None:
+    mapped = {target: transform(_read(record, spec), spec, is_list=target == "categories") for target, spec in source.fields.items()}
+    raw = json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
+    item, rejection, warnings = build_item(
+        mapped, source.fields, origin, language=source.language, today=now.date(), default_date_format="iso",
+        raw_excerpt=raw, fallback_key=(raw,),
+    )
+    result.warnings.extend(warnings)
+    if rejection is not None:
+        result.rejections.append(rejection)
+    elif item is not None:
+        if is_empty(mapped.get("key")) and is_empty(mapped.get("url")):
+            result.rejections.append(origin.reject(
+                "missing_key", "key", f"record {position[1]} of page {position[0]} has no key and no url: its identity "
+                "would change with its content", key=item.key, excerpt=raw))
+            return
+        result.items.append(item)
+
+
+def _warn_unmapped(result: ParseResult, unmapped_names: set[str]) -> None:
+    unmapped = sorted(unmapped_names)
+    if unmapped:
+        shown = ", ".join(unmapped[:_UNMAPPED_SHOWN]) + (" …" if len(unmapped) > _UNMAPPED_SHOWN else "")
+        result.warnings.append(f"unmapped source fields: {shown} (map them in `fields` or list them in `ignore`)")
+
+
+def unmapped_fields(warnings: Sequence[str]) -> set[str]:
+    """The field names a parse listed as unmapped (for contract tests and reports)."""
+    for warning in warnings:
+        if warning.startswith("unmapped source fields: "):
+            names = warning.removeprefix("unmapped source fields: ").split(" (map them")[0]
+            return {n.strip() for n in names.split(",") if n.strip() and n.strip() != "…"}
+    return set()
+
+
+class JsonApiPager:
+    """The requests of a json_api source: the first page, then the next one each page announces."""
+
+    def __init__(self, source: Any, *, now: datetime, cursor: datetime | None = None) -> None:
+        self.source = source
+        self.now = now
+        self.cursor = cursor
+        self.warnings: list[str] = []
+        self.pagination = source.pagination
+
+    def _params(self) -> dict[str, Any]:
+        params = {name: fill_placeholders(value, self.now) for name, value in self.source.params.items()}
+        incremental = self.source.incremental
+        if incremental and self.cursor is not None:
+            since = (self.cursor - incremental.overlap).astimezone(timezone.utc)
+            params[incremental.param] = since.strftime(incremental.format)
+        return params
+
+    def _request(self, page_params: dict[str, Any], url: str | None = None) -> PageRequest:
+        source = self.source
+        in_body = self.pagination is not None and self.pagination.where == "body"
+        query = self._params() | ({} if in_body else page_params)
+        body = None
+        if source.method == "POST":
+            body = {name: fill_placeholders(value, self.now) for name, value in (source.body or {}).items()}
+            body |= page_params if in_body else {}
+        return PageRequest(url or with_query(str(source.url), query), method=source.method, json_body=body)
+
+    def _page_params(self, index: int) -> dict[str, Any]:
+        p = self.pagination
+        if p is None:
+            return {}
+        params: dict[str, Any] = {}
+        if p.size_param and p.size:
+            params[p.size_param] = p.size
+        if p.type == "page_number":
+            params[p.param] = (1 if p.start is None else p.start) + index
+        elif p.type == "offset":
+            params[p.param] = (0 if p.start is None else p.start) + index * (p.size or 0)
+        return params
+
+    def first(self) -> list[PageRequest]:
+        return [self._request(self._page_params(0))]
+
+    def follow(self, page: Page, listing_index: int) -> list[PageRequest]:
+        p = self.pagination
+        if p is None or page.request.role != "listing":
+            return []
+        document, problem = decode(page, listing_index + 1)
+        if problem:
+            return []
+        following = self._following(document, page, listing_index)
+        if following is not None and listing_index + 1 >= p.max_pages:
+            self.warnings.append(f"stopped after {p.max_pages} pages (pagination.max_pages); the API announced more")
+            return []
+        return [following] if following is not None else []
+
+    def _following(self, document: Any, page: Page, index: int) -> PageRequest | None:
+        p = self.pagination
+        if p.type == "next_url":
+            found = select(document, p.next)
+            link = found[0] if found else None
+            return self._request({}, url=urljoin(page.url, link)) if isinstance(link, str) and link.strip() else None
+        if p.type == "cursor":
+            found = select(document, p.next)
+            cursor = found[0] if found else None
+            if is_empty(cursor):
+                return None
+            return self._request(self._page_params(index + 1) | {p.param: cursor})
+        records = records_of(document, self.source.records) or []
+        if not records or (p.size and len(records) < p.size):
+            return None
+        if p.total:
+            total = select(document, p.total)
+            size = p.size or len(records)
+            if total and str(total[0]).isdigit() and (index + 1) * size >= int(total[0]):
+                return None
+        return self._request(self._page_params(index + 1))

@@ -1,0 +1,70 @@
+"""French, Dutch and English date strings: the fast path, the fallback, and what neither may guess."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from connectors.dates import DateTextError, parse_date_text, parse_fast, parse_slow, parse_time
+
+TODAY = date(2026, 1, 15)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("jeudi 12 mars 2026 à 14h", datetime(2026, 3, 12, 14, 0), None),
+        ("12 maart 2026 om 14u30", datetime(2026, 3, 12, 14, 30), None),
+        ("12 maart 2026 20 uur", datetime(2026, 3, 12, 20, 0), None),
+        ("Op donderdag 12 maart 2026 van 14.30 tot 17.00 uur", datetime(2026, 3, 12, 14, 30), datetime(2026, 3, 12, 17, 0)),
+        ("du 12 au 15 mars", date(2026, 3, 12), date(2026, 3, 15)),
+        ("van 12 tot 15 maart 2026", date(2026, 3, 12), date(2026, 3, 15)),
+        ("du 28 février au 3 mars 2026", date(2026, 2, 28), date(2026, 3, 3)),
+        ("Date limite : 15 février 2027", date(2027, 2, 15), None),
+        ("Date limite : 15 février 2027 à 12h", datetime(2027, 2, 15, 12, 0), None),
+        ("1er avril", date(2026, 4, 1), None),
+        ("mer. 4 mars 2026, 9h30", datetime(2026, 3, 4, 9, 30), None),
+        ("12/03/2026 14:30", datetime(2026, 3, 12, 14, 30), None),
+        ("2026-03-12", date(2026, 3, 12), None),
+        ("Uiterste indieningsdatum: 15 februari 2027 om 17.00 uur", datetime(2027, 2, 15, 17, 0), None),
+    ],
+)
+def test_common_forms_on_the_fast_path(text: str, start, end) -> None:
+    parsed = parse_fast(text, today=TODAY)
+    assert parsed is not None, text
+    assert (parsed.start, parsed.end) == (start, end)
+    assert parsed.warning is None
+
+
+def test_a_year_less_date_long_past_is_read_next_year() -> None:
+    assert parse_date_text("5 janvier", today=date(2026, 11, 20)).start == date(2027, 1, 5)
+    assert parse_date_text("5 novembre", today=date(2026, 11, 20)).start == date(2026, 11, 5)  # recent past stays
+
+
+def test_a_wrong_weekday_is_tolerated_and_reported() -> None:
+    parsed = parse_date_text("mardi 12 mars 2026 à 14h", today=TODAY)
+    assert parsed.start == datetime(2026, 3, 12, 14, 0)
+    assert parsed.warning and "mardi" in parsed.warning and "Thursday" in parsed.warning
+
+
+@pytest.mark.parametrize("text", ["32/13/2026 om 25u61", "31 février 2026", "20 uur", "om 14u30", "Prix : 12 €", ""])
+def test_what_is_not_a_date_is_an_error_not_a_guess(text: str) -> None:
+    with pytest.raises(DateTextError):
+        parse_date_text(text, today=TODAY)
+
+
+def test_dateparser_is_the_fallback_for_other_forms() -> None:
+    assert parse_fast("March 12, 2026") is None
+    assert parse_date_text("March 12, 2026", language="en", today=TODAY).start == date(2026, 3, 12)
+
+
+def test_dateparser_misreads_14u_which_is_why_the_fast_path_comes_first() -> None:
+    slow = parse_slow("12 maart 2026 om 14u30", language="nl", today=TODAY)
+    assert slow is None or slow.start != datetime(2026, 3, 12, 14, 30)
+    assert parse_date_text("12 maart 2026 om 14u30", today=TODAY).start == datetime(2026, 3, 12, 14, 30)
+
+
+def test_times_alone() -> None:
+    assert [parse_time(t) for t in ("14h", "14u30", "20 uur", "9.15")] == [
+        datetime(2000, 1, 1, 14).time(), datetime(2000, 1, 1, 14, 30).time(), datetime(2000, 1, 1, 20).time(),
+        datetime(2000, 1, 1, 9, 15).time()]

@@ -1,0 +1,93 @@
+"""The json_api, html and python kinds in partner files: valid files load, mistakes name file, source and key."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from connectors.registry import HtmlSource, JsonApiSource, load_registry
+
+JSON_API = """\
+id: lab
+name: {fr: Lab, nl: Lab, en: Lab}
+website: https://lab.example
+sources:
+  - id: events
+    kind: json_api
+    url: https://lab.example/api/events
+    content: event
+    language: fr
+    headers: {Authorization: "Bearer ${LAB_TOKEN:-t0ken}"}
+    records: "$.data[*]"
+    fields:
+      key: id
+      title: name
+      start: {path: starts, format: "%d/%m/%Y %H:%M", timezone: Europe/Brussels}
+    pagination: {type: page_number, param: page, size_param: per_page, size: 50}
+"""
+HTML = """\
+id: lab
+name: {fr: Lab, nl: Lab, en: Lab}
+website: https://lab.example
+sources:
+  - id: agenda
+    kind: html
+    url: https://lab.example/agenda
+    content: event
+    language: nl
+    items: "li.activiteit"
+    fields:
+      title: h3
+      url: {css: "h3 a", attr: href}
+      start: {css: [".datum", ".uur"], join: " "}
+    pagination: {next: a.volgende}
+"""
+
+
+def errors_of(tmp_path: Path, text: str):
+    (tmp_path / "lab.yaml").write_text(text, encoding="utf-8")
+    return load_registry(tmp_path).errors
+
+
+def test_json_api_and_html_sources_load_with_their_shorthands(tmp_path: Path) -> None:
+    (tmp_path / "lab.yaml").write_text(JSON_API, encoding="utf-8")
+    [(_, source)] = load_registry(tmp_path).sources()
+    assert isinstance(source, JsonApiSource)
+    assert source.fields["title"].path == "name" and source.headers["Authorization"] == "Bearer t0ken"
+    assert source.pagination.type == "page_number"
+    (tmp_path / "lab.yaml").write_text(HTML, encoding="utf-8")
+    [(_, source)] = load_registry(tmp_path).sources()
+    assert isinstance(source, HtmlSource)
+    assert source.fields["title"].css == "h3" and source.pagination.next.attr == "href"
+
+
+@pytest.mark.parametrize(
+    ("text", "change", "key", "words"),
+    [
+        (JSON_API, ('    records: "$.data[*]"\n', ""), "records", "required key is missing"),
+        (JSON_API, ("      title: name", "      titel: name"), "fields.titel.[key]", "expected one of"),
+        (JSON_API, ('format: "%d/%m/%Y %H:%M"', "format: dd/mm/yyyy"), "fields.start.format", "strptime pattern"),
+        (JSON_API, ("timezone: Europe/Brussels}", "timezone: Europe/Bruxelles}"), "fields.start.timezone", "unknown time zone"),
+        (JSON_API, ("type: page_number, param: page,", "type: page_number,"), "pagination", "needs param"),
+        (JSON_API, ('"Bearer ${LAB_TOKEN:-t0ken}"', '"Bearer s3cr3t"'), "headers.Authorization", "secret"),
+        (JSON_API, ("      key: id\n", ""), "fields", "map `key`"),
+        (HTML, ('items: "li.activiteit"', 'items: "li >> a"'), "items", "CSS selector"),
+        (HTML, ("      title: h3", "      title: {attr: href}"), "fields.title", "set `css`"),
+        (HTML, ("    kind: html", "    kind: htm"), "kind", "expected one of"),
+        (HTML, ("    items: \"li.activiteit\"\n", "    items: \"li.activiteit\"\n    colour: red\n"), "colour", "unknown key"),
+    ],
+)
+def test_each_mistake_names_file_source_and_key(tmp_path: Path, text: str, change, key: str, words: str) -> None:
+    errors = errors_of(tmp_path, text.replace(*change))
+    assert len(errors) == 1, errors
+    [error] = errors
+    assert error.file == str(tmp_path / "lab.yaml") and error.source in ("events", "agenda")
+    assert error.key == key and words in error.message, str(error)
+
+
+def test_a_python_connector_must_be_importable(tmp_path: Path) -> None:
+    text = HTML.split("  - id:")[0] + (
+        "  - id: custom\n    kind: python\n    url: https://lab.example/\n    content: event\n    language: fr\n"
+        "    connector: no_such_package.site:Connector\n")
+    [error] = errors_of(tmp_path, text)
+    assert error.key == "connector" and "cannot import module 'no_such_package.site'" in error.message

@@ -16,6 +16,14 @@ from warehouse.connection import connect
 DAGSTER_YAML = """# Written by bedigital on first use.
 telemetry:
   enabled: false
+# Every run writes the same DuckDB file, which takes one writing process at a time: runs wait in the
+# queue instead of failing on the file lock, and sensor-launched runs cannot pile up side by side.
+concurrency:
+  runs:
+    max_concurrent_runs: 1
+# A queued run starts within a second of the previous one ending (Dagster's default is 5 s).
+run_queue:
+  dequeue_interval_seconds: 1
 """
 
 

@@ -5,15 +5,15 @@ temporary DAGSTER_HOME, warehouse and publication folder, with every demo source
 waits for the first publication; adds an item to one demo content file; and measures the time until
 that item's title is in the published agenda.json. Gives up after 180 s at each stage.
 
-    .venv/bin/python bench/latency.py [--poll-every 10s] [--daemon-only] [--keep]
+    .venv/bin/python bench/latency.py [--poll-every 10s] [--feed actiris/actualites] [--daemon-only] [--keep]
 
-Assumes the demo content files (demo/content/*.yaml) hold their records in a list under `items`
-(or are a list): the first record of the first such file is copied with a new title, id and URL.
+The change is a plain news item, published today, appended to the `items` of one demo feed (see
+demo/README.md): the demo server renders it at once, and news of the last 90 days is in the agenda.
+The Dagster instance gets the dagster.yaml that `bedigital dev` writes (one run at a time).
 """
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import os
 import shutil
@@ -25,13 +25,12 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 GIVE_UP_S = 180.0
-DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+DEFAULT_FEED = "actiris/actualites"  # a plain RSS 2.0 news feed, none of the demo's deliberate mess
 
 
 def free_port() -> int:
@@ -51,39 +50,26 @@ def registry_polled_every(source: Path, target: Path, poll_every: str) -> None:
         (target / path.name).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def _records(data: Any) -> list | None:
-    if isinstance(data, list) and data and isinstance(data[0], dict):
-        return data
-    if isinstance(data, dict):
-        for value in data.values():
-            found = _records(value) if isinstance(value, (list, dict)) else None
-            if found is not None:
-                return found
-    return None
-
-
-def add_item(content_dir: Path, title: str) -> Path:
-    """Append a copy of the first record of the first content file, with a new title, id and URL."""
-    for path in sorted(content_dir.rglob("*.y*ml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        records = _records(data)
-        if not records:
-            continue
-        record = copy.deepcopy(records[0])
-        token = uuid.uuid4().hex[:8]
-        for key, value in list(record.items()):
-            if key in ("title", "name", "summary_title"):
-                record[key] = {lang: title for lang in value} if isinstance(value, dict) else title
-            elif key in ("id", "uid", "guid", "slug", "key"):
-                record[key] = f"{value}-{token}"
-            elif key in ("url", "link") and isinstance(value, str):
-                record[key] = value.rstrip("/") + f"-{token}"
-        records.append(record)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        tmp.replace(path)  # the demo server re-reads a content file when it changes
-        return path
-    raise SystemExit(f"no content file with a list of records under {content_dir}")
+def add_item(content_dir: Path, feed: str, title: str) -> Path:
+    """Append a news item published today to the hand-written `items` of `feed` ("partner/feed id")."""
+    partner_id, _, feed_id = feed.partition("/")
+    path = content_dir / f"{partner_id}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    target = next((f for f in data.get("feeds") or [] if f.get("id") == feed_id), None)
+    if target is None or target.get("format") == "error":
+        raise SystemExit(f"{path}: no rendered feed {feed_id!r}")
+    token = uuid.uuid4().hex[:8]
+    # Not a copy of an existing record: series templates, `same_as` and feed definitions all look like
+    # lists of records, and a copied feed definition with the same path is never served.
+    target.setdefault("items", []).append({
+        "id": f"latency-probe-{token}", "kind": "news", "title": title,
+        "summary": "An item added by bench/latency.py to measure how fast a change is published.",
+        "published": {"days": 0, "time": "00:00"},
+    })
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    tmp.replace(path)  # the demo server re-reads a content file when it changes
+    return path
 
 
 def published_titles(agenda: Path) -> set[str]:
@@ -106,11 +92,13 @@ def wait_for(predicate, what: str, deadline_s: float = GIVE_UP_S) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--poll-every", default="10s", help="polling interval given to every demo partner (default 10s)")
+    parser.add_argument("--feed", default=DEFAULT_FEED, help=f"the demo feed that gets the new item (default {DEFAULT_FEED})")
     parser.add_argument("--daemon-only", action="store_true", help="run dagster-daemon instead of dagster dev")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (its path is printed)")
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
+    from bedigital.runner import DAGSTER_YAML
     from demo.server import DemoServer
 
     work = Path(tempfile.mkdtemp(prefix="bedigital-latency-"))
@@ -133,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         first = wait_for(agenda.exists, "the first publication")
         print(f"first publication after {first:.1f} s ({len(published_titles(agenda))} titles)", flush=True)
         title = f"Latency probe {uuid.uuid4().hex[:6]}"
-        changed = add_item(content, title)
+        changed = add_item(content, args.feed, title)
         started = time.monotonic()
         print(f"added '{title}' to {changed.relative_to(work)}", flush=True)
         wait_for(lambda: title in published_titles(agenda), f"'{title}' in {agenda}")

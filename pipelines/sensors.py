@@ -1,8 +1,10 @@
 """Sensors and schedules: event-driven fetching, the automation that follows it, alerts.
 
 - `poll_partner_sources` checks each source at its own cadence (`poll_every`) with conditional
-  requests and launches one run for the sources whose payload changed (or failed, so the failure
-  is recorded and counted), plus every source of a partner that pinged.
+  requests and launches one run for the sources whose payload changed, plus every source of a
+  partner that pinged. A failing source is retried at its cadence × 2^streak (at most daily), and
+  each retry that fails goes in a run so the failure is recorded and counted; a source that
+  recovers goes in a run so its checks turn green.
 - `follow_sources` is the declarative-automation sensor: items, agenda and publication follow.
 - `daily_full_refresh` fetches everything once a day ignoring the conditional cache.
 - `alert_on_run_failure` records an alert in the warehouse and sends it (SMTP, webhook).
@@ -13,9 +15,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import dagster as dg
 
@@ -23,9 +25,9 @@ from bedigital.monitoring.alerts import raise_alert
 from bedigital.monitoring.notify import Alert
 from bedigital.monitoring.state import monitoring_dir, pending_pings, read_poll_state
 from connectors.http import FetchRequest, FetchResult, HttpSettings, fetch_all_sync
-from connectors.registry import Partner, Registry, Source
-from pipelines.resources import NotifierResource
+from connectors.registry import PAGED_KINDS, Partner, Registry, Source
 from pipelines.assets.sources import source_key
+from pipelines.resources import NotifierResource
 
 POLL_SENSOR = "poll_partner_sources"
 AUTOMATION_SENSOR = "follow_sources"
@@ -36,16 +38,28 @@ PARTNERS_TAG = "bedigital/partners"
 TICK_S = 5  # how soon a ping or a due poll is noticed
 PROBE_DEADLINE_S = 15.0  # a sensor tick must end well within Dagster's 60 s evaluation timeout
 IN_FLIGHT = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
-             dg.DagsterRunStatus.STARTED]
+             dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
+# Runs that fetch sources and rewrite the poll state when they end.
+FETCH_TRIGGERS = ["poll", "ping", "daily_refresh"]
+MAX_BACKOFF = timedelta(days=1)  # a failing source is still tried at least daily: never silently disabled
 WEB_PAGE_KINDS = frozenset({"jsonld", "html"})
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A source whose probes keep failing: how many in a row, and the last error."""
+
+    streak: int
+    error: str
 
 
 @dataclass(slots=True)
 class PollCursor:
-    """When each source was last polled, and the last ping of each partner already acted on."""
+    """When each source was last polled, which ones are failing, and the last ping of each partner acted on."""
 
     polled: dict[str, str] = field(default_factory=dict)  # "partner/source" -> ISO time
     pings: dict[str, str] = field(default_factory=dict)  # partner -> ISO time of the ping handled
+    failing: dict[str, Failure] = field(default_factory=dict)  # "partner/source" -> failed probes in a row
 
     @classmethod
     def parse(cls, text: str | None) -> "PollCursor":
@@ -53,12 +67,15 @@ class PollCursor:
             return cls()
         try:
             raw = json.loads(text)
-            return cls(dict(raw.get("polled", {})), dict(raw.get("pings", {})))
-        except (ValueError, AttributeError, TypeError):
+            failing = {name: Failure(int(v["streak"]), str(v.get("error") or ""))
+                       for name, v in dict(raw.get("failing", {})).items()}
+            return cls(dict(raw.get("polled", {})), dict(raw.get("pings", {})), failing)
+        except (ValueError, AttributeError, TypeError, KeyError):
             return cls()  # a cursor from an older format: poll everything once
 
     def dump(self) -> str:
-        return json.dumps({"polled": self.polled, "pings": self.pings}, sort_keys=True)
+        failing = {name: {"streak": f.streak, "error": f.error} for name, f in self.failing.items()}
+        return json.dumps({"polled": self.polled, "pings": self.pings, "failing": failing}, sort_keys=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +90,32 @@ def _name(partner: Partner, source: Source) -> str:
     return f"{partner.id}/{source.id}"
 
 
-def due_sources(registry: Registry, cursor: PollCursor, now: datetime) -> list[tuple[Partner, Source]]:
-    """Sources whose cadence has elapsed since their last poll (never polled: due now)."""
+def retry_interval(cadence: timedelta, streak: int) -> timedelta:
+    """How long to wait before the next poll: the cadence, doubled for each failure in a row, at most a day
+    (or the cadence itself when it is longer than a day)."""
+    if streak <= 0:
+        return cadence
+    # min() on the exponent first: cadence × 2^streak would overflow timedelta long before it mattered.
+    return min(cadence * 2 ** min(streak, 32), max(cadence, MAX_BACKOFF))
+
+
+def error_streak(name: str, cursor: PollCursor, states: dict[tuple[str, str], dict[str, Any]]) -> int:
+    """Failures in a row: the probes' own count, or the runs' (a payload that fails to parse fails in runs only)."""
+    partner_id, _, source_id = name.partition("/")
+    recorded = states.get((partner_id, source_id), {}).get("error_streak") or 0
+    probed = cursor.failing[name].streak if name in cursor.failing else 0
+    return max(int(recorded), probed)
+
+
+def due_sources(registry: Registry, cursor: PollCursor, now: datetime,
+                states: dict[tuple[str, str], dict[str, Any]] | None = None) -> list[tuple[Partner, Source]]:
+    """Sources whose cadence (backed off while they fail) has elapsed since their last poll; never polled: due now."""
     due = []
     for partner, source in registry.sources():
-        last = cursor.polled.get(_name(partner, source))
-        if last is None or now - datetime.fromisoformat(last) >= partner.poll_interval(source):
+        name = _name(partner, source)
+        last = cursor.polled.get(name)
+        wait = retry_interval(partner.poll_interval(source), error_streak(name, cursor, states or {}))
+        if last is None or now - datetime.fromisoformat(last) >= wait:
             due.append((partner, source))
     return due
 
@@ -116,25 +153,50 @@ def decide(registry: Registry, folder: Path, cursor: PollCursor, now: datetime, 
     pings = new_pings(registry, folder, cursor)
     pinged = [(p, s) for p, s in registry.sources() if p.id in pings]
     reasons = {_name(p, s): "ping" for p, s in pinged}
-    to_probe = [(p, s) for p, s in due_sources(registry, cursor, now) if _name(p, s) not in reasons]
-    results = probe(to_probe, read_poll_state(folder), probe_settings(settings)) if to_probe else []
-    changed = []
+    states = read_poll_state(folder)
+    due = [(p, s) for p, s in due_sources(registry, cursor, now, states) if _name(p, s) not in reasons]
+    # A paged source (API, listing pages) is only known to have changed once all its pages are read, and
+    # a probe of its first URL would misjudge it (a POST API answers 405): it is read by a run at its
+    # cadence, and that run loads nothing when the hash of its pages is unchanged.
+    paged = [(p, s) for p, s in due if s.kind in PAGED_KINDS]
+    to_probe = [(p, s) for p, s in due if s.kind not in PAGED_KINDS]
+    results = probe(to_probe, states, probe_settings(settings)) if to_probe else []
+    changed = list(paged)
+    reasons.update({_name(p, s): "paged source due: read in full" for p, s in paged})
     for (partner, source), result in zip(to_probe, results, strict=True):
-        # An error also launches a run: the failure is recorded, counted in the error streak, and shown.
-        if result.outcome in ("fetched", "error"):
+        reason = _classify(partner, source, result, cursor, states)
+        if reason is not None:
             changed.append((partner, source))
-            reasons[_name(partner, source)] = "changed" if result.outcome == "fetched" else f"error: {result.error}"
+            reasons[_name(partner, source)] = reason
     stamp = now.isoformat()
-    for partner, source in [*pinged, *to_probe]:
+    for partner, source in [*pinged, *due]:
         cursor.polled[_name(partner, source)] = stamp
     for partner_id, at in pings.items():
         cursor.pings[partner_id] = at.isoformat()
-    return PollDecision(changed=changed, pinged=pinged, probed=len(to_probe), reasons=reasons)
+    return PollDecision(changed=changed, pinged=pinged, probed=len(due), reasons=reasons)
+
+
+def _classify(partner: Partner, source: Source, result: FetchResult, cursor: PollCursor,
+              states: dict[tuple[str, str], dict[str, Any]]) -> str | None:
+    """Why a probed source goes in the run (None: it stays out); records its failures in the cursor."""
+    name = _name(partner, source)
+    if result.outcome == "error":
+        streak = (cursor.failing[name].streak if name in cursor.failing else 0) + 1
+        cursor.failing[name] = Failure(streak, result.error or "error")
+        # Each retry that fails goes in a run: the failure is recorded, the error streak counted and
+        # fetch_ok stays red. The backoff, not a skip, is what keeps this from happening every tick.
+        wait = retry_interval(partner.poll_interval(source), error_streak(name, cursor, states))
+        return f"error #{streak}: {result.error}; next try in {wait}"
+    was_failing = cursor.failing.pop(name, None) is not None or error_streak(name, cursor, states) > 0
+    if result.outcome == "fetched":
+        return "changed"
+    # A 304 after a failure: the run records the recovery, or the source would look failing forever.
+    return "recovered" if was_failing else None
 
 
 def _run_in_flight(context: dg.SensorEvaluationContext) -> bool:
     runs = context.instance.get_run_records(
-        filters=dg.RunsFilter(statuses=IN_FLIGHT, tags={TRIGGER_TAG: ["poll", "ping"]}), limit=1,
+        filters=dg.RunsFilter(statuses=IN_FLIGHT, tags={TRIGGER_TAG: FETCH_TRIGGERS}), limit=1,
     )
     return bool(runs)
 

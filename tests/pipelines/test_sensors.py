@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import socket
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -14,15 +15,31 @@ from aiosmtpd.handlers import Message
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from bedigital.monitoring.state import monitoring_dir, request_ping, write_poll_state
+from bedigital.monitoring.state import (
+    monitoring_dir,
+    read_poll_state,
+    request_ping,
+    write_poll_state,
+)
+from bench.latency import add_item
 from connectors.http import HttpSettings
 from connectors.registry import load_registry
+from demo.loader import CONTENT_DIR
+from demo.server import DemoServer
 from pipelines.assets.agenda import build_agenda_assets
 from pipelines.build import INGEST_JOB, build_definitions
 from pipelines.resources import NotifierResource, PublicationResource, WarehouseResource
 from pipelines.sensors import (
-    AUTOMATION_SENSOR, DAILY_REFRESH, FAILURE_SENSOR, POLL_SENSOR, TRIGGER_TAG, PollCursor, build_failure_sensor,
+    AUTOMATION_SENSOR,
+    DAILY_REFRESH,
+    FAILURE_SENSOR,
+    POLL_SENSOR,
+    TRIGGER_TAG,
+    PollCursor,
+    build_failure_sensor,
     build_poll_sensor,
+    decide,
+    retry_interval,
 )
 from pipelines.settings import Settings
 from transforms.model import Item, item_id
@@ -37,9 +54,16 @@ FAST = HttpSettings(retries=0, backoff_s=0.01)
 
 @pytest.fixture
 def feeds(httpserver: HTTPServer) -> dict[str, bytes]:
-    """/stable.xml answers 304 to its ETag; /moving.xml serves whatever `feeds['moving']` holds (no validators);
-    /hub.xml answers with the status in `feeds['hub_status']`, 304 when it is 200 and the ETag matches."""
-    bodies = {"moving": b"<rss version='2.0'><channel><title>v1</title></channel></rss>", "hub_status": 200}
+    """/stable.xml answers 304 to its ETag; /moving.xml serves whatever `feeds['moving']` holds (no validators)
+    with the status in `feeds['moving_status']`; /hub.xml answers with the status in `feeds['hub_status']`,
+    304 when it is 200 and the ETag matches."""
+    bodies = {"moving": b"<rss version='2.0'><channel><title>v1</title></channel></rss>", "hub_status": 200,
+              "moving_status": 200}
+
+    def moving(request: Request) -> Response:
+        if bodies["moving_status"] != 200:
+            return Response(b"down", status=bodies["moving_status"])
+        return Response(bodies["moving"])
 
     def hub(request: Request) -> Response:
         if bodies["hub_status"] != 200:
@@ -54,7 +78,7 @@ def feeds(httpserver: HTTPServer) -> dict[str, bytes]:
         return Response(STABLE, headers={"ETag": '"s1"', "Content-Type": "application/rss+xml"})
 
     httpserver.expect_request("/stable.xml").respond_with_handler(stable)
-    httpserver.expect_request("/moving.xml").respond_with_handler(lambda request: Response(bodies["moving"]))
+    httpserver.expect_request("/moving.xml").respond_with_handler(moving)
     httpserver.expect_request("/hub.xml").respond_with_handler(hub)
     return bodies
 
@@ -131,6 +155,96 @@ def test_a_failing_source_gets_a_run_so_its_failure_is_recorded(settings: Settin
     feeds["hub_status"] = 503
     result = tick(settings, instance, polled_long_ago("lab/stable", "lab/moving", "hub/agenda"))
     assert requested(result) == {"source/hub/agenda"}
+
+
+def asked(httpserver: HTTPServer, path: str) -> int:
+    return sum(1 for request, _ in httpserver.log if request.path == path)
+
+
+def test_a_failing_source_backs_off_instead_of_launching_a_run_every_tick(settings: Settings, feeds, httpserver) -> None:
+    save_state(settings, feeds["moving"])
+    feeds["moving_status"] = 500
+    registry, folder = load_registry(settings.partners_dir), monitoring_dir(settings.warehouse)
+    start = datetime.now(timezone.utc)
+    cursor = PollCursor(polled={"lab/stable": start.isoformat(), "hub/agenda": start.isoformat()})
+
+    def names(at: timedelta) -> set[str]:
+        decision = decide(registry, folder, cursor, start + at, FAST)
+        return {f"{p.id}/{s.id}" for p, s in decision.changed}
+
+    # `moving` is polled every minute: its first failure goes in a run, to be recorded and counted.
+    assert names(timedelta(0)) == {"lab/moving"}
+    assert cursor.failing["lab/moving"].streak == 1 and "HTTP 500" in cursor.failing["lab/moving"].error
+    # Then, tick after tick (every 5 s), it is neither asked nor put in a run before 1 min × 2^1 ...
+    assert all(names(timedelta(seconds=s)) == set() for s in range(5, 120, 5))
+    assert asked(httpserver, "/moving.xml") == 1
+    # ... retried at 2 min (a failure again: a run), and next at 2 min + 1 min × 2^2.
+    assert names(timedelta(minutes=2)) == {"lab/moving"} and cursor.failing["lab/moving"].streak == 2
+    assert names(timedelta(minutes=5, seconds=55)) == set()
+    assert names(timedelta(minutes=6)) == {"lab/moving"}
+    assert asked(httpserver, "/moving.xml") == 3
+
+
+def test_the_backoff_doubles_with_the_streak_up_to_a_day_and_never_disables() -> None:
+    minute = timedelta(minutes=1)
+    assert [retry_interval(minute, n) for n in range(4)] == [minute, 2 * minute, 4 * minute, 8 * minute]
+    assert retry_interval(minute, 11) == timedelta(days=1) == retry_interval(minute, 10_000)
+    assert retry_interval(timedelta(days=2), 5) == timedelta(days=2)  # a cadence longer than a day is kept
+
+
+def test_a_source_that_recovers_goes_in_a_run_so_its_checks_turn_green(settings: Settings, feeds, httpserver) -> None:
+    # The runs recorded 3 failures of `moving`; its payload is back, unchanged (same body hash).
+    save_state(settings, feeds["moving"])
+    folder = monitoring_dir(settings.warehouse)
+    states = read_poll_state(folder)
+    states[("lab", "moving")]["error_streak"] = 3
+    write_poll_state(folder, states)
+    registry, start = load_registry(settings.partners_dir), datetime.now(timezone.utc)
+    cursor = PollCursor(polled={name: start.isoformat() for name in ("lab/stable", "lab/moving", "hub/agenda")})
+    # The recorded streak backs it off too (1 min × 2^3), then the unchanged answer still gets a run.
+    assert decide(registry, folder, cursor, start + timedelta(minutes=7), FAST).changed == []
+    decision = decide(registry, folder, cursor, start + timedelta(minutes=8), FAST)
+    assert [(p.id, s.id) for p, s in decision.changed] == [("lab", "moving")]
+    assert decision.reasons == {"lab/moving": "recovered"}
+
+
+def test_no_poll_while_a_fetch_run_is_in_progress(settings: Settings, feeds, instance, httpserver) -> None:
+    # The daily refresh fetches everything: a poll now would launch the same sources into a second run.
+    job = build_definitions(settings).resolve_job_def(INGEST_JOB)
+    instance.create_run_for_job(job, tags={TRIGGER_TAG: "daily_refresh"}, status=dg.DagsterRunStatus.STARTED)
+    result = tick(settings, instance)
+    assert isinstance(result, dg.SkipReason) and "in progress" in result.skip_message
+    assert httpserver.log == []
+
+
+@pytest.fixture
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The demo ecosystem on a copy of its content, and a registry holding Actiris's two sources."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content)
+    server = DemoServer(content_dir=content, port=0).start()
+    monkeypatch.setenv("BEDIGITAL_DEMO_PORT", str(server.port))
+    partners = tmp_path / "partners"
+    partners.mkdir()
+    shutil.copy(Path(__file__).resolve().parents[2] / "partners" / "actiris.yaml", partners)
+    try:
+        yield content, Settings(partners_dir=partners, warehouse=tmp_path / "data" / "w.duckdb", out_dir=tmp_path / "public")
+    finally:
+        server.stop()
+
+
+def test_an_edited_demo_feed_launches_a_run_for_that_source_only(demo, instance) -> None:
+    content, settings = demo
+    keys = [dg.AssetKey(["source", "actiris", "jobdays-nl"]), dg.AssetKey(["source", "actiris", "actualites"])]
+    # A real fetch run leaves the poll state the sensor compares against.
+    job = build_definitions(settings).resolve_implicit_global_asset_job_def()
+    assert job.execute_in_process(instance=instance, asset_selection=keys).success
+    every = ("actiris/jobdays-nl", "actiris/actualites")
+    assert tick(settings, instance, polled_long_ago(*every)).run_requests == []
+
+    add_item(content, "actiris/actualites", "Sonde de latence")
+    result = tick(settings, instance, polled_long_ago(*every))
+    assert requested(result) == {"source/actiris/actualites"}
 
 
 def test_each_source_is_polled_at_its_own_cadence(settings: Settings, feeds, instance, httpserver) -> None:

@@ -4,6 +4,7 @@ Layout under the publication folder:
 
     snapshots/<id>/snapshot.duckdb   the documents, their filter and sort keys, a search index,
                                      partners and sources, categories and tombstones
+    snapshots/<id>/index/...         the same rows as memory-mappable arrays (warehouse.snapshot_index)
     snapshots/<id>/exports/...       every export file of that publication
     current                          the id of the snapshot being served (replaced atomically)
 
@@ -31,6 +32,7 @@ import pandas as pd
 import yaml
 
 from warehouse.documents import DISPLAY_TZ, SCHEMA_VERSION, parse_instant, sort_key, utc_text
+from warehouse.snapshot_index import INDEX_DIR, write_index
 
 SNAPSHOTS_DIR = "snapshots"
 CURRENT_FILE = "current"
@@ -285,6 +287,8 @@ def write_database(path: Path, documents: list[dict[str, Any]], *, snapshot_id: 
         # Sorted by term so that DuckDB's min/max zone maps skip all but a few row groups per word.
         con.execute("INSERT INTO terms SELECT term, item_id, weight FROM in_terms ORDER BY term, item_id")
         con.unregister("in_terms")
+        # The same rows as flat arrays beside the database: what the API memory-maps and filters.
+        write_index(path.parent / INDEX_DIR, items, terms)
         current_ids = {d["id"] for d in documents}
         horizon = generated_at - timedelta(days=TOMBSTONE_DAYS)
         tombstones = {i: t for i, t in previous.tombstones.items() if i not in current_ids and t >= horizon}

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from bedigital.api import pages, routes_api
 from bedigital.api.caching import CachingMiddleware
+from bedigital.api.response_cache import ResponseCache
 from bedigital.api.snapshot_reader import SnapshotStore
 from bedigital.embed.routes import build_embed_router
 from bedigital.insight.routes import build_insight_router
@@ -34,6 +35,17 @@ def cors_origins_from_env() -> list[str]:
     return [o.strip() for o in os.environ.get(CORS_ENV, "").split(",") if o.strip()]
 
 
+OUT_ENV = "BEDIGITAL_SERVE_OUT"
+PUBLIC_URL_ENV = "BEDIGITAL_PUBLIC_URL"
+
+
+def app_from_env() -> FastAPI:
+    """The application for `uvicorn --factory` (what `bedigital serve --workers N` runs in each worker process):
+    the publication folder from $BEDIGITAL_SERVE_OUT, the CORS origins and the public URL from theirs."""
+    return create_app(os.environ.get(OUT_ENV, "data/public"), cors_origins=cors_origins_from_env(),
+                      public_url=os.environ.get(PUBLIC_URL_ENV, "https://bedigital.brussels"))
+
+
 def create_app(out_dir: Path | str, *, cors_origins: Sequence[str] = (),
                public_url: str = "https://bedigital.brussels",
                insight_router: APIRouter | None = None, embed_router: APIRouter | None = None) -> FastAPI:
@@ -43,6 +55,7 @@ def create_app(out_dir: Path | str, *, cors_origins: Sequence[str] = (),
     """
     app = FastAPI(title="bedigital.brussels agenda", version=API_VERSION, description=DESCRIPTION)
     app.state.store = SnapshotStore(out_dir)
+    app.state.response_cache = ResponseCache()  # recent fast-path answers, per snapshot, a few seconds
     app.state.public_url = public_url.rstrip("/")
 
     @app.exception_handler(RequestValidationError)

@@ -1,4 +1,8 @@
-"""Selecting items from a snapshot: filters, full-text search, sort orders and keyset pagination, in SQL."""
+"""Selecting items from a snapshot: filters, full-text search, sort orders and keyset pagination.
+
+Two engines give the same answers: the snapshot's memory-mapped index (`item_index.ItemIndex`, what the
+API uses) and SQL over its DuckDB file (the reference, for callers holding a cursor).
+"""
 from __future__ import annotations
 
 import base64
@@ -10,6 +14,7 @@ from typing import Any
 
 import duckdb
 
+from bedigital.api.item_index import ItemIndex
 from warehouse.snapshot import words
 
 # Every sort is one non-null integer key, ascending, then the id: a cursor is (key, id).
@@ -153,7 +158,18 @@ class Page:
     next_cursor: str | None
 
 
-def select_items(cursor: duckdb.DuckDBPyConnection, query: ItemQuery, *, now: datetime) -> Page:
+def select_positions(index: ItemIndex, query: ItemQuery, *, now: datetime) -> tuple[list[int], str | None]:
+    """One page as positions in the snapshot's index, and the cursor of the next page."""
+    positions, last = index.select(query, now=now, prefix_min=PREFIX_MIN)
+    return positions, encode_cursor(query.sort, *last) if last else None
+
+
+def select_items(source: ItemIndex | duckdb.DuckDBPyConnection, query: ItemQuery, *, now: datetime) -> Page:
+    """One page from the snapshot's index or, given a DuckDB cursor on the snapshot, by SQL."""
+    if isinstance(source, ItemIndex):
+        positions, next_cursor = select_positions(source, query, now=now)
+        return Page([source.document_bytes(p).decode("utf-8") for p in positions], next_cursor)
+    cursor = source
     sql, params = build_items_sql(query, now=now)
     rows = cursor.execute(sql, params).fetchall()
     more = len(rows) > query.limit

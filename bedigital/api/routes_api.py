@@ -8,11 +8,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Path as PathParam, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
 from bedigital.api import params, schemas
-from bedigital.api.languages import as_jsonld, from_accept_language, localise
-from bedigital.api.queries import category_counts, removed_at, select_document, select_items, select_tombstones
+from bedigital.api.caching import body_etag
+from bedigital.api.fast_path import BOOLEANS, FastPathRoute, canonical, fast_path
+from bedigital.api.response_cache import ResponseCache
+from bedigital.api.languages import as_jsonld, from_accept_language
+from bedigital.api.queries import category_counts, removed_at, select_positions, select_tombstones
 from bedigital.api.snapshot_reader import NoSnapshot, Snapshot, SnapshotStore
 from warehouse.documents import utc_text
 from warehouse.exports import agenda_ics
@@ -29,10 +33,14 @@ MEDIA_TYPES = {".json": JSON, ".jsonld": JSONLD, ".ics": "text/calendar; charset
 EXPORT_CACHE = "public, max-age=300"
 
 
-def current_snapshot(request: Request) -> Snapshot:
+async def current_snapshot(request: Request) -> Snapshot:
+    """The snapshot `current` names; opening a new one (a publication happened) is done off the event loop."""
     store: SnapshotStore = request.app.state.store
+    snapshot = store.fresh()
+    if snapshot is not None:
+        return snapshot
     try:
-        return store.current()
+        return await run_in_threadpool(store.current)
     except NoSnapshot as exc:
         raise HTTPException(503, detail=str(exc)) from None
 
@@ -65,13 +73,71 @@ def partner_summary(partner: dict[str, Any], *, with_sources: bool) -> dict[str,
     return summary
 
 
-router = APIRouter()
+router = APIRouter(route_class=FastPathRoute)
+LANGS = frozenset(("fr", "nl", "en", "all"))
+SORTS = frozenset(("agenda", "start", "deadline", "updated", "published", "relevance"))
+ITEMS_LISTS = frozenset(("kind", "category", "partner", "municipality", "attendance", "language"))
+ITEMS_SINGLES: dict[str, Any] = {
+    "category_match": frozenset(("any", "all")), "from": None, "to": None, "open": BOOLEANS, "deadline_before": None,
+    "free": BOOLEANS, "q": 500, "updated_since": None, "sort": SORTS, "cursor": 1000, "limit": "limit", "lang": LANGS,
+}
+
+
+async def fast_list_items(request: Request) -> Response | None:
+    """list_items for requests whose parameters are all canonical (see fast_path); None for the others."""
+    values = canonical(request.query_params.multi_items(), lists=ITEMS_LISTS, singles=ITEMS_SINGLES)
+    if values is None:
+        return None
+    snapshot = await current_snapshot(request)
+    cache: ResponseCache = request.app.state.response_cache
+    key = cache.key(request, snapshot.id)
+    response = cache.get(key)
+    if response is None:
+        values["from_"] = values.pop("from", None)
+        response = with_etag(items_response(request, snapshot, **values))
+        cache.put(key, response)
+    return response
+
+
+def with_etag(response: Response) -> Response:
+    """The response with the ETag the caching middleware would give it (computed here, once, for the cache)."""
+    response.headers["ETag"] = body_etag(response.body)
+    return response
+
+
+def items_response(request: Request, snapshot: Snapshot, *, kind: list[str] | None = None,
+                   category: list[str] | None = None, category_match: str = "any", partner: list[str] | None = None,
+                   from_: str | None = None, to: str | None = None, open: bool | None = None,
+                   deadline_before: str | None = None, municipality: list[str] | None = None,
+                   attendance: list[str] | None = None, free: bool | None = None, language: list[str] | None = None,
+                   q: str | None = None, updated_since: str | None = None, sort: str | None = None,
+                   cursor: str | None = None, limit: int = 20, lang: str | None = None) -> Response:
+    try:
+        query = params.item_query(
+            snapshot, kind=kind, category=category, category_match=category_match, partner=partner, start=from_,
+            end=to, open_calls=open, deadline_before=deadline_before, municipality=municipality,
+            attendance=attendance, free=free, language=language, q=q, updated_since=updated_since, sort=sort,
+            cursor=cursor, limit=limit)
+    except params.InvalidParameter as exc:
+        raise invalid(exc) from None
+    language_code = chosen_language(lang, request)
+    index = snapshot.index
+    positions, next_cursor = select_positions(index, query, now=datetime.now(timezone.utc))
+    # Each item's JSON is stored (localised ones are memoised): the list is a join of byte strings.
+    items = b"[" + b",".join([index.document_json(p, language_code) for p in positions]) + b"]"
+    head: dict[str, Any] = {"snapshot": snapshot.id, "generated_at": utc_text(snapshot.generated_at),
+                            "lang": language_code, "next_cursor": next_cursor}
+    if query.updated_since is not None and query.after is None:
+        head["removed"] = select_tombstones(snapshot.cursor(), query.updated_since)
+    body = dumps(head)[:-1].encode("utf-8") + b',"items":' + items + b"}"
+    return json_response(body, vary_language=lang is None)
 
 
 @router.get("/v1/items", response_model=None, tags=["items"],
             responses={200: {"model": schemas.ItemsPage}, **INVALID, **UNAVAILABLE},
             summary="Agenda items, filtered, searched, sorted and paged")
-def list_items(
+@fast_path(fast_list_items)
+async def list_items(
     request: Request,
     snapshot: SnapshotDep,
     kind: Annotated[Optional[list[str]], Query(description="event, call or news (repeat or comma-separate for several).")] = None,
@@ -93,55 +159,71 @@ def list_items(
     limit: Annotated[int, Query(ge=1, le=200, description="Items per page, at most 200.")] = 20,
     lang: Annotated[Optional[Lang], Query(description="Language of the texts (falls back on the others); `all` keeps every language. Default: Accept-Language, else fr.")] = None,
 ) -> Response:
-    try:
-        query = params.item_query(
-            snapshot, kind=kind, category=category, category_match=category_match, partner=partner, start=from_,
-            end=to, open_calls=open, deadline_before=deadline_before, municipality=municipality,
-            attendance=attendance, free=free, language=language, q=q, updated_since=updated_since, sort=sort,
-            cursor=cursor, limit=limit)
-    except params.InvalidParameter as exc:
-        raise invalid(exc) from None
-    language_code = chosen_language(lang, request)
-    db = snapshot.cursor()
-    page = select_items(db, query, now=datetime.now(timezone.utc))
-    if language_code == "all":
-        items = "[" + ",".join(page.documents) + "]"
-    else:
-        items = dumps([localise(json.loads(d), language_code) for d in page.documents])
-    head: dict[str, Any] = {"snapshot": snapshot.id, "generated_at": utc_text(snapshot.generated_at),
-                            "lang": language_code, "next_cursor": page.next_cursor}
-    if query.updated_since is not None and query.after is None:
-        head["removed"] = select_tombstones(db, query.updated_since)
-    return json_response(dumps(head)[:-1] + ',"items":' + items + "}", vary_language=lang is None)
+    return items_response(
+        request, snapshot, kind=kind, category=category, category_match=category_match, partner=partner,
+        from_=from_, to=to, open=open, deadline_before=deadline_before, municipality=municipality,
+        attendance=attendance, free=free, language=language, q=q, updated_since=updated_since, sort=sort,
+        cursor=cursor, limit=limit, lang=lang)
 
 
 ItemId = Annotated[str, PathParam(min_length=1, max_length=100, description="The item id (stable across runs).")]
 
 
-def find_document(snapshot: Snapshot, item_id: str) -> dict[str, Any]:
-    db = snapshot.cursor()
-    document = select_document(db, item_id)
-    if document is None:
-        gone = removed_at(db, item_id)
+def find_position(snapshot: Snapshot, item_id: str) -> int:
+    """The item's position in the snapshot's index; 404 (saying when it was removed, if it was) when absent."""
+    position = snapshot.index.position(item_id)
+    if position is None:
+        gone = removed_at(snapshot.cursor(), item_id)
         reason = f"item {item_id!r} was removed from the agenda at {gone}" if gone else f"no item with id {item_id!r}"
         raise HTTPException(404, detail=reason)
-    return json.loads(document)
+    return position
+
+
+def find_document(snapshot: Snapshot, item_id: str) -> dict[str, Any]:
+    return json.loads(snapshot.index.document_bytes(find_position(snapshot, item_id)))
+
+
+ITEM_SINGLES: dict[str, Any] = {"lang": LANGS, "format": frozenset(("json", "jsonld"))}
+
+
+async def fast_get_item(request: Request) -> Response | None:
+    """get_item for canonical requests (see fast_path); None for the others."""
+    item_id = request.path_params.get("item_id")
+    values = canonical(request.query_params.multi_items(), lists=frozenset(), singles=ITEM_SINGLES)
+    if values is None or not isinstance(item_id, str) or not 1 <= len(item_id) <= 100:
+        return None
+    snapshot = await current_snapshot(request)
+    cache: ResponseCache = request.app.state.response_cache
+    key = cache.key(request, snapshot.id)
+    response = cache.get(key)
+    if response is None:
+        response = with_etag(item_response(request, snapshot, item_id, **values))
+        cache.put(key, response)
+    return response
+
+
+def item_response(request: Request, snapshot: Snapshot, item_id: str, *, lang: str | None = None,
+                  format: str | None = None) -> Response:
+    position = find_position(snapshot, item_id)
+    wants_jsonld = format == "jsonld" or (format is None and JSONLD in request.headers.get("accept", ""))
+    if wants_jsonld:
+        document = json.loads(snapshot.index.document_bytes(position))
+        return json_response(dumps(as_jsonld(document, base_url=request.app.state.public_url)), media_type=JSONLD)
+    return json_response(snapshot.index.document_json(position, chosen_language(lang, request)),
+                         vary_language=lang is None)
 
 
 @router.get("/v1/items/{item_id}", response_model=None, tags=["items"],
             responses={200: {"content": {JSON: {}, JSONLD: {}}, "description": "The item; JSON-LD with format=jsonld or Accept: application/ld+json."},
                        **NOT_FOUND, **INVALID, **UNAVAILABLE},
             summary="One item, as agenda JSON or schema.org JSON-LD")
-def get_item(
+@fast_path(fast_get_item)
+async def get_item(
     request: Request, snapshot: SnapshotDep, item_id: ItemId,
     lang: Annotated[Optional[Lang], Query(description="Language of the texts; `all` keeps every language.")] = None,
     format: Annotated[Optional[Literal["json", "jsonld"]], Query(description="jsonld: schema.org JSON-LD (also with Accept: application/ld+json).")] = None,
 ) -> Response:
-    document = find_document(snapshot, item_id)
-    wants_jsonld = format == "jsonld" or (format is None and JSONLD in request.headers.get("accept", ""))
-    if wants_jsonld:
-        return json_response(dumps(as_jsonld(document, base_url=request.app.state.public_url)), media_type=JSONLD)
-    return json_response(dumps(localise(document, chosen_language(lang, request))), vary_language=lang is None)
+    return item_response(request, snapshot, item_id, lang=lang, format=format)
 
 
 @router.get("/v1/items/{item_id}/calendar.ics", tags=["items"], response_class=Response,
@@ -233,7 +315,7 @@ def get_export(snapshot: SnapshotDep, name: str) -> Response:
 
 @router.get("/healthz", response_model=None, tags=["health"],
             responses={200: {"model": schemas.Health}, **UNAVAILABLE}, summary="Snapshot age and item count")
-def healthz(snapshot: SnapshotDep) -> Response:
+async def healthz(snapshot: SnapshotDep) -> Response:
     age = (datetime.now(timezone.utc) - snapshot.generated_at).total_seconds()
     body = {"status": "ok", "snapshot": snapshot.id, "generated_at": utc_text(snapshot.generated_at),
             "age_seconds": round(age, 1), "item_count": snapshot.item_count}

@@ -16,8 +16,10 @@ from typing import Any
 
 import duckdb
 
+from bedigital.api.item_index import ItemIndex
 from warehouse.documents import parse_instant
 from warehouse.snapshot import CURRENT_FILE, DATABASE_FILE, EXPORTS_DIR, SNAPSHOTS_DIR
+from warehouse.snapshot_index import INDEX_DIR, build_index, load_index, read_frames
 
 
 class NoSnapshot(Exception):
@@ -31,6 +33,7 @@ class Snapshot:
     id: str
     directory: Path
     connection: duckdb.DuckDBPyConnection
+    index: ItemIndex  # the items as memory-mapped arrays: what lists and item lookups read
     generated_at: datetime
     item_count: int
     taxonomy: list[dict[str, Any]]
@@ -64,10 +67,10 @@ def _taxonomy(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [facets[f] for f in order if f in facets]
 
 
-def _known_categories(con: duckdb.DuckDBPyConnection, taxonomy: list[dict[str, Any]]) -> dict[str, str]:
+def _known_categories(item_categories: list[str], taxonomy: list[dict[str, Any]]) -> dict[str, str]:
     """Every category a filter may name: the taxonomy's and any an item carries."""
     qualified = {f"{facet['facet']}:{c['slug']}" for facet in taxonomy for c in facet["categories"]}
-    qualified |= {c for (c,) in con.execute("SELECT DISTINCT unnest(categories) FROM items").fetchall()}
+    qualified |= set(item_categories)
     known = {q: q for q in qualified}
     bare: dict[str, list[str]] = {}
     for q in qualified:
@@ -82,14 +85,13 @@ def open_snapshot(directory: Path) -> Snapshot:
     meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
     taxonomy = _taxonomy(con)
     partners = {pid: json.loads(doc) for pid, doc in con.execute("SELECT partner_id, document FROM partners ORDER BY 1").fetchall()}
-    municipalities = [m for (m,) in con.execute(
-        "SELECT min(municipality_label) FROM items WHERE municipality IS NOT NULL GROUP BY municipality ORDER BY 1"
-    ).fetchall()]
+    # A snapshot published before the index existed gets one built in memory, from its database.
+    index = ItemIndex(*(load_index(directory / INDEX_DIR) or build_index(*read_frames(con))))
     return Snapshot(
-        id=meta["snapshot_id"], directory=directory, connection=con,
+        id=meta["snapshot_id"], directory=directory, connection=con, index=index,
         generated_at=parse_instant(meta["generated_at"]), item_count=int(meta["item_count"]),
-        taxonomy=taxonomy, known_categories=_known_categories(con, taxonomy), partners=partners,
-        municipalities=municipalities,
+        taxonomy=taxonomy, known_categories=_known_categories(index.vocabularies["categories"], taxonomy),
+        partners=partners, municipalities=index.municipality_labels,
     )
 
 
@@ -109,6 +111,13 @@ class SnapshotStore:
             return None
         # The pointer is replaced by a rename: a new inode (or mtime) means a new snapshot.
         return stat.st_ino, stat.st_mtime_ns
+
+    def fresh(self) -> Snapshot | None:
+        """The open snapshot if `current` still names it (one stat), else None: then call current()."""
+        state = self._pointer_state()
+        if state is not None and state == self._pointer:
+            return self._snapshot
+        return None
 
     def current(self) -> Snapshot:
         state = self._pointer_state()

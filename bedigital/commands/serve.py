@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from bedigital.commands.run import DEFAULT_OUT
 
@@ -14,18 +16,24 @@ DEFAULT_PORT = 8080
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from bedigital.api.app import cors_origins_from_env, create_app
+    from bedigital.api.app import CORS_ENV, OUT_ENV, PUBLIC_URL_ENV, cors_origins_from_env, create_app
 
     out = Path(args.out)
     if not (out / "current").is_file():
         print(f"Nothing published under {out}/ yet: the API will answer 503 until `make demo` or "
               f"`bedigital run --out {out}` publishes an agenda.", file=sys.stderr)
     origins = args.cors_origin or cors_origins_from_env()
-    app = create_app(out, cors_origins=origins, public_url=args.public_url)
+    if args.workers > 1:
+        # Worker processes build their own application from the environment (uvicorn needs an import string).
+        os.environ.update({OUT_ENV: str(out.resolve()), CORS_ENV: ",".join(origins), PUBLIC_URL_ENV: args.public_url})
+        app: Any = "bedigital.api.app:app_from_env"
+    else:
+        app = create_app(out, cors_origins=origins, public_url=args.public_url)
     print(f"Serving the agenda of {out}/ on http://{args.host}:{args.port}/ "
-          f"(API under /v1, OpenAPI at /openapi.json, exports at /v1/exports)", flush=True)
+          f"(API under /v1, OpenAPI at /openapi.json, exports at /v1/exports; {args.workers} worker(s))", flush=True)
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
+                    workers=args.workers if args.workers > 1 else None, factory=args.workers > 1)
     except OSError as exc:
         print(f"Cannot listen on {args.host}:{args.port}: {exc.strerror or exc}. Free the port or pass --port N.",
               file=sys.stderr)
@@ -43,5 +51,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                             "default: $BEDIGITAL_CORS_ORIGINS, comma-separated)")
     serve.add_argument("--public-url", default="https://bedigital.brussels",
                        help="the site's public address, for the ids of JSON-LD nodes")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="worker processes (default 1; 2 on a 2-core machine uses both cores)")
     serve.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
     serve.set_defaults(func=cmd_serve)

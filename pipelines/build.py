@@ -16,7 +16,10 @@ INGEST_JOB = "ingest"
 
 
 def build_definitions(settings: Settings, *, http: HttpResource | None = None,
-                      notifier: NotifierResource | None = None, monitoring: MonitoringResource | None = None) -> dg.Definitions:
+                      notifier: NotifierResource | None = None, monitoring: MonitoringResource | None = None,
+                      executor: dg.ExecutorDefinition | None = None) -> dg.Definitions:
+    """`executor` defaults to in-process; deploy/ uses the multiprocess (or k8s/celery) one to scale out."""
+    executor = executor or dg.in_process_executor
     registry = load_registry(settings.partners_dir)
     if registry.errors:
         # A broken partner file stops the location from loading with every error listed,
@@ -28,7 +31,7 @@ def build_definitions(settings: Settings, *, http: HttpResource | None = None,
     ingest = dg.define_asset_job(
         INGEST_JOB,
         selection=dg.AssetSelection.all(),
-        executor_def=dg.in_process_executor,
+        executor_def=executor,
         description="Fetch every partner source, rebuild the agenda and publish it.",
     )
     return dg.Definitions(
@@ -41,7 +44,7 @@ def build_definitions(settings: Settings, *, http: HttpResource | None = None,
         ],
         schedules=[build_daily_refresh(ingest)],
         # Runs launched by sensors use this too: one process per run, not one per step.
-        executor=dg.in_process_executor,
+        executor=executor,
         resources={
             "warehouse": WarehouseResource(path=str(settings.warehouse), archive_dir=str(settings.archive_dir)),
             "http": http,

@@ -5,10 +5,11 @@ loading the same payloads twice changes nothing.
 """
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import asdict
-from datetime import datetime
-from typing import Iterable, Sequence
+from dataclasses import fields, is_dataclass
+from datetime import date, datetime
+from typing import Any, Iterable, Sequence
 
 import duckdb
 import pandas as pd
@@ -99,6 +100,42 @@ def source_states(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict]
     }
 
 
+_LEAVES = frozenset({str, int, float, bool, type(None), datetime, date})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    if cls not in _FIELD_NAMES:
+        _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
+    return _FIELD_NAMES[cls]
+
+
+def plain(value: Any) -> Any:
+    """`dataclasses.asdict` without its deep copies: the same JSON once stable_json'd, several times faster."""
+    cls = type(value)
+    if cls in _LEAVES:
+        return value
+    if cls is list or cls is tuple:
+        return cls(plain(v) for v in value)
+    if cls is dict:
+        return {plain(k): plain(v) for k, v in value.items()}
+    names = _field_names(cls)
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
+    if isinstance(value, (list, tuple)):
+        return type(value)(plain(v) for v in value)
+    if isinstance(value, dict):
+        return {plain(k): plain(v) for k, v in value.items()}
+    return value
+
+
+def record_and_hash(value: Any) -> tuple[str, str]:
+    """The stored JSON of a record and its sha256: equal to stable_json(asdict(v)) and stable_hash(asdict(v))
+    (what Item.content_hash and RawItem.raw_hash compute), with one serialisation instead of two."""
+    record = stable_json(plain(value))
+    return record, hashlib.sha256(record.encode("utf-8")).hexdigest()
+
+
 def _frame(rows: Iterable[dict], columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=list(columns))
 
@@ -108,6 +145,7 @@ def _item_rows(batches: Sequence[SourceBatch]) -> pd.DataFrame:
     for batch in batches:
         seen_at = batch.fetch.started_at
         for item in batch.items:
+            record, content_hash = record_and_hash(item)
             rows.append(
                 {
                     "item_id": item.id,
@@ -115,8 +153,8 @@ def _item_rows(batches: Sequence[SourceBatch]) -> pd.DataFrame:
                     "source_id": item.source_id,
                     "source_key": item.source_key,
                     "kind": item.kind,
-                    "content_hash": item.content_hash(),
-                    "record": stable_json(asdict(item)),
+                    "content_hash": content_hash,
+                    "record": record,
                     "body_hash": batch.fetch.body_hash,
                     "seen_at": seen_at,
                 }
@@ -130,18 +168,12 @@ def _item_rows(batches: Sequence[SourceBatch]) -> pd.DataFrame:
 
 
 def _raw_rows(batches: Sequence[SourceBatch]) -> pd.DataFrame:
-    rows = [
-        {
-            "body_hash": batch.fetch.body_hash,
-            "partner_id": raw.partner_id,
-            "source_id": raw.source_id,
-            "key": raw.key,
-            "raw_hash": raw.raw_hash(),
-            "record": stable_json(asdict(raw)),
-        }
-        for batch in batches
-        for raw in batch.raw_items
-    ]
+    rows = []
+    for batch in batches:
+        for raw in batch.raw_items:
+            record, raw_hash = record_and_hash(raw)
+            rows.append({"body_hash": batch.fetch.body_hash, "partner_id": raw.partner_id, "source_id": raw.source_id,
+                         "key": raw.key, "raw_hash": raw_hash, "record": record})
     frame = _frame(rows, ["body_hash", "partner_id", "source_id", "key", "raw_hash", "record"])
     return frame.drop_duplicates(subset=["body_hash", "partner_id", "source_id", "key"], keep="first")
 

@@ -6,6 +6,7 @@ switched to the new snapshot. A run that fails before the renames leaves the pre
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
@@ -17,7 +18,8 @@ from typing import Any
 import jsonschema
 
 from warehouse.exports import (
-    agenda_atom, agenda_csv, agenda_ics, agenda_json, agenda_jsonld, agenda_parquet, calendar_files, feed_files,
+    IcsRenderer, agenda_atom, agenda_csv, agenda_ics, agenda_json, agenda_jsonld, agenda_parquet, calendar_files,
+    feed_files,
 )
 from warehouse.snapshot import (
     partner_names, prune_snapshots, read_taxonomy, stage_snapshot, switch_current, theme_slugs,
@@ -34,10 +36,25 @@ def agenda_schema() -> dict[str, Any]:
     return json.loads(resources.files("warehouse.contract").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
 
 
+@functools.cache
+def _fast_validator() -> Any:
+    """jsonschema-rs (compiled, in the lock through jsonschema) checking formats too: at least as strict."""
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - the pure-Python validator alone is correct, only slower
+        return None
+    return jsonschema_rs.Draft202012Validator(agenda_schema(), validate_formats=True)
+
+
 def validate_agenda(body: bytes) -> list[str]:
     """Every way the agenda JSON breaks its schema, as readable lines (empty when valid)."""
-    validator = jsonschema.Draft202012Validator(agenda_schema(), format_checker=jsonschema.FormatChecker())
     document = json.loads(body)
+    fast = _fast_validator()
+    # A valid agenda is the usual case: checked in compiled code. Only a failing one is checked again
+    # by jsonschema, whose verdict and messages are the contract's.
+    if fast is not None and fast.is_valid(document):
+        return []
+    validator = jsonschema.Draft202012Validator(agenda_schema(), format_checker=jsonschema.FormatChecker())
     errors = []
     for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)):
         path = "/".join(str(p) for p in error.absolute_path)
@@ -57,16 +74,17 @@ def render_exports(documents: list[dict[str, Any]], *, generated_at: datetime,
     if problems:
         shown = "\n".join(problems[:20])
         raise PublicationError(f"the agenda breaks its schema in {len(problems)} place(s):\n{shown}")
+    renderer = IcsRenderer(generated_at)  # each event rendered once for all the calendars it is in
     return {
         "agenda.json": agenda,
         SCHEMA_FILE: json.dumps(agenda_schema(), indent=2, ensure_ascii=False).encode("utf-8"),
-        "agenda.ics": agenda_ics(documents, generated_at=generated_at),
+        "agenda.ics": agenda_ics(documents, generated_at=generated_at, renderer=renderer),
         "feed.atom": agenda_atom(documents, generated_at=generated_at),
         "agenda.jsonld": agenda_jsonld(documents, generated_at=generated_at),
         "agenda.csv": agenda_csv(documents),
         "agenda.parquet": agenda_parquet(documents),
         **calendar_files(documents, generated_at=generated_at, themes=theme_slugs(taxonomy or []),
-                         partners=partner_names(partners or [])),
+                         partners=partner_names(partners or []), renderer=renderer),
         **feed_files(documents, generated_at=generated_at),
     }
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from connectors.registry import RegistryInvalid, load_registry
+from pipelines.assets.agenda import FULL_REFRESH_TAG
 from pipelines.build import INGEST_JOB, build_definitions
 from pipelines.resources import HttpResource
 from pipelines.settings import Settings
@@ -113,7 +114,7 @@ def run_pipeline(
             # Dagster's step-by-step DEBUG lines drown the summary; the UI keeps every event anyway.
             "loggers": {"console": {"config": {"log_level": log_level}}},
         },
-        tags={"bedigital/trigger": "cli"},
+        tags={"bedigital/trigger": "cli", **({FULL_REFRESH_TAG: "true"} if force else {})},
     )
     published = any(
         event.asset_key == dg.AssetKey("publication") for event in result.get_asset_materialization_events()

@@ -12,6 +12,12 @@ from warehouse.connection import transaction
 from warehouse.documents import agenda_document, sort_key, today_in_brussels
 
 NEWS_WINDOW_DAYS = 90
+# Which canonical items `i` the agenda shows; parameters: today (Brussels), now, now, now - news window.
+SELECTION = """(i.kind = 'event' AND (
+                  (i.start_date IS NOT NULL AND coalesce(i.end_date, i.start_date) >= ?::DATE)
+               OR (i.start_utc IS NOT NULL AND coalesce(i.end_utc, i.start_utc) >= ?)))
+           OR (i.kind = 'call' AND (i.deadline_utc IS NULL OR i.deadline_utc >= ?))
+           OR (i.kind = 'news' AND coalesce(i.published_utc, i.first_seen) >= ?)"""
 
 
 def select_agenda(con: duckdb.DuckDBPyConnection, *, now: datetime, news_days: int = NEWS_WINDOW_DAYS) -> list[dict[str, Any]]:
@@ -25,11 +31,7 @@ def select_agenda(con: duckdb.DuckDBPyConnection, *, now: datetime, news_days: i
         FROM items i
         JOIN item_sources s USING (item_id)
         JOIN source_items si ON si.item_id = s.source_item_id
-        WHERE (i.kind = 'event' AND (
-                  (i.start_date IS NOT NULL AND coalesce(i.end_date, i.start_date) >= ?::DATE)
-               OR (i.start_utc IS NOT NULL AND coalesce(i.end_utc, i.start_utc) >= ?)))
-           OR (i.kind = 'call' AND (i.deadline_utc IS NULL OR i.deadline_utc >= ?))
-           OR (i.kind = 'news' AND coalesce(i.published_utc, i.first_seen) >= ?)
+        WHERE """ + SELECTION + """
         GROUP BY i.item_id, i.record, i.first_seen, i.updated_at, i.sequence
         """,
         [today, now, now, now - timedelta(days=news_days)],

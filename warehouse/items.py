@@ -29,6 +29,7 @@ from transforms.merge import Member, carry_reschedule, change_kind, changed_fiel
 from transforms.model import stable_hash, stable_json
 from transforms.taxonomy import read_packaged_yaml
 from transforms.translation import add_translations, missing_texts
+from warehouse import fingerprints
 
 log = logging.getLogger(__name__)
 
@@ -281,12 +282,22 @@ def _write(con: duckdb.DuckDBPyConnection, canonicals: list[_Canonical], removed
                 pass
 
 
+def _fingerprint_settings(defaults: Defaults, overrides: Overrides, translator: TranslatorLike | None) -> list[Any]:
+    """What refresh_items is given besides the warehouse, as plain data for its fingerprint."""
+    return [
+        sorted([list(key), [[origin, dict(facets)] for origin, facets in value]] for key, value in defaults.items()),
+        repr(overrides), translator.name if translator else None,
+    ]
+
+
 def refresh_items(
     con: duckdb.DuckDBPyConnection, *, now: datetime, translator: TranslatorLike | None = _USE_ENVIRONMENT,
-    overrides: Overrides | None = None, defaults: Defaults | None = None,
+    overrides: Overrides | None = None, defaults: Defaults | None = None, force: bool = False,
 ) -> ItemChanges:
     """Bring the canonical items up to date with the source items; returns counts of changes (with
-    `.warnings` and `.unmapped`). The translator defaults to the one the environment configures (none)."""
+    `.warnings` and `.unmapped`). The translator defaults to the one the environment configures (none).
+    When nothing they are built from changed since the last refresh, nothing is rebuilt (`skipped` = 1)
+    unless `force`."""
     warnings: list[str] = []
     if translator is _USE_ENVIRONMENT:
         from connectors.translate import translator_from_env
@@ -298,6 +309,16 @@ def refresh_items(
             translator = None
     overrides = load_overrides() if overrides is None else overrides
     defaults = category_defaults(con) if defaults is None else defaults
+    settings = _fingerprint_settings(defaults, overrides, translator)
+    fingerprint = fingerprints.items_fingerprint(con, settings=settings)
+    if not force and fingerprints.recorded(con, fingerprints.ITEMS) == fingerprint:
+        # An emptied feed changes no source item but must still be reported.
+        warnings.extend(w.message for w in source_volume_warnings(con))
+        for warning in warnings:
+            log.warning(warning)
+        total = con.execute("SELECT count(*) FROM items").fetchone()[0]
+        return ItemChanges({"inserted": 0, "updated": 0, "unchanged": total, "merged": 0, "history": 0,
+                            "translated": 0, "skipped": 1, "total": total}, warnings, {})
 
     loaded = _source_items(con)
     members = {m.item_id: m for m, *_ in loaded}
@@ -313,7 +334,9 @@ def refresh_items(
         _categorised(record, group_members, defaults, unmapped)
         canonicals.append(_Canonical(group_members[0].item_id, record, group_members,
                                      min(m.first_seen for m in group_members), group))
+    before_translation = len(warnings)
     translated = _translate(con, [c.record for c in canonicals], translator, now, warnings)
+    translation_failed = len(warnings) > before_translation
 
     wanted_ids = {c.item_id for c in canonicals}
     history: list[dict[str, Any]] = []
@@ -358,7 +381,10 @@ def refresh_items(
                 "source_id": origin[m.item_id]["source_id"]} for c in canonicals for m in c.members]
     counts["merged"] = sum(len(c.members) - 1 for c in canonicals)
     counts["history"] = len(history)
+    counts["skipped"] = 0
     _write(con, canonicals, removed, history, merges, sources)
+    if not translation_failed:  # a translation outage is retried by the next run
+        fingerprints.record(con, fingerprints.ITEMS, fingerprints.items_fingerprint(con, settings=settings), now=now)
     warnings.extend(w.message for w in source_volume_warnings(con))
     for warning in warnings:
         log.warning(warning)

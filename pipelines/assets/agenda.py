@@ -14,7 +14,8 @@ import dagster as dg
 
 from pipelines.checks import agenda_check_results, agenda_check_specs
 from pipelines.resources import PublicationResource, WarehouseResource
-from warehouse.agenda import load_agenda, select_agenda, store_agenda
+from warehouse import fingerprints
+from warehouse.agenda import NEWS_WINDOW_DAYS, load_agenda, select_agenda, store_agenda
 from warehouse.items import refresh_items
 from warehouse.publish import PublicationError, publish
 from warehouse.snapshot import load_partners
@@ -26,6 +27,12 @@ AGENDA_KEY = dg.AssetKey("agenda")
 FOLLOW_SOURCES = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
 FOLLOW = dg.AutomationCondition.eager()
 PUBLISH = dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed()
+# Set on runs that must rebuild everything whatever the fingerprints say (`bedigital run --force`, the daily refresh).
+FULL_REFRESH_TAG = "bedigital/full_refresh"
+
+
+def full_refresh(context: dg.AssetExecutionContext) -> bool:
+    return context.run.tags.get(FULL_REFRESH_TAG) == "true"
 
 
 def build_agenda_assets(source_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]:
@@ -37,31 +44,48 @@ def build_agenda_assets(source_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinit
         automation_condition=FOLLOW_SOURCES,
         description="Canonical agenda items built from every source's normalised records.",
     )
-    def items(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    def items(context, warehouse: WarehouseResource) -> dg.MaterializeResult:
         started = time.monotonic()
         with warehouse.connection() as con:
-            changes = refresh_items(con, now=datetime.now(timezone.utc))
+            changes = refresh_items(con, now=datetime.now(timezone.utc), force=full_refresh(context))
+        if changes.get("skipped"):
+            context.log.info("no source item, rule or setting changed since the last refresh: items kept as they are")
         return dg.MaterializeResult(
             metadata={**{k: int(v) for k, v in changes.items()}, "duration_s": round(time.monotonic() - started, 3)}
         )
 
-    @dg.asset(
-        key=AGENDA_KEY,
-        group_name=AGENDA_GROUP,
-        deps=[items],
-        kinds={"duckdb"},
-        automation_condition=FOLLOW,
+    # A multi-asset of one skippable asset: its blocking checks are skipped with it when nothing changed
+    # (a plain asset with output_required=False would still require their results).
+    @dg.multi_asset(
+        name="agenda",
+        specs=[dg.AssetSpec(
+            AGENDA_KEY,
+            group_name=AGENDA_GROUP,
+            deps=[items],
+            kinds={"duckdb"},
+            automation_condition=FOLLOW,
+            skippable=True,
+            description="The items the agenda shows now: upcoming and ongoing events, open calls, recent news. "
+                        "Not materialised (and nothing published) when it would show exactly what is already published.",
+        )],
         check_specs=agenda_check_specs(AGENDA_KEY),
-        description="The items the agenda shows now: upcoming and ongoing events, open calls, recent news.",
+        can_subset=True,
     )
-    def agenda(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    def agenda(context, warehouse: WarehouseResource, publication: PublicationResource):
         started = time.monotonic()
         now = datetime.now(timezone.utc)
         with warehouse.connection() as con:
+            fingerprint = fingerprints.agenda_fingerprint(con, now=now, news_days=NEWS_WINDOW_DAYS)
+            if (not full_refresh(context) and fingerprints.recorded(con, fingerprints.AGENDA_PUBLISHED) == fingerprint
+                    and (Path(publication.out_dir) / "agenda.json").exists()):
+                context.log.info("the agenda would show exactly what is published: publication kept as it is")
+                return
             documents = select_agenda(con, now=now)
             store_agenda(con, documents)
+            fingerprints.record(con, fingerprints.AGENDA_STAGED, fingerprint, now=now)
         by_kind = {kind: sum(1 for d in documents if d["kind"] == kind) for kind in ("event", "call", "news")}
-        return dg.MaterializeResult(
+        yield dg.MaterializeResult(
+            asset_key=AGENDA_KEY,
             metadata={"items": len(documents), **by_kind, "duration_s": round(time.monotonic() - started, 3),
                       "preview": dg.MetadataValue.md(agenda_preview(documents))},
             check_results=agenda_check_results(AGENDA_KEY, documents, now=now),
@@ -70,7 +94,7 @@ def build_agenda_assets(source_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinit
     @dg.asset(
         key="publication",
         group_name=AGENDA_GROUP,
-        deps=[agenda],
+        deps=[AGENDA_KEY],
         kinds={"json", "ical", "atom"},
         automation_condition=PUBLISH,
         description="agenda.json (with its JSON Schema), agenda.ics and feed.atom, written atomically.",
@@ -84,6 +108,10 @@ def build_agenda_assets(source_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinit
                               partners=partners)
         except PublicationError as exc:
             raise dg.Failure(description=f"publication refused, the previous one stays online: {exc}") from exc
+        with warehouse.connection() as con:
+            staged = fingerprints.recorded(con, fingerprints.AGENDA_STAGED)
+            if staged:
+                fingerprints.record(con, fingerprints.AGENDA_PUBLISHED, staged, now=datetime.now(timezone.utc))
         pages = write_partner_pages(warehouse, Path(publication.out_dir))
         return dg.MaterializeResult(
             metadata={

@@ -127,3 +127,24 @@ def test_without_a_translator_nothing_is_invented(con) -> None:
     run(con, [batch("hub", "agenda", [OTHER], body="c")])
     [document] = documents(con)
     assert "en" not in document["title"] and document["machine_translated"] == {}
+
+
+def test_a_refresh_with_nothing_new_rebuilds_nothing_and_any_change_or_force_rebuilds(con) -> None:
+    run(con, [batch("innov", "agenda-fr", [FR], body="a")])
+    again = refresh_items(con, now=NOW + timedelta(hours=1), translator=None, defaults={})
+    assert (again["skipped"], again["unchanged"], again["total"]) == (1, 1, 1)
+
+    other_defaults = refresh_items(con, now=NOW, translator=None, defaults={("innov", "agenda-fr"): [("partner innov", {"theme": ["iot"]})]})
+    assert other_defaults["skipped"] == 0 and other_defaults["updated"] == 1
+
+    forced = refresh_items(con, now=NOW, translator=None, defaults={}, force=True)
+    assert forced["skipped"] == 0 and forced["updated"] == 1  # back to the categories without the default
+
+    moved = replace(FR, start_utc=START + timedelta(hours=1))
+    changed = run(con, [batch("innov", "agenda-fr", [moved], body="d", at=NOW + timedelta(hours=2))],
+                  at=NOW + timedelta(hours=2), run_id="r2")
+    assert changed["skipped"] == 0 and changed["updated"] == 1
+
+    con.execute("DELETE FROM items")  # the items table lost: rebuilt although the source items did not change
+    rebuilt = refresh_items(con, now=NOW + timedelta(hours=3), translator=None, defaults={})
+    assert rebuilt["skipped"] == 0 and rebuilt["inserted"] == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from connectors.registry import RegistryInvalid, load_registry
-from pipelines.assets.agenda import FULL_REFRESH_TAG
+from pipelines.assets.tags import FULL_REFRESH_TAG
 from pipelines.build import INGEST_JOB, build_definitions
 from pipelines.resources import HttpResource
 from pipelines.settings import Settings
@@ -110,7 +110,6 @@ def run_pipeline(
         instance=instance,
         raise_on_error=False,
         run_config={
-            "ops": {"partner_sources": {"config": {"force": force}}},
             # Dagster's step-by-step DEBUG lines drown the summary; the UI keeps every event anyway.
             "loggers": {"console": {"config": {"log_level": log_level}}},
         },

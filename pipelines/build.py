@@ -27,7 +27,7 @@ def build_definitions(settings: Settings, *, http: HttpResource | None = None,
         raise RegistryInvalid(registry.errors)
     http = http or HttpResource()
     sources = build_source_assets(registry)
-    downstream = build_agenda_assets(list(sources.keys))
+    downstream = build_agenda_assets([key for shard in sources for key in shard.keys])
     ingest = dg.define_asset_job(
         INGEST_JOB,
         selection=dg.AssetSelection.all(),
@@ -35,7 +35,7 @@ def build_definitions(settings: Settings, *, http: HttpResource | None = None,
         description="Fetch every partner source, rebuild the agenda and publish it.",
     )
     return dg.Definitions(
-        assets=[sources, *downstream],
+        assets=[*sources, *downstream],
         jobs=[ingest],
         sensors=[
             build_poll_sensor(registry, settings.warehouse, http.settings()),

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipelines.assets.tags import WRITER_TAG
 from pipelines.build import INGEST_JOB, build_definitions
 from pipelines.settings import Settings
 
-WRITER_TAG = "bedigital/writer"
 WRITER_LIMIT = [{"key": WRITER_TAG, "limit": 1}]
 
 

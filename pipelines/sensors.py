@@ -26,7 +26,7 @@ from bedigital.monitoring.notify import Alert
 from bedigital.monitoring.state import monitoring_dir, pending_pings, read_poll_state
 from connectors.http import FetchRequest, FetchResult, HttpSettings, fetch_all_sync
 from connectors.registry import PAGED_KINDS, Partner, Registry, Source
-from pipelines.assets.agenda import FULL_REFRESH_TAG
+from pipelines.assets.tags import FULL_REFRESH_TAG
 from pipelines.assets.sources import source_key
 from pipelines.resources import NotifierResource
 
@@ -234,7 +234,6 @@ def _run_request(sources: list[tuple[Partner, Source]], trigger: str) -> dg.RunR
     return dg.RunRequest(
         asset_selection=[source_key(p.id, s.id) for p, s in sources],
         tags={TRIGGER_TAG: trigger, PARTNERS_TAG: ",".join(sorted({p.id for p, _ in sources}))[:200]},
-        run_config={"ops": {"partner_sources": {"config": {"force": False}}}},
     )
 
 
@@ -249,7 +248,6 @@ def build_automation_sensor(downstream: Sequence[dg.AssetKey]) -> dg.AutomationC
 def build_daily_refresh(job: dg.UnresolvedAssetJobDefinition, *, cron: str = "0 5 * * *") -> dg.ScheduleDefinition:
     return dg.ScheduleDefinition(
         name=DAILY_REFRESH, job=job, cron_schedule=cron, execution_timezone="Europe/Brussels",
-        run_config={"ops": {"partner_sources": {"config": {"force": True}}}},
         tags={TRIGGER_TAG: "daily_refresh", FULL_REFRESH_TAG: "true"}, default_status=dg.DefaultScheduleStatus.RUNNING,
         description="Fetches and parses every source ignoring the conditional cache, to catch what conditional requests miss.",
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.assets.tags import FULL_REFRESH_TAG, WRITER_OP_TAGS
 from pipelines.checks import agenda_check_results, agenda_check_specs
 from pipelines.resources import PublicationResource, WarehouseResource
 from warehouse import fingerprints
@@ -27,8 +28,6 @@ AGENDA_KEY = dg.AssetKey("agenda")
 FOLLOW_SOURCES = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
 FOLLOW = dg.AutomationCondition.eager()
 PUBLISH = dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed()
-# Set on runs that must rebuild everything whatever the fingerprints say (`bedigital run --force`, the daily refresh).
-FULL_REFRESH_TAG = "bedigital/full_refresh"
 
 
 def full_refresh(context: dg.AssetExecutionContext) -> bool:
@@ -42,6 +41,7 @@ def build_agenda_assets(source_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinit
         deps=source_keys,
         kinds={"duckdb"},
         automation_condition=FOLLOW_SOURCES,
+        op_tags=WRITER_OP_TAGS,
         description="Canonical agenda items built from every source's normalised records.",
     )
     def items(context, warehouse: WarehouseResource) -> dg.MaterializeResult:
@@ -70,6 +70,7 @@ def build_agenda_assets(source_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinit
         )],
         check_specs=agenda_check_specs(AGENDA_KEY),
         can_subset=True,
+        op_tags=WRITER_OP_TAGS,
     )
     def agenda(context, warehouse: WarehouseResource, publication: PublicationResource):
         started = time.monotonic()
@@ -97,6 +98,7 @@ def build_agenda_assets(source_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinit
         deps=[AGENDA_KEY],
         kinds={"json", "ical", "atom"},
         automation_condition=PUBLISH,
+        op_tags=WRITER_OP_TAGS,  # it records what it published in the warehouse
         description="agenda.json (with its JSON Schema), agenda.ics and feed.atom, written atomically.",
     )
     def publication(warehouse: WarehouseResource, publication: PublicationResource) -> dg.MaterializeResult:

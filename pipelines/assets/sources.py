@@ -1,7 +1,10 @@
-"""One asset per partner source, all fetched together in one step.
+"""One asset per partner source, fetched together in a few steps.
 
-A multi-asset with one skippable output per source: selecting a few sources runs only
-those, and fetching a thousand costs one step, not a thousand processes.
+Multi-assets with one skippable output per source: selecting a few sources runs only those,
+and fetching a thousand costs a handful of steps, not a thousand processes. A registry of up to
+SHARD_SIZE sources is one multi-asset (`partner_sources`); a larger one is cut, between partners,
+into shards of about that size (`partner_sources_01`, ...), because the cost of Dagster's bookkeeping
+of one step grows with the square of its outputs.
 """
 
 from datetime import datetime, timezone
@@ -13,12 +16,14 @@ from connectors.registry import Partner, Registry, Source
 from pipelines.checks import (
     ACCOUNTING, FETCH_OK, Thresholds, accounting_result, error_streak_result, fetch_ok_result, freshness_policy, rejection_share_result, source_check_specs, volume_drop_result,
 )
+from pipelines.assets.tags import FULL_REFRESH_TAG, WRITER_OP_TAGS
 from pipelines.resources import HttpResource, MonitoringResource, WarehouseResource
 from warehouse.load import source_states, sync_registry
 from warehouse.records import SourceBatch, SourceCounts
 from warehouse.report import previous_fetched
 
 PREVIEW_ROWS = 8
+SHARD_SIZE = 100  # sources per multi-asset (step); see the module docstring
 
 
 # No `from __future__ import annotations` here: Dagster reads the `config` parameter's annotation
@@ -26,7 +31,9 @@ PREVIEW_ROWS = 8
 class FetchConfig(dg.Config):
     """Run configuration of the fetch step."""
 
-    force: bool = False  # ignore the conditional cache (ETag, Last-Modified, body hash): a full refresh
+    # Ignore the conditional cache (ETag, Last-Modified, body hash): a full refresh. Runs tagged
+    # bedigital/full_refresh=true (the CLI's --force, the daily refresh) do the same for every shard.
+    force: bool = False
 
 
 def source_key(partner_id: str, source_id: str) -> dg.AssetKey:
@@ -79,11 +86,27 @@ def _metadata(source: Source, batch: SourceBatch, counts: SourceCounts, error_st
     }
 
 
-def build_source_assets(registry: Registry) -> dg.AssetsDefinition:
-    """The multi-asset of every enabled source of the registry, with its per-source checks."""
-    by_key: dict[dg.AssetKey, tuple[Partner, Source]] = {
-        source_key(p.id, s.id): (p, s) for p, s in registry.sources()
-    }
+def shards(sources: list[tuple[Partner, Source]], size: int) -> list[list[tuple[Partner, Source]]]:
+    """The sources in consecutive groups of about `size`, never splitting a partner."""
+    groups: list[list[tuple[Partner, Source]]] = [[]]
+    for partner, source in sources:
+        current = groups[-1]
+        if len(current) >= size and current[-1][0].id != partner.id:
+            groups.append(current := [])
+        current.append((partner, source))
+    return [group for group in groups if group]
+
+
+def build_source_assets(registry: Registry, shard_size: int | None = None) -> list[dg.AssetsDefinition]:
+    """The multi-assets of every enabled source of the registry, with their per-source checks."""
+    groups = shards(list(registry.sources()), shard_size or SHARD_SIZE)
+    if len(groups) == 1:
+        return [_source_multi_asset("partner_sources", groups[0], registry)]
+    return [_source_multi_asset(f"partner_sources_{n:02d}", group, registry) for n, group in enumerate(groups, 1)]
+
+
+def _source_multi_asset(name: str, sources: list[tuple[Partner, Source]], registry: Registry) -> dg.AssetsDefinition:
+    by_key: dict[dg.AssetKey, tuple[Partner, Source]] = {source_key(p.id, s.id): (p, s) for p, s in sources}
     specs = [
         dg.AssetSpec(
             key,
@@ -110,7 +133,7 @@ def build_source_assets(registry: Registry) -> dg.AssetsDefinition:
         )
     ]
 
-    @dg.multi_asset(name="partner_sources", specs=specs, check_specs=check_specs, can_subset=True)
+    @dg.multi_asset(name=name, specs=specs, check_specs=check_specs, can_subset=True, op_tags=WRITER_OP_TAGS)
     def partner_sources(context: dg.AssetExecutionContext, warehouse: WarehouseResource, http: HttpResource,
                         monitoring: MonitoringResource, config: FetchConfig):
         # Imported here: the parsers' libraries are only needed by runs, not by the sensors and the
@@ -123,10 +146,10 @@ def build_source_assets(registry: Registry) -> dg.AssetsDefinition:
         limits = monitoring.thresholds()
         with warehouse.connection() as con:
             sync_registry(con, registry)
-            previous = previous_fetched(con, context.run_id)
+            previous = previous_fetched(con, context.run.run_id)
             result = ingest_sources(
                 con, selection, archive=warehouse.archive(), settings=http.settings(),
-                run_id=context.run_id, now=now, force=config.force,
+                run_id=context.run.run_id, now=now, force=config.force or context.run.tags.get(FULL_REFRESH_TAG) == "true",
             )
             states = source_states(con)
         # The poll sensor compares against this copy instead of opening the warehouse.

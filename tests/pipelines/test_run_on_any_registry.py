@@ -187,3 +187,26 @@ def test_a_run_with_nothing_new_keeps_the_publication_and_a_forced_run_rebuilds_
     assert forced.published and (out / "agenda.json").stat().st_mtime_ns > published_at
     items = instance.get_latest_materialization_event(dg.AssetKey("items")).asset_materialization.metadata
     assert items["skipped"].value == 0
+
+
+def test_a_large_registry_is_cut_into_shards_between_partners_and_every_source_still_runs(registry: Path, tmp_path: Path, instance,
+                                                                                         monkeypatch) -> None:
+    from connectors.registry import load_registry
+    from pipelines.assets.sources import build_source_assets, shards
+
+    pairs = list(load_registry(registry).sources())
+    assert [len(group) for group in shards(pairs, size=4)] == [len(pairs)]  # one partner is never split
+    assert [len(group) for group in shards(pairs * 3, size=2)] == [len(pairs) * 3]
+
+    (registry / "other.yaml").write_text((registry / "lab.yaml").read_text().replace("id: lab", "id: other"), encoding="utf-8")
+    assets = build_source_assets(load_registry(registry), shard_size=2)
+    assert [a.op.name for a in assets] == ["partner_sources_01", "partner_sources_02"]
+    assert {k.path[1] for k in assets[0].keys} == {"lab"} and {k.path[1] for k in assets[1].keys} == {"other"}
+
+    import pipelines.assets.sources as sources_module
+
+    monkeypatch.setattr(sources_module, "SHARD_SIZE", 2)
+    report = run_pipeline(registry, tmp_path / "w.duckdb", tmp_path / "public", instance=instance, http=FAST)
+    assert {(line.partner_id, line.source_id) for line in report.sources} == {
+        (p, s) for p in ("lab", "other") for s in ("news", "agenda", "events", "broken")}
+    assert report.published

@@ -27,6 +27,7 @@ from connectors.registry import load_registry
 from demo.loader import CONTENT_DIR
 from demo.server import DemoServer
 from pipelines.assets.agenda import build_agenda_assets
+from pipelines.assets.tags import FULL_REFRESH_TAG
 from pipelines.build import INGEST_JOB, build_definitions
 from pipelines.resources import NotifierResource, PublicationResource, WarehouseResource
 from pipelines.sensors import (
@@ -288,7 +289,7 @@ def test_everything_runs_by_default_and_the_downstream_assets_follow(settings: S
 def test_the_daily_refresh_ignores_the_conditional_cache(settings: Settings, instance) -> None:
     [schedule] = build_definitions(settings).schedules
     [request] = schedule.evaluate_tick(dg.build_schedule_context(instance=instance)).run_requests
-    assert request.run_config["ops"]["partner_sources"]["config"]["force"] is True
+    assert request.tags[FULL_REFRESH_TAG] == "true"
 
 
 # --- alerts --------------------------------------------------------------------------------------

@@ -182,6 +182,13 @@ def test_a_run_with_nothing_new_keeps_the_publication_and_a_forced_run_rebuilds_
     assert items["skipped"].value == 1 and items["inserted"].value == 0
     agenda = instance.get_latest_materialization_event(dg.AssetKey("agenda"))
     assert agenda.run_id == first.run_id
+    # A source answering "not modified" keeps the last results of its payload's checks.
+    evaluated = {
+        e.dagster_event.event_specific_data.check_name
+        for e in instance.all_logs(second.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+        if e.dagster_event.event_specific_data.asset_key == dg.AssetKey(["source", "lab", "news"])
+    }
+    assert evaluated == {"fetch_ok", "error_streak"}
 
     forced = run_pipeline(registry, warehouse, out, instance=instance, force=True, http=FAST)
     assert forced.published and (out / "agenda.json").stat().st_mtime_ns > published_at

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from bedigital.dagster_sqlite import relax_sqlite_sync
 from connectors.registry import RegistryInvalid, load_registry
 from pipelines.assets.tags import FULL_REFRESH_TAG
 from pipelines.build import INGEST_JOB, build_definitions
@@ -62,6 +63,7 @@ def dagster_instance(home: Path | None) -> dg.DagsterInstance:
     if not config.exists():
         config.write_text(DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(target)
+    relax_sqlite_sync()
     return dg.DagsterInstance.get()
 
 

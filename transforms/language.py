@@ -18,10 +18,23 @@ def _identifier():
     return _load_identifier(norm_probs=True, langs=list(LANGUAGES))
 
 
+def _has_letters(text: str, needed: int) -> bool:
+    """Whether `text` holds at least `needed` letters (counting stops there: texts are long)."""
+    if len(text) < needed:
+        return False
+    count = 0
+    for character in text:
+        if character.isalpha():
+            count += 1
+            if count >= needed:
+                return True
+    return False
+
+
 def detect_language(text: str) -> tuple[str | None, float]:
     """(fr/nl/en, confidence) of `text`; (None, 0.0) when it is too short to tell."""
-    letters = sum(1 for c in text if c.isalpha())
-    if letters < MIN_LETTERS or len(text.split()) < MIN_WORDS:
+    # split(maxsplit=MIN_WORDS - 1) has MIN_WORDS parts exactly when the text has that many words.
+    if not _has_letters(text, MIN_LETTERS) or len(text.split(None, MIN_WORDS - 1)) < MIN_WORDS:
         return None, 0.0
     language, confidence = _identifier().classify(text)
     return str(language), float(confidence)

@@ -35,6 +35,7 @@ from transforms.urls import absolute_url, canonical_url
 SUMMARY_MAX_CHARS = 280
 _CANCELLED_WORDS = re.compile(r"\b(annule|annulee|annules|annulees|geannuleerd|cancelled|canceled)\b")
 _POSTPONED_WORDS = re.compile(r"\b(reporte|reportee|reportes|reportees|uitgesteld|postponed)\b")
+_TAG_SEPARATOR = re.compile(r"[-_]")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class _Rejected(Exception):
 def record_language(value: str | None, default: str) -> str:
     """fr/nl/en from a record's language tag ('fr-BE', 'NL', 'en_GB'); `default` for any other."""
     if value:
-        primary = re.split(r"[-_]", value.strip().lower(), maxsplit=1)[0]
+        primary = _TAG_SEPARATOR.split(value.strip().lower(), maxsplit=1)[0]
         if primary in LANGUAGES:
             return primary
     return default
@@ -111,15 +112,30 @@ def status_of(raw_status: str | None, title: str) -> str:
     return "scheduled"
 
 
+def plain_text(value: str) -> str:
+    """`value` (HTML or plain text) as one line of plain text."""
+    # Without a tag or an entity, reading HTML only collapses whitespace: skip the HTML reader.
+    if "<" not in value and "&" not in value:
+        return collapse_whitespace(value)
+    return collapse_whitespace(html_to_text(value))
+
+
 def _categories(values: Iterable[str]) -> list[str]:
     seen: dict[str, str] = {}
     for value in values:
         if not isinstance(value, str):
             continue
-        text = collapse_whitespace(html_to_text(value))
-        if text and fold(text) not in seen:
-            seen[fold(text)] = text
+        text = plain_text(value)
+        if text:
+            seen.setdefault(fold(text), text)
     return list(seen.values())
+
+
+def _registration_link(description: str) -> str | None:
+    # Only an <a> element can be a registration link; most descriptions have none.
+    if "<a" not in description and "<A" not in description:
+        return None
+    return registration_link(description)
 
 
 def declared_language(value: str | None) -> str | None:
@@ -192,7 +208,7 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
             )
 
     description = sanitise_html(raw.description_html or "", url)
-    given_summary = collapse_whitespace(html_to_text(raw.summary)) if raw.summary else ""
+    given_summary = plain_text(raw.summary) if raw.summary else ""
     body_text = given_summary or html_to_text(description)
     summary = summarise(body_text, SUMMARY_MAX_CHARS)
     title_language, language = field_languages(title, body_text, declared_language(raw.language), ctx.language)
@@ -210,9 +226,10 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
     price = raw.price if isinstance(raw.price, (int, float)) and math.isfinite(raw.price) and raw.price >= 0 else None
     is_free = raw.is_free if raw.is_free is not None else (None if price is None else price == 0)
     currency = raw.currency.strip().upper() if raw.currency and raw.currency.strip() else None
+    all_text = f"{title}\n{body_text}"
     if is_free is None and price is None:
-        is_free, price, currency = price_in_text(f"{title}\n{body_text}")
-    registration_url = absolute_url(raw.registration_url, url) or absolute_url(registration_link(description), url)
+        is_free, price, currency = price_in_text(all_text)
+    registration_url = absolute_url(raw.registration_url, url) or absolute_url(_registration_link(description), url)
 
     return Item(
         id=item_id(raw.partner_id or ctx.partner_id, raw.source_id or ctx.source_id, raw.key),
@@ -243,7 +260,7 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
         price=float(price) if price is not None else None,
         currency=currency,
         registration_url=registration_url,
-        registration_required=registration_required_in_text(f"{title}\n{body_text}"),
+        registration_required=registration_required_in_text(all_text),
         image_url=absolute_url(raw.image_url, url),
         languages=sorted({title_language, language} if (summary or description) else {title_language}),
         status=status_of(raw.status, title),

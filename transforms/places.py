@@ -63,6 +63,10 @@ _NAMES: list[tuple[str, str]] = sorted(
     ),
     key=lambda pair: -len(pair[0]),
 )
+_NAME_PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
+    (name, key, re.compile(rf"(?<![\w]){re.escape(name)}(?![\w])")) for name, key in _NAMES
+]
+_DASHES_AND_SPACES = re.compile(r"[-\s]+")
 _POSTCODE_BEFORE_NAME = re.compile(r"(?<![\d-])(?:B-?\s?)?(1[0-2]\d\d)(?!\d)(?=\s+[^\W\d_])", re.IGNORECASE)
 _POSTCODE = re.compile(r"(?<![\d,.])(?:B-?\s?)?(1[0-2]\d\d)(?![\d,.])", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
@@ -121,12 +125,13 @@ def municipality_from_text(text: str | None, *, is_locality: bool = False) -> st
     """
     if not text:
         return None
-    haystack = " " + re.sub(r"[-\s]+", " ", fold(text)) + " "
+    haystack = " " + _DASHES_AND_SPACES.sub(" ", fold(text)) + " "
     matches: list[tuple[int, str]] = []
-    for name, key in _NAMES:
+    for name, key, pattern in _NAME_PATTERNS:
         if key in _AMBIGUOUS_IN_FREE_TEXT and name == key and not is_locality:
             continue
-        found = re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", haystack)
+        # The substring test is what the pattern needs first, and far cheaper than the search.
+        found = pattern.search(haystack) if name in haystack else None
         if found:
             matches.append((found.start(), key))
     if not matches:
@@ -185,6 +190,14 @@ def mode_from_schema(value: str | None) -> str | None:
     return None
 
 
+def _no_place(attendance_mode: str | None, title: str | None) -> Place:
+    """resolve_place for a record without a location: only the mode, from the schema or a webinar title."""
+    mode = mode_from_schema(attendance_mode)
+    if mode is None and title and _WEBINAR_WORDS.search(fold(title)):
+        mode = "online"
+    return Place(attendance_mode=mode)
+
+
 def resolve_place(location: RawLocation | None, attendance_mode: str | None = None, *, title: str | None = None) -> Place:
     """The agenda's place fields and attendance mode from a source location.
 
@@ -192,7 +205,9 @@ def resolve_place(location: RawLocation | None, attendance_mode: str | None = No
     hybrid, a link or the words "online"/"en ligne"/"webinar" alone make online, a
     physical place alone makes in-person. Map links count as physical, not online.
     """
-    loc = location or RawLocation()
+    if location is None:
+        return _no_place(attendance_mode, title)
+    loc = location
     name = collapse_whitespace(loc.name) if loc.name else None
     text = collapse_whitespace(loc.text) if loc.text else None
     street = collapse_whitespace(loc.street) if loc.street else None

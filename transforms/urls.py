@@ -21,6 +21,7 @@ TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "matomo_", "hsa_", "ga_")
 
 # Browsers drop these from URLs before parsing them; feeds copy them in from pasted links.
 _IGNORED_CHARS = re.compile(r"[\t\r\n\x00-\x1f]")
+_SLASHES = re.compile(r"/{2,}")
 
 
 def _is_tracking(name: str) -> bool:
@@ -75,9 +76,12 @@ def canonical_url(url: str) -> str:
     if ":" in host:  # an IPv6 literal keeps its brackets
         host = f"[{host}]"
     netloc = host if port is None or DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
-    path = re.sub(r"/{2,}", "/", parts.path) or "/"
+    path = _SLASHES.sub("/", parts.path) if "//" in parts.path else parts.path
+    path = path or "/"
     if len(path) > 1:
         path = path.rstrip("/") or "/"
-    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
-    query = urlencode(sorted(params))
+    query = ""
+    if parts.query:
+        params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+        query = urlencode(sorted(params))
     return urlunsplit((scheme, netloc, path, query, ""))

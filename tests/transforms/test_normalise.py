@@ -246,3 +246,116 @@ def test_normalise_never_raises_and_items_respect_the_model(record: RawItem, con
         assert result.end_utc >= result.start_utc
     assert result.url is None or result.url.startswith(("http://", "https://"))
     assert all("<script" not in text.lower() for text in result.description.values())
+
+
+# --- fast paths: each must give what the general path gives --------------------------------------------------
+
+_html_like = st.lists(
+    st.one_of(
+        st.text(max_size=12),
+        st.sampled_from(["<a href='https://x.be/r'>S'inscrire</a>", "<A HREF=\"https://x.be/t\">Tickets</A>", "< a href=x>",
+                         "&lt;a&gt;", "<p>", "</p>", "&amp;", "&#233;", "<br/>", "\u200b", "\u00a0", "\n\t", "<b>register</b>",
+                         "<a>no href</a>", "<abbr>a</abbr>", "Inschrijven"]),
+    ),
+    max_size=6,
+).map("".join)
+
+
+@given(_html_like)
+def test_plain_text_is_the_html_reader_then_collapsed(value: str) -> None:
+    from transforms.normalise import plain_text
+    from transforms.text import collapse_whitespace, html_to_text
+
+    assert plain_text(value) == collapse_whitespace(html_to_text(value))
+
+
+@given(_html_like)
+def test_registration_link_guard_changes_nothing(value: str) -> None:
+    from transforms.normalise import _registration_link
+    from transforms.prices import registration_link
+
+    assert _registration_link(value) == registration_link(value)
+
+
+@given(st.one_of(st.none(), st.sampled_from(["online", "OfflineEventAttendanceMode", "https://schema.org/MixedEventAttendanceMode", "x"])),
+       st.one_of(st.none(), st.text(max_size=30), st.sampled_from(["Webinaire IA", "Webinar: data", "Atelier"])))
+def test_a_missing_location_reads_as_an_empty_one(mode: str | None, title: str | None) -> None:
+    from transforms.places import resolve_place
+
+    assert resolve_place(None, mode, title=title) == resolve_place(RawLocation(), mode, title=title)
+
+
+def _municipality_reference(text: str | None, *, is_locality: bool = False) -> str | None:
+    """places.municipality_from_text as it was written first: one regular expression per name and call."""
+    import re
+
+    from transforms.places import _AMBIGUOUS_IN_FREE_TEXT, _NAMES
+    from transforms.text import fold
+
+    if not text:
+        return None
+    haystack = " " + re.sub(r"[-\s]+", " ", fold(text)) + " "
+    matches = []
+    for name, key in _NAMES:
+        if key in _AMBIGUOUS_IN_FREE_TEXT and name == key and not is_locality:
+            continue
+        found = re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", haystack)
+        if found:
+            matches.append((found.start(), key))
+    if not matches:
+        return None
+    specific = sorted(m for m in matches if m[1] != "brussels")
+    return (specific or sorted(matches))[0][1]
+
+
+@given(st.lists(st.one_of(st.text(max_size=8), st.sampled_from(
+    ["Ixelles", "Bruxelles", "Forest", "forest", "Saint-Gilles", "Saint Gilles", "St-Josse", "Sint-Jans-Molenbeek",
+     "Woluwe-St-Lambert", "Elsene", "Laeken", "1050", ", ", "-", "Watermael"])), max_size=5).map(" ".join), st.booleans())
+def test_municipality_from_text_matches_its_first_writing(text: str, is_locality: bool) -> None:
+    from transforms.places import municipality_from_text
+
+    assert municipality_from_text(text, is_locality=is_locality) == _municipality_reference(text, is_locality=is_locality)
+
+
+@given(st.text(max_size=80))
+def test_language_detection_thresholds_are_unchanged(text: str) -> None:
+    from transforms.language import MIN_LETTERS, MIN_WORDS, _has_letters
+
+    assert _has_letters(text, MIN_LETTERS) == (sum(1 for c in text if c.isalpha()) >= MIN_LETTERS)
+    assert (len(text.split(None, MIN_WORDS - 1)) < MIN_WORDS) == (len(text.split()) < MIN_WORDS)
+
+
+def _canonical_reference(url: str) -> str:
+    """urls.canonical_url as it was written first (query parsed even when empty)."""
+    import re
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    from transforms.urls import _IGNORED_CHARS, DEFAULT_PORTS, _is_tracking
+
+    cleaned = _IGNORED_CHARS.sub("", url).strip()
+    try:
+        parts = urlsplit(cleaned)
+        scheme, host, port = parts.scheme.lower(), (parts.hostname or "").rstrip("."), parts.port
+    except ValueError:
+        return cleaned
+    if not host:
+        return cleaned
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port is None or DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
+    path = re.sub(r"/{2,}", "/", parts.path) or "/"
+    if len(path) > 1:
+        path = path.rstrip("/") or "/"
+    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    return urlunsplit((scheme, netloc, path, urlencode(sorted(params)), ""))
+
+
+@given(st.builds(lambda scheme, host, path, query, fragment: f"{scheme}{host}{path}{query}{fragment}",
+                 st.sampled_from(["https://", "HTTP://", "", "mailto:"]),
+                 st.sampled_from(["hub.example", "Hub.Example:443", "[::1]:80", "", "h.example:99999"]),
+                 st.text("/a.b-_%~", max_size=12), st.sampled_from(["", "?", "?utm_source=x&b=1", "?&", "?a=1&a=0"]),
+                 st.sampled_from(["", "#x"])))
+def test_canonical_url_matches_its_first_writing(url: str) -> None:
+    from transforms.urls import canonical_url
+
+    assert canonical_url(url) == _canonical_reference(url)

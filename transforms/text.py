@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html.parser import HTMLParser
 
 import nh3
@@ -114,8 +114,75 @@ class _TextCollector(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self._skipping:
-            # Line breaks in the source are spaces in HTML; only block elements break lines.
-            self.parts.append(re.sub(r"\s+", " ", data))
+            # Line breaks in the source are spaces in HTML; only block elements break lines. Other
+            # whitespace is collapsed line by line in html_to_text.
+            self.parts.append(data.replace("\n", " "))
+
+
+class _NotSimple(Exception):
+    """The HTML holds markup that only HTMLParser reads right."""
+
+
+# What html_to_text reads without HTMLParser: tags with plain names and simply written attributes,
+# comments without "--" or ">" inside, whole script and style elements, and character references
+# (html.unescape's own pattern, so each is decoded as unescape decodes it within its text). For these,
+# HTMLParser's tolerant rules and the HTML standard agree. Any other "<" matches the empty `other`
+# group and sends the text to HTMLParser. Every branch starts with "<" or "&" outside any group, so
+# the regex engine skips to those characters.
+_WS = r"[ \t\n\r\f]"
+_ATTRIBUTES = rf"""(?:{_WS}+[a-zA-Z_:][-a-zA-Z0-9_:.]*
+    (?:{_WS}*={_WS}*(?:"[^"]*"|'[^']*'|[-a-zA-Z0-9_:.\#%?;,+]+(?={_WS}|>)))?)*"""
+
+
+def _any_case(name: str) -> str:
+    """`name` in any mix of ASCII cases (re.IGNORECASE would also let in "ſ" for "s", "K" for "k")."""
+    return "".join(f"[{c.lower()}{c.upper()}]" for c in name)
+
+
+# HTMLParser reads the content of script and style as text up to the first end tag written
+# </\s*name\s*> with an ASCII name; the collector drops all of it.
+_RAW_TEXT_ELEMENTS = "|".join(
+    rf"{_any_case(tag)}{_ATTRIBUTES}{_WS}*>[\s\S]*?</\s*{_any_case(tag)}\s*>"
+    for tag in HTMLParser.CDATA_CONTENT_ELEMENTS
+)
+_SIMPLE_HTML = re.compile(
+    rf"""<(?:
+        {_RAW_TEXT_ELEMENTS}
+      | (?P<start>[a-zA-Z][a-zA-Z0-9]*){_ATTRIBUTES}{_WS}*/?>
+      | /(?P<end>[a-zA-Z][a-zA-Z0-9]*){_WS}*>
+      | !--(?!-?>)[^<>-]*(?:-[^<>-]+)*-->
+      | (?P<other>)
+    )
+    | &(?P<charref>\#[0-9]+;?|\#[xX][0-9a-fA-F]+;?|[^\t\n\f\ <&\#;]{{1,32}};?)""",
+    re.VERBOSE,
+)
+# Elements whose content is dropped (or, for script and style, is not markup): the stack of open ones
+# is HTMLParser's business.
+_NOT_SIMPLE_TAGS = DROPPED_WITH_CONTENT | frozenset(HTMLParser.CDATA_CONTENT_ELEMENTS)
+
+
+def _simple_replacement(match: re.Match[str]) -> str:
+    charref = match.group("charref")
+    if charref is not None:
+        return html.unescape("&" + charref).replace("\n", " ")  # a decoded line break is a space, like a typed one
+    tag = match.group("start") or match.group("end")
+    if tag is not None:
+        tag = tag.lower()
+        if tag in _NOT_SIMPLE_TAGS:
+            raise _NotSimple
+        return "\n" if tag in BLOCK_TAGS else ""
+    if match.group("other") is not None:
+        raise _NotSimple
+    return ""  # a comment, or a whole script or style element
+
+
+def _simple_html_text(html_text: str) -> str | None:
+    """What _TextCollector collects of `html_text` (joined), when all its markup is simple; else None."""
+    try:
+        # Line breaks in the source are spaces; only block elements break lines.
+        return _SIMPLE_HTML.sub(_simple_replacement, html_text.replace("\n", " "))
+    except _NotSimple:
+        return None
 
 
 def collapse_whitespace(text: str) -> str:
@@ -128,12 +195,16 @@ def html_to_text(html_text: str) -> str:
     one line per block element, spaces collapsed within lines."""
     if not html_text:
         return ""
-    collector = _TextCollector()
-    collector.feed(html_text)
-    collector.close()
-    text = _INVISIBLE.sub("", "".join(collector.parts))
-    lines = (_SPACES.sub(" ", " ".join(line.split())).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    text = _simple_html_text(html_text)
+    if text is None:
+        collector = _TextCollector()
+        collector.feed(html_text)
+        collector.close()
+        text = "".join(collector.parts)
+    text = _INVISIBLE.sub("", text)
+    # str.split() already removes every character of _SPACES (all are whitespace to Python).
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return "\n".join(filter(None, lines))
 
 
 def summarise(text: str, max_chars: int = 280) -> str:
@@ -151,11 +222,48 @@ def summarise(text: str, max_chars: int = 280) -> str:
     return head + ELLIPSIS
 
 
+class CharacterTable(dict[int, str]):
+    """A str.translate table that works out the replacement of each character the first time it is met."""
+
+    def __init__(self, replace: Callable[[str], str]) -> None:
+        super().__init__()
+        self._replace = replace
+
+    def __missing__(self, code: int) -> str:
+        replacement = self[code] = self._replace(chr(code))
+        return replacement
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def translate_non_ascii(text: str, table: CharacterTable) -> str:
+    """`text.translate(table)` for a table that leaves ASCII characters alone.
+
+    Only the runs of non-ASCII characters are looked up: a mostly ASCII text (French, Dutch, English)
+    goes about five times faster than through str.translate, which looks up every character."""
+    if text.isascii():
+        return text
+    return _NON_ASCII.sub(lambda run: run.group().translate(table), text)
+
+
+def _without_accents(character: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", character) if not unicodedata.combining(c))
+
+
+# Decomposing character by character gives what decomposing the whole text gives once the combining
+# marks are dropped: NFKD only reorders combining marks. ASCII characters are their own NFKD form.
+_ACCENT_FREE = CharacterTable(_without_accents)
+
+
+def strip_accents(text: str) -> str:
+    """`text` in NFKD compatibility form without combining marks: "Café ﬁn" -> "Cafe fin"."""
+    return translate_non_ascii(text, _ACCENT_FREE)
+
+
 def fold(text: str) -> str:
     """`text` for comparisons: case, accents and spacing ignored."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.casefold().split())
+    return " ".join(strip_accents(text).casefold().split())
 
 
 def clean_title(title: str, site_names: Sequence[str] = ()) -> str:

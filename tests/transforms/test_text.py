@@ -1,18 +1,25 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from html.parser import HTMLParser
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.text import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
+    BLOCK_TAGS,
+    DROPPED_WITH_CONTENT,
+    _simple_html_text,
     clean_title,
     collapse_whitespace,
+    fold,
     html_to_text,
     sanitise_html,
+    strip_accents,
     summarise,
 )
 
@@ -141,3 +148,120 @@ def test_summary_is_a_bounded_prefix(text: str, max_chars: int) -> None:
         assert flat.startswith(result[:-1])
     else:
         assert result == flat
+
+
+# ---------------------------------------------------------------- the fast paths give what the plain code gave
+# html_to_text used to run every text through HTMLParser, and fold decomposed whole texts with NFKD. The
+# references below are that code, verbatim: the fast paths must give exactly the same text.
+
+_REFERENCE_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_REFERENCE_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+class _ReferenceCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in DROPPED_WITH_CONTENT:
+            self._skipping.append(tag)
+        elif tag in BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skipping and tag == self._skipping[-1]:
+            self._skipping.pop()
+        elif tag in BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def _reference_html_to_text(html_text: str) -> str:
+    if not html_text:
+        return ""
+    collector = _ReferenceCollector()
+    collector.feed(html_text)
+    collector.close()
+    text = _REFERENCE_INVISIBLE.sub("", "".join(collector.parts))
+    lines = (_REFERENCE_SPACES.sub(" ", " ".join(line.split())).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _reference_strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _reference_fold(text: str) -> str:
+    return " ".join(_reference_strip_accents(text).casefold().split())
+
+
+# Pieces of HTML, well and badly formed: the fast reader must read the former and hand the latter over.
+_HTML_PIECES = [
+    "<p>", "</p>", "<P class='x'>", "<br>", "<br/>", "<BR />", "<br / >", "<div\nid=a>", "</div >", "</ p>", "</>",
+    "<script>", "</script>", "</SCRIPT >", "</\u017fcript>", "</SCRIPT\u00a0>", "</scripts>", "<script type=\"t\">",
+    "<script/>", "<style type=text/css>", "<STYLE>p{}</style>", "</style>", "<style/>", "<noscript>", "</noscript>",
+    "<iframe>", "</iframe>", "<svg onload=x>", "</svg>", "<title>", "</title>", "<textarea>", "</textarea>",
+    "<!-- c -->", "<!---->", "<!-->", "<!--->", "<!-- a -- b -->", "<!--", "-->", "<!-- a\nb -->", "<!--x--!>",
+    "<!-- a -- >", "-- >",
+    "<![CDATA[x]]>", "<!DOCTYPE html>", "<?php x ?>", "<p/x>", "<a b='1'c>", "<a href=x/>", "<a href=x>",
+    "<a href=/x/>",
+    "<img src='a>b'>", "<a title=\"x<y\">", "<a href=\"&amp;\">", "<p\nclass=\"a\nb\">", "<a\u00a0b>", "<p\vx>",
+    "<x-y>", "</x-y>", "<\x00>", "<li>", "</li>", "<ul>", "</ul>", "<h2>", "</h2>",
+    "<table><tr><td>", "</td></tr></table>",
+    "<span>", "</span>", "<b>", "</B>", "<hr/>", "<hr>", "</br>", "<", ">", "<3", "a<b", "&amp;", "&eacute;", "&nbsp;",
+    "&#233;", "&#xE9;", "&#10;", "&NewLine;", "&#13;", "&am", "&", "&amp", "&ampxyz", "&#", "&#x;", "&lt;p&gt;",
+    "\n", " ", "\t", "\r\n", "\u00a0", "\u200b", "\u2028", "\x00", "Café", "x", "yz ",
+]
+_html = st.lists(st.sampled_from(_HTML_PIECES) | st.text(max_size=6), max_size=25).map("".join)
+
+
+@pytest.mark.parametrize("html_text", [
+    "<p>Caf&eacute;&nbsp;num&eacute;rique</p><ul><li>un</li><li>deux</li></ul>trois<br>quatre<script>x()</script>",
+    "<div><p>nested <b>blocks</b></p><div>deeper<br/>line</div></div>tail",
+    "<p>a</p><script type=\"x\">if (a < b) {}</script><STYLE>p{}</style  >b",
+    "<script>a</\u017fcript>still script</script>after",  # an end tag with a non-ASCII name ends nothing
+    "<script>a</\u017fcript>never closed",
+    "<p>x<!-- a -- >y--></p>", "<p>x<!-- a --\n>y--></p>",  # "--", spaces, ">" end a comment
+    "<noscript><p>hidden</p></noscript>shown", "<p>unclosed <b>bold", "<p>1 < 2 &amp; 3 > 2</p>",
+    "<!-- comment --><p>x</p><!-- a -- b -->y<!-->z", "line\none&#10;two&NewLine;three", "&ampxyz &notit; &#x110000;",
+    "<a href=x/>link</a><img src='a>b'>", "<!DOCTYPE html><html><head><title>T</title></head><body>B</body></html>",
+])
+def test_html_to_text_gives_what_htmlparser_gave(html_text: str) -> None:
+    assert html_to_text(html_text) == _reference_html_to_text(html_text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_html)
+def test_any_html_reads_as_htmlparser_read_it(html_text: str) -> None:
+    assert html_to_text(html_text) == _reference_html_to_text(html_text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_html)
+def test_sanitised_html_is_read_without_htmlparser(html_text: str) -> None:
+    # Descriptions are stored sanitised: their markup is always simple enough for the fast reader.
+    sanitised = sanitise_html(html_text, BASE)
+    assert _simple_html_text(sanitised) is not None
+    assert html_to_text(sanitised) == _reference_html_to_text(sanitised)
+
+
+_accented = st.text(alphabet=st.sampled_from(
+    "aeiouAEIOU çéèêëïôœßÆØÅ\u0300\u0301\u0308\u0327\u0338\u0345ﬁﬀ²½Ⅻ㎏İıſKΣ한글ｶﾞ‐’\u200b\t\n"
+))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text() | _accented)
+def test_accents_are_stripped_as_whole_text_nfkd_stripped_them(text: str) -> None:
+    assert strip_accents(text) == _reference_strip_accents(text)
+    assert fold(text) == _reference_fold(text)

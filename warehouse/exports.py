@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
-import json
 import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Sequence
-from xml.etree import ElementTree as ET
 
 import icalendar
+import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -33,17 +33,26 @@ def languages_for(lang: str) -> tuple[str, ...]:
     return (lang, *(other for other in DEFAULT_LANGUAGES if other != lang))
 
 
-def agenda_json(documents: list[dict[str, Any]], *, generated_at: datetime) -> bytes:
+def json_bytes(value: Any) -> bytes:
+    """UTF-8 JSON, indented so that the published files stay readable line by line (orjson: compiled)."""
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2)
+
+
+def agenda_body(documents: list[dict[str, Any]], *, generated_at: datetime) -> dict[str, Any]:
+    """The agenda.json document before it is encoded: what the schema is checked against."""
     counts: dict[str, int] = {"total": len(documents)}
     for kind in ("event", "call", "news"):
         counts[kind] = sum(1 for d in documents if d["kind"] == kind)
-    body = {
+    return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": utc_text(generated_at),
         "counts": counts,
         "items": documents,
     }
-    return json.dumps(body, ensure_ascii=False, indent=1, sort_keys=False).encode("utf-8")
+
+
+def agenda_json(documents: list[dict[str, Any]], *, generated_at: datetime) -> bytes:
+    return json_bytes(agenda_body(documents, generated_at=generated_at))
 
 
 def _ical_time(document: dict[str, Any], which: str) -> datetime | date | None:
@@ -66,7 +75,10 @@ def _place(document: dict[str, Any]) -> str | None:
 
 
 def _vevent(document: dict[str, Any], *, generated_at: datetime, languages: Sequence[str]) -> icalendar.Event | None:
-    """The VEVENT of one event document, or None when it has no start."""
+    """The VEVENT of one event document as an icalendar object, or None when it has no start.
+
+    The reference for `_written_vevent`, and what writes the rare events that one does not cover.
+    """
     start = _ical_time(document, "start")
     if start is None:
         return None
@@ -95,66 +107,171 @@ def _vevent(document: dict[str, Any], *, generated_at: datetime, languages: Sequ
     return event
 
 
+# --- iCalendar written directly --------------------------------------------------------------------
+# Building icalendar objects for every event was most of a publication's time. The writer below
+# produces the same bytes as icalendar (same property order, escaping and folding), which the tests
+# check against `_vevent`; an event it does not cover falls back to icalendar.
+
+LINE_OCTETS = 74  # icalendar folds a line before it reaches 75 octets; continuation lines add one space
+_FOLD_KEEP_NEXT = b"\\^"  # an escape character starts the next line instead of ending this one (old clients)
+
+
+def escape_text(text: str) -> str:
+    """RFC 5545 TEXT escaping, in icalendar's order (a literal `\\N` is a line break too)."""
+    return (text.replace("\\N", "\n").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+
+
+def fold_line(line: str) -> bytes:
+    """One content line in UTF-8 with its CRLF, folded every 74 octets but never inside a character."""
+    data = line.encode("utf-8")
+    if len(data) <= LINE_OCTETS:
+        return data + b"\r\n"
+    parts = []
+    start = 0
+    while len(data) - start > LINE_OCTETS:
+        end = start + LINE_OCTETS
+        while data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: fold before the character it belongs to
+            end -= 1
+        if data[end - 1] in _FOLD_KEEP_NEXT and end - 1 > start:
+            end -= 1
+        parts.append(data[start:end])
+        start = end
+    parts.append(data[start:])
+    return b"\r\n ".join(parts) + b"\r\n"
+
+
+def _ical_value(value: date | datetime) -> str | None:
+    """`[;params]:value` of a DATE or DATE-TIME; None for a time zone other than UTC and Brussels."""
+    if not isinstance(value, datetime):
+        return f";VALUE=DATE:{value.year:04}{value.month:02}{value.day:02}"
+    stamp = f"{value.year:04}{value.month:02}{value.day:02}T{value.hour:02}{value.minute:02}{value.second:02}"
+    if value.tzinfo is timezone.utc:
+        return f":{stamp}Z"
+    if value.tzinfo is DISPLAY_TZ:
+        return f";TZID={DISPLAY_TZ.key}:{stamp}"
+    return None
+
+
+def _all_text(*values: Any) -> bool:
+    return all(isinstance(v, str) for v in values)
+
+
+def _written_vevent(document: dict[str, Any], start: date | datetime, *, dtstamp: str, title: str,
+                    summary: str) -> tuple[bytes, frozenset[str]] | None:
+    """The VEVENT bytes of an event and the TZIDs it uses, as `_vevent(...).to_ical()` would give them.
+
+    `title` and `summary` are the texts picked in the calendar's language order. None when the
+    document holds something the direct writer does not cover (a value that is not text, an
+    unusual time zone, a line break in its URL): icalendar writes that one.
+    """
+    end = _ical_time(document, "end")
+    if end is not None and not end > start:
+        end = None
+    updated = parse_instant(document["updated_at"])
+    url = document["url"]
+    place = _place(document)
+    slugs = [slug for facet_slugs in document.get("categories", {}).values() for slug in facet_slugs]
+    start_value = _ical_value(start)
+    end_value = _ical_value(end) if end is not None else ""
+    updated_value = _ical_value(updated) if updated else ""
+    if (start_value is None or end_value is None or updated_value is None or not _all_text(title, summary, url, *slugs)
+            or (place and not isinstance(place, str)) or "\n" in url):
+        return None
+    lines = [f"SUMMARY:{escape_text(title)}", f"DTSTART{start_value}"]
+    if end is not None:
+        lines.append(f"DTEND{end_value}")
+    uid = f"{document['id']}@{UID_DOMAIN}"
+    lines += [dtstamp, f"UID:{escape_text(uid)}", f"SEQUENCE:{int(document.get('sequence') or 0)}"]
+    lines += [f"CATEGORIES:{escape_text(slug)}" for slug in slugs]
+    description = "\n\n".join(p for p in (summary, url) if p)
+    lines.append(f"DESCRIPTION:{escape_text(description)}")
+    if updated:
+        lines.append(f"LAST-MODIFIED{updated_value}")
+    if place:
+        lines.append(f"LOCATION:{escape_text(place)}")
+    lines.append("STATUS:CANCELLED" if document["status"] == "cancelled" else "STATUS:CONFIRMED")
+    lines.append(f"URL:{url}")
+    body = b"BEGIN:VEVENT\r\n" + b"".join(fold_line(line) for line in lines) + b"END:VEVENT\r\n"
+    return body, (_BRUSSELS if isinstance(start, datetime) else _NO_TZIDS)
+
+
+_BRUSSELS = frozenset({DISPLAY_TZ.key})
+_NO_TZIDS: frozenset[str] = frozenset()
 _END = b"END:VCALENDAR\r\n"
 
 
 class IcsRenderer:
-    """Renders calendars from VEVENTs rendered once per event and language order.
+    """Renders calendars from VEVENTs written once per event and language order.
 
-    One event sits in many calendars (the agenda, each language, its themes, its partners); rendering
+    One event sits in many calendars (the agenda, each language, its themes, its partners); writing
     it once and joining the bytes gives the same files as rendering each calendar whole, many times faster.
     """
 
     def __init__(self, generated_at: datetime) -> None:
         self.generated_at = generated_at
+        stamp = _ical_value(generated_at.astimezone(timezone.utc))
+        self._dtstamp = f"DTSTAMP{stamp}"
         self._events: dict[tuple[str, tuple[str, ...]], tuple[bytes, frozenset[str]] | None] = {}
-        self._skeletons: dict[tuple[str, frozenset[str]], bytes] = {}
+        # The same VEVENT for every language order that picks the same texts (a French-only event
+        # reads the same in the three languages' calendars).
+        self._by_text: dict[tuple[str, Any, Any], tuple[bytes, frozenset[str]] | None] = {}
+        self._headers: dict[str, bytes] = {}
+        self._timezones: dict[frozenset[str], bytes] = {}
 
     def _event(self, document: dict[str, Any], languages: tuple[str, ...]) -> tuple[bytes, frozenset[str]] | None:
         key = (document["id"], languages)
         if key not in self._events:
-            event = _vevent(document, generated_at=self.generated_at, languages=languages)
-            if event is None:
-                self._events[key] = None
-            else:
-                probe = icalendar.Calendar()
-                probe.add_component(event)
-                self._events[key] = (event.to_ical(), frozenset(probe.get_used_tzids()))
+            title, summary = pick(document["title"], languages), pick(document.get("summary") or {}, languages)
+            text_key = (document["id"], title, summary)
+            if text_key not in self._by_text:
+                self._by_text[text_key] = self._write_event(document, languages, title, summary)
+            self._events[key] = self._by_text[text_key]
         return self._events[key]
 
-    def _skeleton(self, name: str, tzids: frozenset[str], events: list[icalendar.Event]) -> bytes:
-        """The calendar without its events: properties and the VTIMEZONEs they need."""
-        key = (name, tzids)
-        if key not in self._skeletons:
-            cal = _calendar(name)
-            for event in events:
-                cal.add_component(event)
+    def _write_event(self, document: dict[str, Any], languages: tuple[str, ...], title: str,
+                     summary: str) -> tuple[bytes, frozenset[str]] | None:
+        start = _ical_time(document, "start")
+        if start is None:
+            return None
+        return (_written_vevent(document, start, dtstamp=self._dtstamp, title=title, summary=summary)
+                or self._icalendar_event(document, languages))
+
+    def _icalendar_event(self, document: dict[str, Any], languages: tuple[str, ...]) -> tuple[bytes, frozenset[str]]:
+        event = _vevent(document, generated_at=self.generated_at, languages=languages)
+        assert event is not None  # the caller checked the start
+        probe = icalendar.Calendar()
+        probe.add_component(event)
+        return event.to_ical(), frozenset(probe.get_used_tzids())
+
+    def _header(self, name: str) -> bytes:
+        """The calendar's properties, without its END line."""
+        if name not in self._headers:
+            self._headers[name] = _calendar(name).to_ical()[: -len(_END)]
+        return self._headers[name]
+
+    def _vtimezones(self, tzids: frozenset[str]) -> bytes:
+        """The VTIMEZONEs icalendar adds for these TZIDs (they depend on nothing else)."""
+        if tzids not in self._timezones:
+            cal = icalendar.Calendar()
+            for tzid in tzids:
+                probe = icalendar.Event()
+                probe.add("dtstart", datetime(2000, 1, 1), parameters={"TZID": tzid})
+                cal.add_component(probe)
             cal.add_missing_timezones()
-            cal.subcomponents = [c for c in cal.subcomponents if c.name != "VEVENT"]
-            self._skeletons[key] = cal.to_ical()
-        return self._skeletons[key]
+            self._timezones[tzids] = b"".join(c.to_ical() for c in cal.subcomponents if c.name == "VTIMEZONE")
+        return self._timezones[tzids]
 
     def render(self, documents: list[dict[str, Any]], *, name: str, languages: Sequence[str]) -> bytes:
         order = tuple(languages)
         rendered = []
         for document in documents:
-            if document["kind"] != "event":
-                continue
-            found = self._event(document, order)
-            if found is not None:
-                rendered.append(found)
-        tzids = frozenset().union(*(t for _, t in rendered)) if rendered else frozenset()
-        probes = []
-        if tzids:
-            # One event per time zone makes add_missing_timezones add exactly the VTIMEZONEs the calendar needs.
-            seen: set[str] = set()
-            for document in documents:
-                found = self._event(document, order) if document["kind"] == "event" else None
-                if found is not None and not found[1] <= seen:
-                    seen |= found[1]
-                    probes.append(_vevent(document, generated_at=self.generated_at, languages=order))
-        skeleton = self._skeleton(name, tzids, probes)
-        return skeleton[: -len(_END)] + b"".join(body for body, _ in rendered) + _END
+            if document["kind"] == "event":
+                found = self._event(document, order)
+                if found is not None:
+                    rendered.append(found)
+        tzids = frozenset().union(*(t for _, t in rendered)) if rendered else _NO_TZIDS
+        return self._header(name) + self._vtimezones(tzids) + b"".join(body for body, _ in rendered) + _END
 
 
 def _calendar(name: str) -> icalendar.Calendar:
@@ -172,47 +289,91 @@ def agenda_ics(documents: list[dict[str, Any]], *, generated_at: datetime, name:
                languages: Sequence[str] = DEFAULT_LANGUAGES, renderer: IcsRenderer | None = None) -> bytes:
     """An iCalendar of the events, subscribable by calendar clients (VTIMEZONE, stable UIDs).
 
-    Pass one `renderer` to render many calendars of the same publication: each event is rendered once.
+    Pass one `renderer` to render many calendars of the same publication: each event is written once.
     """
     renderer = renderer or IcsRenderer(generated_at)
     return renderer.render(documents, name=name, languages=languages)
 
 
 ATOM = "http://www.w3.org/2005/Atom"
+XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
+# (item id, language order) and (item id, title, summary, description) -> the <entry> element: an
+# entry is written once for all the feeds it is in, and once for the language orders showing the same texts.
+AtomEntries = dict[tuple[Any, ...], str]
+
+
+def _xml_text(text: str) -> str:
+    """Character data escaped as ElementTree escapes it."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _xml_attribute(text: str) -> str:
+    """An attribute value escaped as ElementTree escapes it."""
+    return (_xml_text(text).replace('"', "&quot;").replace("\r", "&#13;").replace("\n", "&#10;")
+            .replace("\t", "&#09;"))
+
+
+def _element(tag: str, text: str | None, attributes: str = "") -> str:
+    """`<tag>text</tag>`, or `<tag />` when there is no text, as ElementTree writes it."""
+    return f"<{tag}{attributes}>{_xml_text(text)}</{tag}>" if text else f"<{tag}{attributes} />"
+
+
+def _atom_texts(document: dict[str, Any], languages: Sequence[str]) -> tuple[str, str, str]:
+    """The title, summary and description an entry shows in this language order."""
+    return (pick(document["title"], languages), pick(document.get("summary") or {}, languages),
+            pick(document.get("description") or {}, languages))
+
+
+def _atom_entry(document: dict[str, Any], title: str, summary: str, description: str) -> str:
+    parts = [
+        _element("id", f"urn:bedigital:item:{document['id']}"),
+        _element("title", title),
+        _element("updated", document["updated_at"]),
+    ]
+    if document.get("published"):
+        parts.append(_element("published", document["published"]))
+    parts.append(f'<link rel="alternate" href="{_xml_attribute(document["url"])}" />')
+    if summary:
+        parts.append(_element("summary", summary))
+    if description:
+        parts.append(_element("content", description, ' type="html"'))
+    terms = [document["kind"], *(slug for slugs in document.get("categories", {}).values() for slug in slugs)]
+    parts += map(_category_element, terms)
+    return f"<entry>{''.join(parts)}</entry>"
+
+
+@functools.lru_cache(maxsize=4096)
+def _category_element(term: str) -> str:
+    """A category of an entry (a few dozen slugs repeated over every entry: written once each)."""
+    return f'<category term="{_xml_attribute(term)}" />'
 
 
 def agenda_atom(documents: list[dict[str, Any]], *, generated_at: datetime, base_url: str = "https://bedigital.brussels",
                 languages: Sequence[str] = DEFAULT_LANGUAGES, title: str = "bedigital.brussels",
-                feed_path: str = "") -> bytes:
-    """An Atom feed of the agenda's items, newest change first."""
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": languages[0]})
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = f"{base_url}/agenda{feed_path}"
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
-    ET.SubElement(feed, f"{{{ATOM}}}updated").text = utc_text(generated_at)
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": base_url})
-    author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    ET.SubElement(author, f"{{{ATOM}}}name").text = "bedigital.brussels"
-    ordered = sorted(documents, key=lambda d: (d["updated_at"], d["id"]), reverse=True)
-    for document in ordered:
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = f"urn:bedigital:item:{document['id']}"
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = pick(document["title"], languages)
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = document["updated_at"]
-        if document.get("published"):
-            ET.SubElement(entry, f"{{{ATOM}}}published").text = document["published"]
-        ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": document["url"]})
-        summary = pick(document.get("summary") or {}, languages)
-        if summary:
-            ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
-        description = pick(document.get("description") or {}, languages)
-        if description:
-            ET.SubElement(entry, f"{{{ATOM}}}content", {"type": "html"}).text = description
-        ET.SubElement(entry, f"{{{ATOM}}}category", {"term": document["kind"]})
-        for slugs in document.get("categories", {}).values():
-            for slug in slugs:
-                ET.SubElement(entry, f"{{{ATOM}}}category", {"term": slug})
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
+                feed_path: str = "", entries: AtomEntries | None = None) -> bytes:
+    """An Atom feed of the agenda's items, newest change first (the bytes ElementTree would write).
+
+    Pass one `entries` cache to render many feeds of the same publication: each entry is written once.
+    """
+    entries = {} if entries is None else entries
+    order = tuple(languages)
+    head = (
+        f'<feed xmlns="{ATOM}" xml:lang="{_xml_attribute(order[0])}">'
+        + _element("id", f"{base_url}/agenda{feed_path}") + _element("title", title)
+        + _element("updated", utc_text(generated_at))
+        + f'<link rel="alternate" href="{_xml_attribute(base_url)}" /><author><name>bedigital.brussels</name></author>'
+    )
+    body = []
+    for document in sorted(documents, key=lambda d: (d["updated_at"], d["id"]), reverse=True):
+        key = (document["id"], order)
+        if key not in entries:
+            texts = _atom_texts(document, order)
+            text_key = (document["id"], *texts)
+            if text_key not in entries:
+                entries[text_key] = _atom_entry(document, *texts)
+            entries[key] = entries[text_key]
+        body.append(entries[key])
+    return XML_DECLARATION + (head + "".join(body) + "</feed>").encode("utf-8", "xmlcharrefreplace")
 
 
 SCHEMA_ORG_TYPES = {"event": "Event", "call": "CreativeWork", "news": "NewsArticle"}
@@ -296,7 +457,7 @@ def agenda_jsonld(documents: list[dict[str, Any]], *, generated_at: datetime,
             for n, d in enumerate(documents, start=1)
         ],
     }
-    return json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")
+    return json_bytes(body)
 
 
 CSV_TEXT_FIELDS = ("title", "summary")
@@ -327,13 +488,17 @@ def _flat_row(document: dict[str, Any]) -> dict[str, Any]:
     return {key: row.get(key) for key in CSV_COLUMNS}
 
 
-def agenda_csv(documents: list[dict[str, Any]]) -> bytes:
+def flat_rows(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The documents as the flat rows of the CSV and the Parquet file (compute once, pass to both)."""
+    return [_flat_row(d) for d in documents]
+
+
+def agenda_csv(documents: list[dict[str, Any]], *, rows: list[dict[str, Any]] | None = None) -> bytes:
     """A spreadsheet-friendly CSV (UTF-8 with BOM so Excel reads the accents), one column per language."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    for document in documents:
-        writer.writerow(_flat_row(document))
+    writer.writerows(flat_rows(documents) if rows is None else rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -343,9 +508,9 @@ PARQUET_SCHEMA = pa.schema(
 )
 
 
-def agenda_parquet(documents: list[dict[str, Any]]) -> bytes:
+def agenda_parquet(documents: list[dict[str, Any]], *, rows: list[dict[str, Any]] | None = None) -> bytes:
     """The same columns as the CSV, typed, in one Parquet file."""
-    rows = [_flat_row(d) for d in documents]
+    rows = flat_rows(documents) if rows is None else rows
     columns = {field.name: [row[field.name] for row in rows] for field in PARQUET_SCHEMA}
     table = pa.Table.from_pydict(columns, schema=PARQUET_SCHEMA)
     sink = io.BytesIO()
@@ -398,13 +563,15 @@ def calendar_files(documents: list[dict[str, Any]], *, generated_at: datetime, t
     return files
 
 
-def feed_files(documents: list[dict[str, Any]], *, generated_at: datetime) -> dict[str, bytes]:
+def feed_files(documents: list[dict[str, Any]], *, generated_at: datetime,
+               entries: AtomEntries | None = None) -> dict[str, bytes]:
     """An Atom feed per kind and per language: `feeds/<kind>.<lang>.atom`."""
     files = {}
+    entries = {} if entries is None else entries
     for kind in ("event", "call", "news"):
         chosen = [d for d in documents if d["kind"] == kind]
         for lang in DEFAULT_LANGUAGES:
             files[f"feeds/{kind}.{lang}.atom"] = agenda_atom(
                 chosen, generated_at=generated_at, languages=languages_for(lang),
-                title=f"bedigital.brussels · {kind}", feed_path=f"/{kind}/{lang}")
+                title=f"bedigital.brussels · {kind}", feed_path=f"/{kind}/{lang}", entries=entries)
     return files

@@ -1,7 +1,8 @@
 """Publication: the agenda's files and the API's snapshot, written atomically under the output folder.
 
 All files are rendered and validated first; then the snapshot (its database and a copy of every
-file) is written whole under `snapshots/`; then the files are renamed into place and `current` is
+file) is written whole under `snapshots/`; then the files are hard-linked from that copy (written
+again where links are not possible) under temporary names, renamed into place, and `current` is
 switched to the new snapshot. A run that fails before the renames leaves the previous publication whole.
 """
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import secrets
 import tempfile
 from datetime import datetime
 from importlib import resources
@@ -16,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import orjson
 
 from warehouse.exports import (
-    IcsRenderer, agenda_atom, agenda_csv, agenda_ics, agenda_json, agenda_jsonld, agenda_parquet, calendar_files,
-    feed_files,
+    AtomEntries, IcsRenderer, agenda_atom, agenda_body, agenda_csv, agenda_ics, agenda_jsonld, agenda_parquet,
+    calendar_files, feed_files, flat_rows, json_bytes,
 )
 from warehouse.snapshot import (
-    partner_names, prune_snapshots, read_taxonomy, stage_snapshot, switch_current, theme_slugs,
+    EXPORTS_DIR, partner_names, prune_snapshots, read_taxonomy, stage_snapshot, switch_current, theme_slugs,
 )
 
 SCHEMA_FILE = "agenda.schema.json"
@@ -32,8 +35,14 @@ class PublicationError(Exception):
     """The agenda could not be published; the previous publication is untouched."""
 
 
+@functools.cache
+def _schema_text() -> str:
+    return resources.files("warehouse.contract").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+
+
 def agenda_schema() -> dict[str, Any]:
-    return json.loads(resources.files("warehouse.contract").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
+    """The agenda's JSON Schema (a fresh copy: callers may change it)."""
+    return json.loads(_schema_text())
 
 
 @functools.cache
@@ -48,12 +57,35 @@ def _fast_validator() -> Any:
 
 def validate_agenda(body: bytes) -> list[str]:
     """Every way the agenda JSON breaks its schema, as readable lines (empty when valid)."""
-    document = json.loads(body)
+    document = orjson.loads(body)
     fast = _fast_validator()
     # A valid agenda is the usual case: checked in compiled code. Only a failing one is checked again
     # by jsonschema, whose verdict and messages are the contract's.
     if fast is not None and fast.is_valid(document):
         return []
+    return _schema_errors(document)
+
+
+def _valid_as_encoded(body: dict[str, Any]) -> bool:
+    """Whether the agenda about to be encoded is valid, checked on the objects themselves.
+
+    The encoded file decodes to the same JSON values (tuples become arrays, which jsonschema-rs
+    takes as arrays too), so this is `validate_agenda`'s verdict without decoding 50 MB again. A
+    value jsonschema-rs cannot take (not plain JSON) or a failing check answers False: the file is
+    then checked the usual way. The one value orjson writes differently, a non-finite float (null),
+    can only be a price amount, which the schema allows as a number or null alike.
+    """
+    fast = _fast_validator()
+    if fast is None:
+        return False
+    try:
+        return bool(fast.is_valid(body))
+    except (ValueError, TypeError):
+        return False
+
+
+def _schema_errors(document: Any) -> list[str]:
+    """The contract's own messages for an agenda that breaks the schema (pure-Python jsonschema)."""
     validator = jsonschema.Draft202012Validator(agenda_schema(), format_checker=jsonschema.FormatChecker())
     errors = []
     for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)):
@@ -69,28 +101,48 @@ def render_exports(documents: list[dict[str, Any]], *, generated_at: datetime,
                    partners: list[dict[str, Any]] | None = None,
                    taxonomy: list[dict[str, Any]] | None = None) -> dict[str, bytes]:
     """Every file of a publication, by file name (a relative path for those in sub-folders)."""
-    agenda = agenda_json(documents, generated_at=generated_at)
-    problems = validate_agenda(agenda)
+    body = agenda_body(documents, generated_at=generated_at)
+    agenda = json_bytes(body)
+    problems = [] if _valid_as_encoded(body) else validate_agenda(agenda)
     if problems:
         shown = "\n".join(problems[:20])
         raise PublicationError(f"the agenda breaks its schema in {len(problems)} place(s):\n{shown}")
-    renderer = IcsRenderer(generated_at)  # each event rendered once for all the calendars it is in
+    renderer = IcsRenderer(generated_at)  # each event written once for all the calendars it is in
+    entries: AtomEntries = {}  # and each feed entry once for all the feeds it is in
+    rows = flat_rows(documents)  # the CSV's and the Parquet file's
     return {
         "agenda.json": agenda,
         SCHEMA_FILE: json.dumps(agenda_schema(), indent=2, ensure_ascii=False).encode("utf-8"),
         "agenda.ics": agenda_ics(documents, generated_at=generated_at, renderer=renderer),
-        "feed.atom": agenda_atom(documents, generated_at=generated_at),
+        "feed.atom": agenda_atom(documents, generated_at=generated_at, entries=entries),
         "agenda.jsonld": agenda_jsonld(documents, generated_at=generated_at),
-        "agenda.csv": agenda_csv(documents),
-        "agenda.parquet": agenda_parquet(documents),
+        "agenda.csv": agenda_csv(documents, rows=rows),
+        "agenda.parquet": agenda_parquet(documents, rows=rows),
         **calendar_files(documents, generated_at=generated_at, themes=theme_slugs(taxonomy or []),
                          partners=partner_names(partners or []), renderer=renderer),
-        **feed_files(documents, generated_at=generated_at),
+        **feed_files(documents, generated_at=generated_at, entries=entries),
     }
 
 
-def write_atomically(files: dict[str, bytes], out_dir: Path | str) -> dict[str, Path]:
-    """Write every file to a temporary name first, then rename them all into place."""
+def _linked_copy(source: Path, body: bytes, folder: Path, name: str) -> Path | None:
+    """A new hard link to `source` (already holding `body`, synced) under a temporary name; None if impossible."""
+    try:
+        if source.stat().st_size != len(body):
+            return None
+        tmp = folder / f".{name}.{secrets.token_hex(6)}.tmp"
+        os.link(source, tmp)
+    except OSError:  # no such file, or a file system without hard links: the file is written instead
+        return None
+    return tmp
+
+
+def write_atomically(files: dict[str, bytes], out_dir: Path | str, *,
+                     linked_from: Path | None = None) -> dict[str, Path]:
+    """Write every file to a temporary name first, then rename them all into place.
+
+    `linked_from` is a folder already holding these same files, written and synced (the snapshot's
+    exports): each is hard-linked from there instead of being written and synced a second time.
+    """
     target = Path(out_dir)
     target.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []
@@ -98,6 +150,10 @@ def write_atomically(files: dict[str, bytes], out_dir: Path | str) -> dict[str, 
         for name, body in files.items():
             folder = (target / name).parent
             folder.mkdir(parents=True, exist_ok=True)
+            linked = _linked_copy(linked_from / name, body, folder, Path(name).name) if linked_from else None
+            if linked is not None:
+                staged.append((name, linked))
+                continue
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{Path(name).name}.", suffix=".tmp")
             staged.append((name, Path(tmp)))
             with os.fdopen(fd, "wb") as handle:
@@ -126,7 +182,7 @@ def publish(documents: list[dict[str, Any]], out_dir: Path | str, *, generated_a
     partners = partners or []
     files = render_exports(documents, generated_at=generated_at, partners=partners, taxonomy=taxonomy)
     snapshot = stage_snapshot(out_dir, documents, files, generated_at=generated_at, partners=partners, taxonomy=taxonomy)
-    written = write_atomically(files, out_dir)
+    written = write_atomically(files, out_dir, linked_from=snapshot / EXPORTS_DIR)
     switch_current(out_dir, snapshot.name)
     prune_snapshots(out_dir, keep=keep_snapshots)
     return written

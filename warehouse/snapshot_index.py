@@ -29,6 +29,7 @@ from typing import Any, Sequence
 
 import duckdb
 import numpy as np
+import orjson
 import pandas as pd
 
 INDEX_DIR = "index"
@@ -165,7 +166,7 @@ def write_index(directory: Path, items: pd.DataFrame, terms: pd.DataFrame) -> No
         np.save(directory / f"{name}.npy", array, allow_pickle=False)
     for name, blob in blobs.items():
         (directory / f"{name}.bin").write_bytes(blob)
-    (directory / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    (directory / "meta.json").write_bytes(orjson.dumps(meta))
 
 
 def read_frames(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:

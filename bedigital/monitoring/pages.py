@@ -5,21 +5,26 @@ import csv
 import io
 import json
 import os
-from functools import lru_cache
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator, TypeVar
 
 import duckdb
 import jinja2
 import yaml
 from importlib import resources
-from markupsafe import escape
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup, escape
 
 from bedigital.embed.badge import badge_snippet
 from bedigital.monitoring.reasons import LANGUAGES, explain
-from bedigital.monitoring.state import write_json_atomically
+from bedigital.monitoring.state import json_dumps, write_json_atomically
 from warehouse.report import COUNT_FIELDS, partner_report, staff_overview
 
+T = TypeVar("T")
+R = TypeVar("R")
 HEALTH_CLASS = {"ok": "ok", "unknown": "muted", "failing": "warn", "flagged": "bad"}
 CHART_W, CHART_H, BAR_GAP = 600, 120, 2
 
@@ -82,12 +87,84 @@ def public_url() -> str:
     return os.environ.get("BEDIGITAL_PUBLIC_URL", "https://bedigital.brussels").rstrip("/")
 
 
+# --- the items table ------------------------------------------------------------------------------
+# A partner's page lists every item of its run, in three languages: most of the time of writing the
+# pages went to the item rows. The cells that do not depend on the language are written here, once
+# per report, producing what the template wrote for them (autoescaped, `tojson` for the reasons).
+
+
+@lru_cache(maxsize=1)
+def _json_dumps() -> Callable[[Any], str]:
+    """The environment's JSON policies as one function: what `tojson` calls."""
+    policies = _environment().policies
+    if policies["json.dumps_function"] is None:
+        # json.dumps(value, **kwargs) builds an encoder per call; one encoder gives the same text.
+        return json.JSONEncoder(**policies["json.dumps_kwargs"]).encode
+    return partial(policies["json.dumps_function"], **policies["json.dumps_kwargs"])
+
+
+def _tojson(value: Any) -> Markup:
+    """Jinja's `tojson` filter."""
+    return htmlsafe_json_dumps(value, dumps=_json_dumps())
+
+
+def _titles_cell(item: dict[str, Any]) -> str:
+    titles = item["agenda_title"] or item["title"]
+    lines = []
+    for code in LANGUAGES:
+        title = titles.get(code)
+        if title:
+            text = f'<a href="{escape(item["url"])}">{escape(title)}</a>' if item["url"] else escape(title)
+            lines.append(f'<div><small class="muted">{code.upper()}</small> {text}</div>')
+    return f"<td>{''.join(lines)}</td>"
+
+
+def _dates_cell(item: dict[str, Any]) -> str:
+    text = str(escape(item["start"] or ""))
+    if item["end"]:
+        text += f" → {escape(item['end'])}"
+    if item["deadline"]:
+        text += f"<br>deadline {escape(item['deadline'])}"
+    return f"<td><small>{text}</small></td>"
+
+
+def _categories_cell(item: dict[str, Any]) -> str:
+    lines = []
+    for facet, slugs in item["categories"].items():
+        line = f"{escape(facet)}: {Markup(', ').join(slugs)}"
+        why = item["category_reasons"].get(facet)
+        if why:
+            line += f' <span class="muted">({escape(why) if isinstance(why, str) else _tojson(why)})</span>'
+        lines.append(f"{line}<br>")
+    return f"<td><small>{''.join(lines)}</small></td>"
+
+
+def item_cells(item: dict[str, Any]) -> Markup:
+    """An item's title, dates and categories cells, the same in every language."""
+    return Markup("\n".join((_titles_cell(item), _dates_cell(item), _categories_cell(item))))
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerPage:
+    """What the three languages of a partner's page share: the report with explanations, the item cells."""
+
+    report: dict[str, Any]
+    rows: list[tuple[dict[str, Any], Markup]]
+
+
+def prepare_partner_page(report: dict[str, Any]) -> PartnerPage:
+    explained = with_explanations(report)
+    return PartnerPage(explained, [(item, item_cells(item)) for item in explained["items"]])
+
+
 def render_partner_page(report: dict[str, Any], lang: str = "fr", *,
-                        lang_link: Callable[[str], str] | None = None) -> str:
+                        lang_link: Callable[[str], str] | None = None, page: PartnerPage | None = None) -> str:
+    """The report as an HTML page; pass `page` (prepare_partner_page) when rendering it in several languages."""
     lang = _check_lang(lang)
+    page = page or prepare_partner_page(report)
     template = _environment().get_template("partner.html.j2")
     return template.render(
-        r=with_explanations(report), lang=lang, t=_translator(lang), counts=COUNT_FIELDS[1:],
+        r=page.report, rows=page.rows, lang=lang, t=_translator(lang), counts=COUNT_FIELDS[1:],
         chart=history_chart(report["history"], lang), lang_link=lang_link or (lambda code: f"?lang={code}"),
         badge=badge_snippet(report["partner"]["id"], public_url(), lang),
     )
@@ -103,7 +180,7 @@ def render_staff_page(overview: dict[str, Any], lang: str = "fr", *,
 
 
 def report_json(report: dict[str, Any]) -> str:
-    return json.dumps(with_explanations(report), indent=2, ensure_ascii=False, default=str)
+    return json_dumps(with_explanations(report), indent=True).decode("utf-8")
 
 
 CSV_COLUMNS = ("row", "source_id", "status", "id_or_key", "title_fr", "title_nl", "title_en", "start", "end",
@@ -136,19 +213,47 @@ def partner_page_name(partner_id: str, lang: str) -> str:
     return f"{partner_id}.html" if lang == "fr" else f"{partner_id}.{lang}.html"
 
 
+def _one_ahead(pool: ThreadPoolExecutor, compute: Callable[[T], R], keys: list[T]) -> Iterator[R]:
+    """compute(key) for each key in order, the next one computed in `pool` while the caller uses this one."""
+    if not keys:
+        return
+    pending = pool.submit(compute, keys[0])
+    for following in keys[1:]:
+        current, pending = pending, pool.submit(compute, following)
+        yield current.result()
+    yield pending.result()
+
+
 def write_partner_pages(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
     """Every partner's latest report as static pages (FR, NL, EN) and JSON, under `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for (partner_id,) in con.execute("SELECT partner_id FROM partners ORDER BY 1").fetchall():
-        report = partner_report(con, partner_id)
-        for lang in LANGUAGES:
-            target = folder / partner_page_name(partner_id, lang)
-            html = render_partner_page(report, lang, lang_link=lambda code, pid=partner_id: partner_page_name(pid, code))
-            _write_text(target, html)
-            written.append(target)
-        write_json_atomically(folder / f"{partner_id}.json", json.loads(report_json(report)))
-        written.append(folder / f"{partner_id}.json")
+    partner_ids = [pid for (pid,) in con.execute("SELECT partner_id FROM partners ORDER BY 1").fetchall()]
+    # Half of a report's time is DuckDB running its queries, without the GIL: the next partner's
+    # report is queried on its own cursor (one per thread) while this partner's pages are written.
+    cursor = con.cursor()
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            reports = _one_ahead(pool, lambda pid: partner_report(cursor, pid), partner_ids)
+            for partner_id, report in zip(partner_ids, reports):
+                written += _write_partner_files(folder, partner_id, report)
+    finally:
+        cursor.close()
+    return written
+
+
+def _write_partner_files(folder: Path, partner_id: str, report: dict[str, Any]) -> list[Path]:
+    """One partner's three pages and its JSON."""
+    written = []
+    page = prepare_partner_page(report)
+    for lang in LANGUAGES:
+        target = folder / partner_page_name(partner_id, lang)
+        html = render_partner_page(report, lang, page=page,
+                                   lang_link=lambda code: partner_page_name(partner_id, code))
+        _write_text(target, html)
+        written.append(target)
+    write_json_atomically(folder / f"{partner_id}.json", page.report)
+    written.append(folder / f"{partner_id}.json")
     return written
 
 

@@ -14,6 +14,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 STATE_FILE = "poll_state.json"
 PINGS_DIR = "pings"
 ALERTS_SPOOL = "alerts.jsonl"
@@ -24,12 +26,24 @@ def monitoring_dir(warehouse: Path | str) -> Path:
     return Path(warehouse).resolve().parent / "monitoring"
 
 
+# What json.dumps(..., default=str) writes, in compiled code: dates, times and dataclasses are passed
+# to `default` (str) as json does, not written in orjson's own formats; non-string keys become strings.
+_JSON_OPTIONS = (orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS)
+
+
+def json_dumps(value: Any, *, sort_keys: bool = False, indent: bool = False) -> bytes:
+    """UTF-8 JSON of `value`, anything JSON does not know written as its str()."""
+    options = _JSON_OPTIONS | (orjson.OPT_SORT_KEYS if sort_keys else 0) | (orjson.OPT_INDENT_2 if indent else 0)
+    return orjson.dumps(value, default=str, option=options)
+
+
 def write_json_atomically(path: Path, value: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    body = json_dumps(value, sort_keys=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(value, handle, ensure_ascii=False, sort_keys=True, default=str)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(body)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -53,6 +53,8 @@ class RunReport:
     failure: str | None = None
     agenda_items: int = 0
     out_dir: Path | None = None
+    # A successful run whose agenda would have been the one already published: nothing to publish.
+    unchanged: bool = False
 
 
 def dagster_instance(home: Path | None) -> dg.DagsterInstance:
@@ -126,6 +128,7 @@ def run_pipeline(
         published=published,
         failure=_failure_message(result),
         out_dir=settings.out_dir,
+        unchanged=result.success and not published,
     )
     if settings.warehouse.exists():
         report.sources = source_lines(settings.warehouse, result.run_id)

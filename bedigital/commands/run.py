@@ -45,6 +45,8 @@ def _print_report(report, elapsed: float) -> None:
         print(f"Published {report.agenda_items} agenda items to {report.out_dir}/ "
               "(agenda.json and its schema, agenda.ics, feeds, CSV, Parquet, partner reports)")
         print("Serve them with: .venv/bin/bedigital serve   (API, exports and agenda page on http://127.0.0.1:8080)")
+    elif report.unchanged:
+        print(f"The agenda is unchanged: the {report.agenda_items} items published at {report.out_dir}/ stay as they are")
     else:
         print(f"Nothing published: {report.failure or 'the publication step did not run'}", file=sys.stderr)
 
@@ -65,7 +67,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"  {error}", file=sys.stderr)
         return 2
     _print_report(report, time.perf_counter() - started)
-    return 0 if report.published else 1
+    return 0 if report.published or report.unchanged else 1
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

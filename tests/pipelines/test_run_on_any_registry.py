@@ -176,7 +176,7 @@ def test_a_run_with_nothing_new_keeps_the_publication_and_a_forced_run_rebuilds_
     published_at = (out / "agenda.json").stat().st_mtime_ns
 
     second = run_pipeline(registry, warehouse, out, instance=instance, http=FAST)
-    assert second.success and not second.published  # nothing to publish: the agenda would be the same
+    assert second.success and not second.published and second.unchanged  # the agenda would be the same
     assert (out / "agenda.json").stat().st_mtime_ns == published_at
     items = instance.get_latest_materialization_event(dg.AssetKey("items")).asset_materialization.metadata
     assert items["skipped"].value == 1 and items["inserted"].value == 0
@@ -217,3 +217,14 @@ def test_a_large_registry_is_cut_into_shards_between_partners_and_every_source_s
     assert {(line.partner_id, line.source_id) for line in report.sources} == {
         (p, s) for p in ("lab", "other") for s in ("news", "agenda", "events", "broken")}
     assert report.published
+
+
+def test_the_run_command_exits_0_and_says_so_when_the_agenda_is_unchanged(registry: Path, tmp_path: Path, capsys) -> None:
+    from bedigital.cli import main
+
+    arguments = ["run", "--partners", str(registry), "--warehouse", str(tmp_path / "w.duckdb"),
+                 "--out", str(tmp_path / "public"), "--dagster-home", str(tmp_path / "dagster")]
+    assert main(arguments) == 0
+    assert "Published" in capsys.readouterr().out
+    assert main(arguments) == 0
+    assert "The agenda is unchanged" in capsys.readouterr().out

@@ -5,6 +5,7 @@ import csv
 import functools
 import io
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Sequence
 
@@ -77,7 +78,7 @@ def _place(document: dict[str, Any]) -> str | None:
 def _vevent(document: dict[str, Any], *, generated_at: datetime, languages: Sequence[str]) -> icalendar.Event | None:
     """The VEVENT of one event document as an icalendar object, or None when it has no start.
 
-    The reference for `_written_vevent`, and what writes the rare events that one does not cover.
+    The reference for `written_vevent`, and what writes the rare events that one does not cover.
     """
     start = _ical_time(document, "start")
     if start is None:
@@ -157,13 +158,21 @@ def _all_text(*values: Any) -> bool:
     return all(isinstance(v, str) for v in values)
 
 
-def _written_vevent(document: dict[str, Any], start: date | datetime, *, dtstamp: str, title: str,
-                    summary: str) -> tuple[bytes, frozenset[str]] | None:
-    """The VEVENT bytes of an event and the TZIDs it uses, as `_vevent(...).to_ical()` would give them.
+@dataclass(frozen=True, slots=True)
+class EventLines:
+    """The lines of an event's VEVENT that read the same in every language (all but SUMMARY, DESCRIPTION)."""
 
-    `title` and `summary` are the texts picked in the calendar's language order. None when the
-    document holds something the direct writer does not cover (a value that is not text, an
-    unusual time zone, a line break in its URL): icalendar writes that one.
+    middle: bytes  # DTSTART to CATEGORIES: between SUMMARY and DESCRIPTION
+    tail: bytes  # LAST-MODIFIED to URL: after DESCRIPTION
+    url: str  # ends the DESCRIPTION
+    tzids: frozenset[str]
+
+
+def event_lines(document: dict[str, Any], start: date | datetime, *, dtstamp: str) -> EventLines | None:
+    """The language-independent lines of an event starting at `start` (`_ical_time`), folded.
+
+    None when the document holds something the direct writer does not cover (a value that is not
+    text, an unusual time zone, a line break in its URL): icalendar writes that event.
     """
     end = _ical_time(document, "end")
     if end is not None and not end > start:
@@ -175,25 +184,43 @@ def _written_vevent(document: dict[str, Any], start: date | datetime, *, dtstamp
     start_value = _ical_value(start)
     end_value = _ical_value(end) if end is not None else ""
     updated_value = _ical_value(updated) if updated else ""
-    if (start_value is None or end_value is None or updated_value is None or not _all_text(title, summary, url, *slugs)
+    if (start_value is None or end_value is None or updated_value is None or not _all_text(url, *slugs)
             or (place and not isinstance(place, str)) or "\n" in url):
         return None
-    lines = [f"SUMMARY:{escape_text(title)}", f"DTSTART{start_value}"]
+    middle = [f"DTSTART{start_value}"]
     if end is not None:
-        lines.append(f"DTEND{end_value}")
+        middle.append(f"DTEND{end_value}")
     uid = f"{document['id']}@{UID_DOMAIN}"
-    lines += [dtstamp, f"UID:{escape_text(uid)}", f"SEQUENCE:{int(document.get('sequence') or 0)}"]
-    lines += [f"CATEGORIES:{escape_text(slug)}" for slug in slugs]
-    description = "\n\n".join(p for p in (summary, url) if p)
-    lines.append(f"DESCRIPTION:{escape_text(description)}")
-    if updated:
-        lines.append(f"LAST-MODIFIED{updated_value}")
+    middle += [dtstamp, f"UID:{escape_text(uid)}", f"SEQUENCE:{int(document.get('sequence') or 0)}"]
+    middle += [f"CATEGORIES:{escape_text(slug)}" for slug in slugs]
+    tail = [f"LAST-MODIFIED{updated_value}"] if updated else []
     if place:
-        lines.append(f"LOCATION:{escape_text(place)}")
-    lines.append("STATUS:CANCELLED" if document["status"] == "cancelled" else "STATUS:CONFIRMED")
-    lines.append(f"URL:{url}")
-    body = b"BEGIN:VEVENT\r\n" + b"".join(fold_line(line) for line in lines) + b"END:VEVENT\r\n"
-    return body, (_BRUSSELS if isinstance(start, datetime) else _NO_TZIDS)
+        tail.append(f"LOCATION:{escape_text(place)}")
+    tail.append("STATUS:CANCELLED" if document["status"] == "cancelled" else "STATUS:CONFIRMED")
+    tail.append(f"URL:{url}")
+    return EventLines(b"".join(map(fold_line, middle)), b"".join(map(fold_line, tail)), url,
+                      _BRUSSELS if isinstance(start, datetime) else _NO_TZIDS)
+
+
+def vevent_bytes(lines: EventLines, *, title: Any, summary: Any) -> bytes | None:
+    """The VEVENT with the title and summary picked in a calendar's language order, as
+    `_vevent(...).to_ical()` gives it; None when they are not text (icalendar writes that one)."""
+    if not _all_text(title, summary):
+        return None
+    description = "\n\n".join(p for p in (summary, lines.url) if p)
+    return (b"BEGIN:VEVENT\r\n" + fold_line(f"SUMMARY:{escape_text(title)}") + lines.middle
+            + fold_line(f"DESCRIPTION:{escape_text(description)}") + lines.tail + b"END:VEVENT\r\n")
+
+
+def written_vevent(document: dict[str, Any], *, generated_at: datetime, languages: Sequence[str]) -> bytes | None:
+    """One event's VEVENT from the direct writer alone: None when it has no start or is not covered."""
+    start = _ical_time(document, "start")
+    dtstamp = f"DTSTAMP{_ical_value(generated_at.astimezone(timezone.utc))}"
+    lines = event_lines(document, start, dtstamp=dtstamp) if start is not None else None
+    if lines is None:
+        return None
+    return vevent_bytes(lines, title=pick(document["title"], languages),
+                        summary=pick(document.get("summary") or {}, languages))
 
 
 _BRUSSELS = frozenset({DISPLAY_TZ.key})
@@ -214,8 +241,9 @@ class IcsRenderer:
         self._dtstamp = f"DTSTAMP{stamp}"
         self._events: dict[tuple[str, tuple[str, ...]], tuple[bytes, frozenset[str]] | None] = {}
         # The same VEVENT for every language order that picks the same texts (a French-only event
-        # reads the same in the three languages' calendars).
+        # reads the same in the three languages' calendars), and the same other lines for all of them.
         self._by_text: dict[tuple[str, Any, Any], tuple[bytes, frozenset[str]] | None] = {}
+        self._lines: dict[str, EventLines | None] = {}
         self._headers: dict[str, bytes] = {}
         self._timezones: dict[frozenset[str], bytes] = {}
 
@@ -234,8 +262,13 @@ class IcsRenderer:
         start = _ical_time(document, "start")
         if start is None:
             return None
-        return (_written_vevent(document, start, dtstamp=self._dtstamp, title=title, summary=summary)
-                or self._icalendar_event(document, languages))
+        if document["id"] not in self._lines:
+            self._lines[document["id"]] = event_lines(document, start, dtstamp=self._dtstamp)
+        lines = self._lines[document["id"]]
+        body = vevent_bytes(lines, title=title, summary=summary) if lines is not None else None
+        if lines is None or body is None:
+            return self._icalendar_event(document, languages)
+        return body, lines.tzids
 
     def _icalendar_event(self, document: dict[str, Any], languages: tuple[str, ...]) -> tuple[bytes, frozenset[str]]:
         event = _vevent(document, generated_at=self.generated_at, languages=languages)
@@ -496,9 +529,10 @@ def flat_rows(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def agenda_csv(documents: list[dict[str, Any]], *, rows: list[dict[str, Any]] | None = None) -> bytes:
     """A spreadsheet-friendly CSV (UTF-8 with BOM so Excel reads the accents), one column per language."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(flat_rows(documents) if rows is None else rows)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    # A flat row holds exactly the columns, in their order: its values are the CSV line.
+    writer.writerows(map(dict.values, flat_rows(documents) if rows is None else rows))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

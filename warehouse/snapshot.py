@@ -288,6 +288,19 @@ def _item_rows(documents: list[dict[str, Any]], previous: PreviousSnapshot, gene
     return frame
 
 
+def _term_rows(documents: list[dict[str, Any]]) -> pd.DataFrame:
+    """Every document's search terms: (term, item_id, weight) rows, built as columns (lists grow in C)."""
+    terms: list[str] = []
+    item_ids: list[str] = []
+    weights: list[int] = []
+    for document in documents:
+        found = document_terms(document)
+        terms += found
+        weights += found.values()
+        item_ids += [document["id"]] * len(found)
+    return pd.DataFrame({"term": terms, "item_id": item_ids, "weight": weights})
+
+
 ITEM_COLUMNS = ["item_id", "kind", "status", "k_agenda", "k_start", "k_deadline", "k_updated", "k_published",
                 "span_start", "span_end", "deadline", "changed_at", "listed_since", "municipality",
                 "municipality_label", "attendance", "is_free", "languages", "partners", "categories", "document"]
@@ -348,10 +361,7 @@ def write_database(path: Path, documents: list[dict[str, Any]], *, snapshot_id: 
         con.execute("CHECKPOINT")
         con.execute("RESET force_compression")
         con.unregister("in_items")
-        terms = pd.DataFrame(
-            [(term, d["id"], weight) for d in documents for term, weight in document_terms(d).items()],
-            columns=["term", "item_id", "weight"],
-        )
+        terms = _term_rows(documents)
         con.register("in_terms", terms)
         # Sorted by term so that DuckDB's min/max zone maps skip all but a few row groups per word.
         con.execute("INSERT INTO terms SELECT term, item_id, weight FROM in_terms ORDER BY term, item_id")

@@ -330,9 +330,9 @@ def agenda_ics(documents: list[dict[str, Any]], *, generated_at: datetime, name:
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
-# (item id, language order) and (item id, title, summary, description) -> the <entry> element: an
-# entry is written once for all the feeds it is in, and once for the language orders showing the same texts.
-AtomEntries = dict[tuple[Any, ...], str]
+# (item id, language order) and (item id, title, summary, description) -> the <entry> element, encoded:
+# an entry is written once for all the feeds it is in, and once for the language orders showing the same texts.
+AtomEntries = dict[tuple[Any, ...], bytes]
 
 
 def _xml_text(text: str) -> str:
@@ -396,17 +396,23 @@ def agenda_atom(documents: list[dict[str, Any]], *, generated_at: datetime, base
         + _element("updated", utc_text(generated_at))
         + f'<link rel="alternate" href="{_xml_attribute(base_url)}" /><author><name>bedigital.brussels</name></author>'
     )
-    body = []
+    body = [XML_DECLARATION, _xml_bytes(head)]
     for document in sorted(documents, key=lambda d: (d["updated_at"], d["id"]), reverse=True):
         key = (document["id"], order)
         if key not in entries:
             texts = _atom_texts(document, order)
             text_key = (document["id"], *texts)
             if text_key not in entries:
-                entries[text_key] = _atom_entry(document, *texts)
+                entries[text_key] = _xml_bytes(_atom_entry(document, *texts))
             entries[key] = entries[text_key]
         body.append(entries[key])
-    return XML_DECLARATION + (head + "".join(body) + "</feed>").encode("utf-8", "xmlcharrefreplace")
+    body.append(b"</feed>")
+    return b"".join(body)
+
+
+def _xml_bytes(text: str) -> bytes:
+    """UTF-8, as ElementTree encodes: a character UTF-8 cannot hold (a lone surrogate) as a reference."""
+    return text.encode("utf-8", "xmlcharrefreplace")
 
 
 SCHEMA_ORG_TYPES = {"event": "Event", "call": "CreativeWork", "news": "NewsArticle"}

@@ -70,7 +70,7 @@ def _valid_as_encoded(body: dict[str, Any]) -> bool:
     """Whether the agenda about to be encoded is valid, checked on the objects themselves.
 
     The encoded file decodes to the same JSON values (tuples become arrays, which jsonschema-rs
-    takes as arrays too), so this is `validate_agenda`'s verdict without decoding 50 MB again. A
+    takes as arrays too), so this is `validate_agenda`'s verdict without decoding the file again. A
     value jsonschema-rs cannot take (not plain JSON) or a failing check answers False: the file is
     then checked the usual way. The one value orjson writes differently, a non-finite float (null),
     can only be a price amount, which the schema allows as a number or null alike.

@@ -230,15 +230,13 @@ def write_partner_pages(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Pa
     written = []
     partner_ids = [pid for (pid,) in con.execute("SELECT partner_id FROM partners ORDER BY 1").fetchall()]
     # Half of a report's time is DuckDB running its queries, without the GIL: the next partner's
-    # report is queried on its own cursor (one per thread) while this partner's pages are written.
-    cursor = con.cursor()
-    try:
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            reports = _one_ahead(pool, lambda pid: partner_report(cursor, pid), partner_ids)
-            for partner_id, report in zip(partner_ids, reports):
-                written += _write_partner_files(folder, partner_id, report)
-    finally:
-        cursor.close()
+    # report is queried while this partner's pages are written. Only the worker uses `con` meanwhile
+    # (one thread at a time, as DuckDB wants), and it is the caller's own connection: same session,
+    # same time zone, same transaction.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reports = _one_ahead(pool, lambda pid: partner_report(con, pid), partner_ids)
+        for partner_id, report in zip(partner_ids, reports):
+            written += _write_partner_files(folder, partner_id, report)
     return written
 
 

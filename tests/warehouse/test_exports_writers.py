@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Iterator
 from xml.etree import ElementTree as ET
 
 import feedparser
@@ -129,7 +130,6 @@ def test_lines_fold_every_75_octets_without_splitting_a_character(text: str) -> 
 
 def _elementtree_feed(documents: list[dict[str, Any]], languages: tuple[str, ...], title: str, feed_path: str) -> bytes:
     """The Atom feed as ElementTree wrote it before the feeds were written directly."""
-    ET.register_namespace("", ATOM)
     a = f"{{{ATOM}}}"
     feed = ET.Element(f"{a}feed", {"{http://www.w3.org/XML/1998/namespace}lang": languages[0]})
     ET.SubElement(feed, f"{a}id").text = f"https://bedigital.brussels/agenda{feed_path}"
@@ -151,7 +151,20 @@ def _elementtree_feed(documents: list[dict[str, Any]], languages: tuple[str, ...
             ET.SubElement(entry, f"{a}content", {"type": "html"}).text = pick(doc["description"], languages)
         for term in [doc["kind"], *(s for slugs in doc.get("categories", {}).values() for s in slugs)]:
             ET.SubElement(entry, f"{a}category", {"term": term})
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
+    with atom_as_default_namespace():
+        return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
+
+
+@contextmanager
+def atom_as_default_namespace() -> Iterator[None]:
+    """ET.register_namespace("", ATOM), as the feeds did, undone afterwards: the registry is process-wide."""
+    saved = dict(ET._namespace_map)
+    ET.register_namespace("", ATOM)
+    try:
+        yield
+    finally:
+        ET._namespace_map.clear()
+        ET._namespace_map.update(saved)
 
 
 def feed_documents() -> list[dict[str, Any]]:

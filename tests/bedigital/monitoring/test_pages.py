@@ -1,17 +1,22 @@
 """`/partners/{id}` and `/staff` served over a real warehouse file; pages written at publication."""
 from __future__ import annotations
 
+import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from bedigital.monitoring.pages import labels, write_partner_pages
+from bedigital.monitoring.pages import (
+    _environment, _one_ahead, item_cells, labels, report_json, with_explanations, write_partner_pages,
+)
 from bedigital.monitoring.reasons import reason_table
 from bedigital.monitoring.routes import build_monitoring_router
 from pipelines.settings import Settings
 from warehouse.connection import connect
+from warehouse.report import partner_report
 
 
 @pytest.fixture
@@ -62,3 +67,68 @@ def test_partner_pages_are_written_in_three_languages(warehouse: Path, tmp_path:
 
 def test_every_label_exists_in_french_dutch_and_english() -> None:
     assert all(set(texts) == {"fr", "nl", "en"} and all(texts.values()) for texts in labels().values())
+
+
+# The item cells of the partner page as the template wrote them before they were written in Python.
+TEMPLATE_CELLS = (
+    '<td>{% for code in ("fr", "nl", "en") %}{% set title = (i.agenda_title or i.title).get(code) %}{% if title %}'
+    '<div><small class="muted">{{ code|upper }}</small> {% if i.url %}<a href="{{ i.url }}">{{ title }}</a>'
+    '{% else %}{{ title }}{% endif %}</div>{% endif %}{% endfor %}</td>\n'
+    '<td><small>{{ i.start or "" }}{% if i.end %} → {{ i.end }}{% endif %}{% if i.deadline %}<br>deadline '
+    '{{ i.deadline }}{% endif %}</small></td>\n'
+    '<td><small>{% for facet, slugs in i.categories.items() %}{{ facet }}: {{ slugs|join(", ") }}'
+    '{% set why = i.category_reasons.get(facet) %}{% if why %} <span class="muted">'
+    '({{ why if why is string else why|tojson }})</span>{% endif %}<br>{% endfor %}</small></td>'
+)
+
+
+def _item(**fields) -> dict:
+    base = {"item_id": "i1", "source_id": "agenda", "kind": "event", "status": "new", "merged_with": [],
+            "title": {"fr": "Atelier"}, "url": "https://hub.example/a", "start": "2026-03-10T17:30:00+00:00",
+            "end": None, "deadline": None, "in_agenda": True, "agenda_title": {}, "categories": {},
+            "category_reasons": {}}
+    return {**base, **fields}
+
+
+def test_item_cells_are_what_the_template_wrote() -> None:
+    reference = _environment().from_string(TEMPLATE_CELLS)
+    reasons = [{"rule": "keyword", "field": "title", "words": "<IA> & l'été"}]
+    items = [
+        _item(),
+        _item(title={"fr": "<b>A & B</b>", "nl": 'Q "quoted"', "en": "It's"}, url='https://x.example/?a=1&b="2"'),
+        _item(url=None, agenda_title={"en": "Agenda title"}, end="2026-03-10T19:00:00+00:00",
+              deadline="2026-03-01T00:00:00+00:00"),
+        _item(start=None, categories={"theme": ["ai", "data<x>"], "for<mat>": ["workshop"], "audience": []},
+              category_reasons={"theme": {"ai": reasons, "data<x>": []}, "for<mat>": "partner's <tag>"}),
+        _item(title={}, categories={"theme": ["ai"]}, category_reasons={"theme": {}}),
+    ]
+    for item in items:
+        assert item_cells(item) == reference.render(i=item)
+
+
+def test_partner_page_json_is_the_report_with_explanations(warehouse: Path, tmp_path: Path) -> None:
+    con = connect(warehouse)
+    try:
+        report = partner_report(con, "hub")
+        write_partner_pages(con, tmp_path)
+    finally:
+        con.close()
+    expected = json.loads(json.dumps(with_explanations(report), default=str))
+    assert json.loads((tmp_path / "hub.json").read_text(encoding="utf-8")) == expected
+    assert json.loads(report_json(report)) == expected
+    assert report_json(report).startswith('{\n  "partner": {')  # indented, in the report's order
+
+
+def test_reports_come_in_order_one_ahead_and_errors_surface() -> None:
+    def square(n: int) -> int:
+        if n == 3:
+            raise ValueError("three")
+        return n * n
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert list(_one_ahead(pool, square, [0, 1, 2])) == [0, 1, 4]
+        assert list(_one_ahead(pool, square, [])) == []
+        results = _one_ahead(pool, square, [1, 3, 4])
+        assert next(results) == 1
+        with pytest.raises(ValueError, match="three"):
+            next(results)

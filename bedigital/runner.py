@@ -26,6 +26,10 @@ concurrency:
 # A queued run starts within a second of the previous one ending (Dagster's default is 5 s).
 run_queue:
   dequeue_interval_seconds: 1
+# Dagster's SQLite event log (same files) keeping its connections open instead of one per event.
+event_log_storage:
+  module: bedigital.dagster_sqlite
+  class: PooledSqliteEventLogStorage
 """
 
 
@@ -57,12 +61,17 @@ class RunReport:
     unchanged: bool = False
 
 
+def _ours_but_older(text: str) -> bool:
+    return text != DAGSTER_YAML and text.startswith(DAGSTER_YAML.splitlines()[0])
+
+
 def dagster_instance(home: Path | None) -> dg.DagsterInstance:
     """The persistent Dagster instance at `home` (runs show in `dagster dev`), created when missing."""
     target = Path(home or os.environ.get("DAGSTER_HOME") or "data/dagster").resolve()
     target.mkdir(parents=True, exist_ok=True)
     config = target / "dagster.yaml"
-    if not config.exists():
+    # Written when missing, and brought up to date while it is still the file we wrote (never a hand-edited one).
+    if not config.exists() or _ours_but_older(config.read_text(encoding="utf-8")):
         config.write_text(DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(target)
     relax_sqlite_sync()

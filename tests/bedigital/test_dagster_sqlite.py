@@ -1,12 +1,13 @@
-"""The Dagster instance's SQLite connections skip the fsync per commit (synchronous=NORMAL)."""
+"""The Dagster instance's SQLite storage: no fsync per commit, and no new engine per event."""
 from __future__ import annotations
 
 from pathlib import Path
 
+import dagster as dg
 import sqlalchemy
 
-from bedigital.dagster_sqlite import relax_sqlite_sync, synchronous_mode
-from bedigital.runner import dagster_instance
+from bedigital.dagster_sqlite import OPEN_SHARDS, PooledSqliteEventLogStorage, relax_sqlite_sync, synchronous_mode
+from bedigital.runner import DAGSTER_YAML, dagster_instance
 
 
 def test_sqlite_connections_opened_through_sqlalchemy_are_normal_not_full(tmp_path: Path) -> None:
@@ -22,3 +23,53 @@ def test_the_instance_the_runner_opens_stores_events_with_synchronous_normal(tmp
     storage = instance.event_log_storage
     with storage.index_connection() as connection:
         assert synchronous_mode(connection.connection.dbapi_connection) == 1
+
+
+@dg.asset(check_specs=[dg.AssetCheckSpec("positive", asset="numbers")])
+def numbers():
+    yield dg.MaterializeResult(metadata={"count": 3}, check_results=[dg.AssetCheckResult(passed=True)])
+
+
+def test_the_runner_instance_keeps_one_engine_per_database_and_stores_runs_as_dagster_reads_them(tmp_path: Path) -> None:
+    instance = dagster_instance(tmp_path / "dagster")
+    storage = instance.event_log_storage
+    assert isinstance(storage, PooledSqliteEventLogStorage)
+    assert Path(storage._base_dir) == (tmp_path / "dagster" / "history" / "runs").resolve()  # Dagster's own layout
+    result = dg.materialize([numbers], instance=instance)
+    assert result.success
+    index_engine = storage._engines["index"]
+    for _ in range(2):
+        with storage.index_connection():
+            pass
+    assert storage._engines["index"] is index_engine  # reused, not created per event
+    record = instance.get_latest_materialization_event(dg.AssetKey("numbers"))
+    assert record.asset_materialization.metadata["count"].value == 3
+    assert storage.get_latest_asset_check_execution_by_key([dg.AssetCheckKey(dg.AssetKey("numbers"), "positive")])
+    assert [e.dagster_event_type for e in instance.all_logs(result.run_id)][-1] == dg.DagsterEventType.RUN_SUCCESS
+
+
+def test_only_a_few_run_databases_stay_open_and_a_wipe_closes_them_all(tmp_path: Path) -> None:
+    storage = PooledSqliteEventLogStorage(str(tmp_path))
+    for n in range(OPEN_SHARDS + 3):
+        with storage.run_connection(f"run{n}") as connection:
+            connection.execute(sqlalchemy.text("SELECT 1"))
+    with storage.index_connection():
+        pass
+    open_runs = [shard for shard in storage._engines if shard != "index"]
+    assert open_runs == [f"run{n}" for n in range(3, OPEN_SHARDS + 3)]  # the most recently used
+    storage.wipe()
+    assert not list(tmp_path.glob("run*.db"))
+    assert storage.get_all_run_ids() == []
+    storage.dispose()
+    assert not storage._engines
+
+
+def test_a_dagster_yaml_we_wrote_earlier_is_brought_up_to_date_but_a_hand_written_one_is_kept(tmp_path: Path) -> None:
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    for home, text in ((ours, DAGSTER_YAML.splitlines()[0] + "\ntelemetry:\n  enabled: false\n"),
+                       (theirs, "telemetry:\n  enabled: false\n")):
+        home.mkdir()
+        (home / "dagster.yaml").write_text(text, encoding="utf-8")
+        dagster_instance(home)
+    assert (ours / "dagster.yaml").read_text(encoding="utf-8") == DAGSTER_YAML
+    assert (theirs / "dagster.yaml").read_text(encoding="utf-8") == "telemetry:\n  enabled: false\n"

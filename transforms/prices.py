@@ -2,44 +2,97 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from html import unescape
 from html.parser import HTMLParser
 
 from transforms.text import fold
 
-# On accent-folded lower-case text. "free" alone is too common in English ("feel free") to count.
-_FREE = re.compile(
-    r"(?<!\w)(gratuit|gratuite|gratuits|gratuites|entree libre|acces libre|gratis|vrije toegang|vrij toegankelijk"
-    r"|free of charge|free entrance|free admission|free event|free entry|free registration|free of cost"
-    r"|admission is free|entrance is free|participation is free|is free|participation gratuite|kosteloos)(?!\w)"
+# Phrases on accent-folded lower-case text, found as whole words. "free" alone is too common in
+# English ("feel free") to count. Looked up with str.find rather than one regular expression of
+# alternatives: the expression tried every alternative at every position of a 1 KB description.
+FREE_PHRASES = (
+    "gratuit", "gratuite", "gratuits", "gratuites", "entree libre", "acces libre", "gratis", "vrije toegang",
+    "vrij toegankelijk", "free of charge", "free entrance", "free admission", "free event", "free entry",
+    "free registration", "free of cost", "admission is free", "entrance is free", "participation is free", "is free",
+    "participation gratuite", "kosteloos",
 )
-_PAID = re.compile(r"(?<!\w)(payant|payante|betalend|betalende|tarif|tarifs|inkom|entrance fee|admission fee|ticket price|prix d'entree)(?!\w)")
-_AMOUNT = re.compile(r"(?:€|eur|euro)\s?(\d{1,5}(?:[.,]\d{1,2})?)(?!\d)|(?<![\d.,])(\d{1,5}(?:[.,]\d{1,2})?)\s?(?:€|eur(?:o|os)?)(?!\w)")
-_REGISTRATION_REQUIRED = re.compile(
-    r"(?<!\w)(inscription obligatoire|inscription requise|inscription indispensable|sur inscription|inscription prealable"
-    r"|inschrijving verplicht|inschrijven verplicht|aanmelden verplicht|registratie verplicht|verplichte inschrijving"
-    r"|registration required|registration is required|registration is mandatory|mandatory registration|pre-registration"
-    r"|booking required|registration needed|places limitees|beperkte plaatsen|limited places|limited seats)(?!\w)"
+PAID_PHRASES = (
+    "payant", "payante", "betalend", "betalende", "tarif", "tarifs", "inkom", "entrance fee", "admission fee",
+    "ticket price", "prix d'entree",
 )
+REGISTRATION_REQUIRED_PHRASES = (
+    "inscription obligatoire", "inscription requise", "inscription indispensable", "sur inscription",
+    "inscription prealable", "inschrijving verplicht", "inschrijven verplicht", "aanmelden verplicht",
+    "registratie verplicht", "verplichte inschrijving", "registration required", "registration is required",
+    "registration is mandatory", "mandatory registration", "pre-registration", "booking required",
+    "registration needed", "places limitees", "beperkte plaatsen", "limited places", "limited seats",
+)
+CURRENCY_MARKS = ("€", "eur")  # every amount the expressions below read names one of these
+# An amount after its currency ("€ 15", "EUR 12,50") or before it ("15 €", "12.50 euros").
+_AMOUNT_AFTER_CURRENCY = re.compile(r"(?:€|eur|euro)\s?(\d{1,5}(?:[.,]\d{1,2})?)(?!\d)")
+_AMOUNT_BEFORE_CURRENCY = re.compile(r"(\d{1,5}(?:[.,]\d{1,2})?)\s?(?:€|eur(?:o|os)?)(?!\w)")
 _REGISTER_WORDS = re.compile(r"(inscri|s'inscrire|register|registration|sign up|inschrij|aanmeld|registr|tickets?|billet)")
+
+
+def _is_word(character: str) -> bool:
+    """What `\\w` matches in a regular expression over text."""
+    return character.isalnum() or character == "_"
+
+
+def says(folded: str, phrases: tuple[str, ...]) -> bool:
+    """Whether one of the phrases occurs in `folded` as whole words (not inside a longer word)."""
+    for phrase in phrases:
+        start = folded.find(phrase)
+        while start != -1:
+            end = start + len(phrase)
+            if (start == 0 or not _is_word(folded[start - 1])) and (end == len(folded) or not _is_word(folded[end])):
+                return True
+            start = folded.find(phrase, start + 1)
+    return False
+
+
+def _amount_before_currency(folded: str) -> re.Match[str] | None:
+    """The first amount written before its currency that does not continue a number ("1234567 €" is none)."""
+    found = _AMOUNT_BEFORE_CURRENCY.search(folded)
+    while found and found.start() > 0 and (folded[found.start() - 1] in ".," or folded[found.start() - 1].isdecimal()):
+        found = _AMOUNT_BEFORE_CURRENCY.search(folded, found.start() + 1)
+    return found
+
+
+def amount_in(folded: str) -> float | None:
+    """The first amount of money the folded text names, in euros."""
+    if not any(mark in folded for mark in CURRENCY_MARKS):
+        return None
+    candidates = [m for m in (_AMOUNT_AFTER_CURRENCY.search(folded), _amount_before_currency(folded)) if m]
+    if not candidates:
+        return None
+    first = min(candidates, key=lambda m: m.start())  # the two never start at the same place (a digit or not)
+    return float(first.group(1).replace(",", "."))
+
+
+@lru_cache(maxsize=16)
+def _folded(text: str) -> str:
+    # The price and the registration are read from the same text, one after the other.
+    return fold(text)
 
 
 def price_in_text(text: str) -> tuple[bool | None, float | None, str | None]:
     """(is_free, amount, currency) as the text says them; (None, None, None) when it says nothing."""
-    folded = fold(text)
-    if _FREE.search(folded):
+    folded = _folded(text)
+    if says(folded, FREE_PHRASES):
         return True, 0.0, None
-    amount = _AMOUNT.search(folded)
-    if amount:
-        value = float((amount.group(1) or amount.group(2)).replace(",", "."))
+    value = amount_in(folded)
+    if value is not None:
         return value == 0, value, "EUR"
-    if _PAID.search(folded):
+    if says(folded, PAID_PHRASES):
         return False, None, None
     return None, None, None
 
 
 def registration_required_in_text(text: str) -> bool | None:
     """True when the text says registering is required; None when it does not say."""
-    return True if _REGISTRATION_REQUIRED.search(fold(text)) else None
+    return True if says(_folded(text), REGISTRATION_REQUIRED_PHRASES) else None
 
 
 class _Links(HTMLParser):
@@ -64,13 +117,36 @@ class _Links(HTMLParser):
             self._href = None
 
 
+def parsed_links(html_text: str) -> list[tuple[str, str]]:
+    """(href, text) of every link with an href, as Python's HTML parser reads them."""
+    parser = _Links()
+    parser.feed(html_text)
+    return parser.links
+
+
+# HTML as the sanitiser writes it: lower-case tags, attributes in double quotes without "<", no comments.
+_SIMPLE_HTML = re.compile(r'(?:[^<]++|<[a-z][a-z0-9]*+(?: [a-z-]++="[^"<]*+")*+ ?/?>|</[a-z][a-z0-9]*+>)*+')
+_RAW_TEXT_TAGS = re.compile(r"<(?:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)\b")
+_A_TAG = re.compile(r"<a[ />]")
+_PLAIN_LINK = re.compile(r'<a href="([^"]*)"((?: [a-z-]+="[^"]*")*)>([^<]*)</a>')
+
+
+def plain_links(html_text: str) -> list[tuple[str, str]] | None:
+    """The links of simple HTML whose every <a> holds only text, read without a parser; None otherwise."""
+    if not _SIMPLE_HTML.fullmatch(html_text) or _RAW_TEXT_TAGS.search(html_text):
+        return None
+    found = _PLAIN_LINK.findall(html_text)
+    if len(found) != len(_A_TAG.findall(html_text)) or any(" href=" in rest for _, rest, _ in found):
+        return None
+    return [(unescape(href), unescape(text)) for href, _, text in found if href]
+
+
 def registration_link(description_html: str) -> str | None:
     """The first link whose text invites to register ("S'inscrire", "Inschrijven", "Register here")."""
     if not description_html:
         return None
-    parser = _Links()
-    parser.feed(description_html)
-    for href, text in parser.links:
+    links = plain_links(description_html)
+    for href, text in parsed_links(description_html) if links is None else links:
         if href.startswith(("http://", "https://")) and _REGISTER_WORDS.search(fold(text)):
             return href
     return None

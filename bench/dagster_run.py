@@ -19,6 +19,7 @@ from typing import Any, Callable
 from bench.measure import peak_rss_mib
 
 WORK: dict[str, float] = {}
+PEAK_AFTER: dict[str, float] = {}  # the process's peak memory (MiB) when each work function first returned
 
 
 def _timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -29,6 +30,7 @@ def _timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
             return function(*args, **kwargs)
         finally:
             WORK[name] = WORK.get(name, 0.0) + time.perf_counter() - started
+            PEAK_AFTER.setdefault(name, round(peak_rss_mib(), 1))
 
     return wrapper
 
@@ -80,6 +82,7 @@ def main(argv: list[str] | None = None) -> None:
         "sources": len(report.sources), "outcomes": outcomes, "agenda_items": report.agenda_items,
         "fetched_records": sum(line.fetched for line in report.sources), "raw_rows": raw_rows,
         "work_s": {k: round(v, 3) for k, v in WORK.items()}, "peak_rss_mib": round(peak_rss_mib(), 1),
+        "peak_rss_mib_after": PEAK_AFTER,
     }))
     sys.stdout.flush()
 

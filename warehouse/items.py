@@ -76,16 +76,26 @@ class _Canonical:
 
 # --- reading ------------------------------------------------------------------------------------
 
+SOURCE_ITEMS_CHUNK = 5_000  # rows decoded at a time: never all the JSON texts and all their decoded records at once
+
+
 def _source_items(con: duckdb.DuckDBPyConnection) -> list[tuple[Member, str | None, str, str]]:
-    rows = con.execute(
+    cursor = con.execute(
         "SELECT item_id, record, first_seen, updated_at, body_hash, partner_id, source_id FROM source_items ORDER BY item_id"
-    ).fetchall()
-    return [(Member(i, json.loads(r), fs, up), bh, p, s) for i, r, fs, up, bh, p, s in rows]
+    )
+    loaded = []
+    while rows := cursor.fetchmany(SOURCE_ITEMS_CHUNK):
+        loaded += [(Member(i, json.loads(r), fs, up), bh, p, s) for i, r, fs, up, bh, p, s in rows]
+    return loaded
 
 
-def _existing_items(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[dict[str, Any], str, int, datetime, datetime]]:
+def _existing_items(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str, int, datetime, datetime]]:
+    """Every stored item: (record as JSON text, content hash, sequence, first seen, updated at).
+
+    The records stay text until compared one by one: decoded all at once, they held as much memory
+    again as the source items being merged."""
     rows = con.execute("SELECT item_id, record, content_hash, coalesce(sequence, 0), first_seen, updated_at FROM items").fetchall()
-    return {i: (json.loads(r), h, s, fs, up) for i, r, h, s, fs, up in rows}
+    return {i: (r, h, s, fs, up) for i, r, h, s, fs, up in rows}
 
 
 def category_defaults(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[tuple[str, dict[str, list[str]]]]]:
@@ -344,7 +354,8 @@ def refresh_items(
     for c in canonicals:
         before = existing.get(c.item_id)
         if before is not None:
-            previous, previous_hash, sequence, first_seen, updated_at = before
+            previous_json, previous_hash, sequence, first_seen, updated_at = before
+            previous = json.loads(previous_json)
             fields = changed_fields(previous, c.record)
             carry_reschedule(previous, c.record, fields)
             c.content_hash = stable_hash(c.record)

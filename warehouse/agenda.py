@@ -70,7 +70,13 @@ def store_agenda(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]]
         con.unregister("in_agenda")
 
 
+AGENDA_CHUNK = 5_000  # documents decoded at a time: never every JSON text and every decoded document at once
+
+
 def load_agenda(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    documents = [json.loads(doc) for (doc,) in con.execute("SELECT document FROM agenda").fetchall()]
+    cursor = con.execute("SELECT document FROM agenda")
+    documents = []
+    while rows := cursor.fetchmany(AGENDA_CHUNK):
+        documents += [json.loads(doc) for (doc,) in rows]
     documents.sort(key=sort_key)
     return documents

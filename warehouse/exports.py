@@ -7,7 +7,7 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import icalendar
 import orjson
@@ -577,7 +577,13 @@ def calendar_files(documents: list[dict[str, Any]], *, generated_at: datetime, t
     A calendar exists for every known theme and partner, even with no event yet, so that a
     subscription made today keeps working.
     """
-    files: dict[str, bytes] = {}
+    return dict(iter_calendar_files(documents, generated_at=generated_at, themes=themes, partners=partners,
+                                    renderer=renderer))
+
+
+def iter_calendar_files(documents: list[dict[str, Any]], *, generated_at: datetime, themes: Iterable[str],
+                        partners: dict[str, str], renderer: IcsRenderer | None = None) -> Iterator[tuple[str, bytes]]:
+    """calendar_files' (name, body) pairs one at a time: a publication holds one calendar in memory, not all."""
     renderer = renderer or IcsRenderer(generated_at)
     events = [d for d in documents if d["kind"] == "event"]
     by_theme: dict[str, list[dict[str, Any]]] = {slug: [] for slug in themes}
@@ -589,29 +595,32 @@ def calendar_files(documents: list[dict[str, Any]], *, generated_at: datetime, t
             by_partner.setdefault(pid, []).append(document)
     for lang in DEFAULT_LANGUAGES:
         order = languages_for(lang)
-        files[f"agenda.{lang}.ics"] = agenda_ics(events, generated_at=generated_at, languages=order, renderer=renderer)
+        yield f"agenda.{lang}.ics", agenda_ics(events, generated_at=generated_at, languages=order, renderer=renderer)
         for slug, chosen in sorted(by_theme.items()):
             if safe_name(slug):
-                files[f"calendars/theme/{slug}.{lang}.ics"] = agenda_ics(
+                yield f"calendars/theme/{slug}.{lang}.ics", agenda_ics(
                     chosen, generated_at=generated_at, languages=order, name=f"bedigital.brussels · {slug}",
                     renderer=renderer)
         for pid, chosen in sorted(by_partner.items()):
             if safe_name(pid):
-                files[f"calendars/partner/{pid}.{lang}.ics"] = agenda_ics(
+                yield f"calendars/partner/{pid}.{lang}.ics", agenda_ics(
                     chosen, generated_at=generated_at, languages=order,
                     name=f"bedigital.brussels · {partners.get(pid) or pid}", renderer=renderer)
-    return files
 
 
 def feed_files(documents: list[dict[str, Any]], *, generated_at: datetime,
                entries: AtomEntries | None = None) -> dict[str, bytes]:
     """An Atom feed per kind and per language: `feeds/<kind>.<lang>.atom`."""
-    files = {}
+    return dict(iter_feed_files(documents, generated_at=generated_at, entries=entries))
+
+
+def iter_feed_files(documents: list[dict[str, Any]], *, generated_at: datetime,
+                    entries: AtomEntries | None = None) -> Iterator[tuple[str, bytes]]:
+    """feed_files' (name, body) pairs one at a time."""
     entries = {} if entries is None else entries
     for kind in ("event", "call", "news"):
         chosen = [d for d in documents if d["kind"] == kind]
         for lang in DEFAULT_LANGUAGES:
-            files[f"feeds/{kind}.{lang}.atom"] = agenda_atom(
+            yield f"feeds/{kind}.{lang}.atom", agenda_atom(
                 chosen, generated_at=generated_at, languages=languages_for(lang),
                 title=f"bedigital.brussels · {kind}", feed_path=f"/{kind}/{lang}", entries=entries)
-    return files

@@ -1,13 +1,15 @@
 """Publication: the agenda's files and the API's snapshot, written atomically under the output folder.
 
-All files are rendered and validated first; then the snapshot (its database and a copy of every
-file) is written whole under `snapshots/`; then the files are hard-linked from that copy (written
-again where links are not possible) under temporary names, renamed into place, and `current` is
-switched to the new snapshot. A run that fails before the renames leaves the previous publication whole.
+agenda.json is rendered and validated first; then the snapshot (its database and a copy of every
+file, each file written as soon as it is rendered, so that one file at a time is held in memory)
+is written whole under `snapshots/`; then the files are hard-linked from that copy (written again
+where links are not possible) under temporary names, renamed into place, and `current` is switched
+to the new snapshot. A run that fails before the renames leaves the previous publication whole.
 """
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import secrets
@@ -15,14 +17,14 @@ import tempfile
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator, Mapping
 
 import jsonschema
 import orjson
 
 from warehouse.exports import (
     AtomEntries, IcsRenderer, agenda_atom, agenda_body, agenda_csv, agenda_ics, agenda_jsonld, agenda_parquet,
-    calendar_files, feed_files, flat_rows, json_bytes,
+    flat_rows, iter_calendar_files, iter_feed_files, json_bytes,
 )
 from warehouse.snapshot import (
     EXPORTS_DIR, partner_names, prune_snapshots, read_taxonomy, stage_snapshot, switch_current, theme_slugs,
@@ -101,27 +103,54 @@ def render_exports(documents: list[dict[str, Any]], *, generated_at: datetime,
                    partners: list[dict[str, Any]] | None = None,
                    taxonomy: list[dict[str, Any]] | None = None) -> dict[str, bytes]:
     """Every file of a publication, by file name (a relative path for those in sub-folders)."""
+    return dict(iter_exports(documents, generated_at=generated_at, partners=partners, taxonomy=taxonomy))
+
+
+def iter_exports(documents: list[dict[str, Any]], *, generated_at: datetime,
+                 partners: list[dict[str, Any]] | None = None,
+                 taxonomy: list[dict[str, Any]] | None = None) -> Iterator[tuple[str, bytes]]:
+    """render_exports' (name, body) pairs one at a time, agenda.json first: an agenda that breaks its
+    schema raises PublicationError before any file is rendered."""
     body = agenda_body(documents, generated_at=generated_at)
     agenda = json_bytes(body)
     problems = [] if _valid_as_encoded(body) else validate_agenda(agenda)
     if problems:
         shown = "\n".join(problems[:20])
         raise PublicationError(f"the agenda breaks its schema in {len(problems)} place(s):\n{shown}")
+    del body
+    yield "agenda.json", agenda
+    del agenda
     renderer = IcsRenderer(generated_at)  # each event written once for all the calendars it is in
     entries: AtomEntries = {}  # and each feed entry once for all the feeds it is in
+    yield SCHEMA_FILE, json.dumps(agenda_schema(), indent=2, ensure_ascii=False).encode("utf-8")
+    yield "agenda.ics", agenda_ics(documents, generated_at=generated_at, renderer=renderer)
+    yield "feed.atom", agenda_atom(documents, generated_at=generated_at, entries=entries)
+    yield "agenda.jsonld", agenda_jsonld(documents, generated_at=generated_at)
     rows = flat_rows(documents)  # the CSV's and the Parquet file's
-    return {
-        "agenda.json": agenda,
-        SCHEMA_FILE: json.dumps(agenda_schema(), indent=2, ensure_ascii=False).encode("utf-8"),
-        "agenda.ics": agenda_ics(documents, generated_at=generated_at, renderer=renderer),
-        "feed.atom": agenda_atom(documents, generated_at=generated_at, entries=entries),
-        "agenda.jsonld": agenda_jsonld(documents, generated_at=generated_at),
-        "agenda.csv": agenda_csv(documents, rows=rows),
-        "agenda.parquet": agenda_parquet(documents, rows=rows),
-        **calendar_files(documents, generated_at=generated_at, themes=theme_slugs(taxonomy or []),
-                         partners=partner_names(partners or []), renderer=renderer),
-        **feed_files(documents, generated_at=generated_at, entries=entries),
-    }
+    yield "agenda.csv", agenda_csv(documents, rows=rows)
+    yield "agenda.parquet", agenda_parquet(documents, rows=rows)
+    del rows
+    yield from iter_calendar_files(documents, generated_at=generated_at, themes=theme_slugs(taxonomy or []),
+                                   partners=partner_names(partners or []), renderer=renderer)
+    yield from iter_feed_files(documents, generated_at=generated_at, entries=entries)
+
+
+class _StagedFiles(Mapping[str, bytes]):
+    """The files of a staged snapshot by name, read from disk when asked for (one at a time)."""
+
+    def __init__(self, folder: Path, names: list[str]) -> None:
+        self._folder, self._names, self._known = folder, names, set(names)
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self._known:
+            raise KeyError(name)
+        return (self._folder / name).read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 def _linked_copy(source: Path, body: bytes, folder: Path, name: str) -> Path | None:
@@ -180,9 +209,20 @@ def publish(documents: list[dict[str, Any]], out_dir: Path | str, *, generated_a
     """
     taxonomy = read_taxonomy() if taxonomy is None else taxonomy
     partners = partners or []
-    files = render_exports(documents, generated_at=generated_at, partners=partners, taxonomy=taxonomy)
-    snapshot = stage_snapshot(out_dir, documents, files, generated_at=generated_at, partners=partners, taxonomy=taxonomy)
-    written = write_atomically(files, out_dir, linked_from=snapshot / EXPORTS_DIR)
+    files = iter_exports(documents, generated_at=generated_at, partners=partners, taxonomy=taxonomy)
+    first = next(files)  # agenda.json, validated: an invalid agenda stops here, before anything is staged
+    names: list[str] = []
+
+    def rendered() -> Iterator[tuple[str, bytes]]:
+        for name, body in itertools.chain([first], files):
+            names.append(name)
+            yield name, body
+
+    snapshot = stage_snapshot(out_dir, documents, rendered(), generated_at=generated_at, partners=partners,
+                              taxonomy=taxonomy)
+    del first
+    copies = snapshot / EXPORTS_DIR
+    written = write_atomically(_StagedFiles(copies, names), out_dir, linked_from=copies)
     switch_current(out_dir, snapshot.name)
     prune_snapshots(out_dir, keep=keep_snapshots)
     return written

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import duckdb
 import orjson
@@ -409,14 +409,19 @@ def _fsync_write(path: Path, body: bytes) -> None:
         os.fsync(handle.fileno())
 
 
-def _write_files(folder: Path, files: dict[str, bytes]) -> None:
-    for name, body in files.items():
+Files = Mapping[str, bytes] | Iterable[tuple[str, bytes]]
+
+
+def _write_files(folder: Path, files: Files) -> None:
+    for name, body in files.items() if isinstance(files, Mapping) else files:
         _fsync_write(folder / name, body)
 
 
-def stage_snapshot(out_dir: Path | str, documents: list[dict[str, Any]], files: dict[str, bytes], *,
+def stage_snapshot(out_dir: Path | str, documents: list[dict[str, Any]], files: Files, *,
                    generated_at: datetime, partners: list[dict[str, Any]], taxonomy: list[dict[str, Any]]) -> Path:
-    """Write a complete snapshot folder (database and exports) and rename it into `snapshots/`; not yet served."""
+    """Write a complete snapshot folder (database and exports) and rename it into `snapshots/`; not yet served.
+
+    `files` may be (name, body) pairs rendered on demand: each is written as it comes, beside the database."""
     root = Path(out_dir) / SNAPSHOTS_DIR
     root.mkdir(parents=True, exist_ok=True)
     previous = read_previous(out_dir)

@@ -56,3 +56,17 @@ def test_an_invalid_agenda_is_refused_with_the_contract_messages(tmp_path: Path)
     with pytest.raises(PublicationError) as refused:
         render_exports(broken, generated_at=NOW)
     assert expected[0] in str(refused.value)
+
+
+def test_a_publication_writes_exactly_the_files_render_exports_renders(tmp_path: Path) -> None:
+    written = publish(documents(), tmp_path, generated_at=NOW, taxonomy=[])
+    expected = render_exports(documents(), generated_at=NOW, taxonomy=[])
+    assert list(written) == list(expected)  # agenda.json first, in rendering order
+    assert {name: path.read_bytes() for name, path in written.items()} == expected
+
+
+def test_an_invalid_agenda_stages_nothing(tmp_path: Path) -> None:
+    with pytest.raises(PublicationError):
+        publish([dict(documents()[0], url="javascript:alert(1)")], tmp_path, generated_at=NOW, taxonomy=[])
+    assert not list((tmp_path / "snapshots").glob("*")) if (tmp_path / "snapshots").exists() else True
+    assert not (tmp_path / "agenda.json").exists()

@@ -144,12 +144,14 @@ def _source_multi_asset(name: str, sources: list[tuple[Partner, Source]], regist
         selection = [by_key[key] for key in selected]
         now = datetime.now(timezone.utc)
         limits = monitoring.thresholds()
+        forced = config.force or context.run.tags.get(FULL_REFRESH_TAG) == "true"
         with warehouse.connection() as con:
             sync_registry(con, registry)
             previous = previous_fetched(con, context.run.run_id)
+            streaks_before = {key: int(state.get("error_streak") or 0) for key, state in source_states(con).items()}
             result = ingest_sources(
                 con, selection, archive=warehouse.archive(), settings=http.settings(),
-                run_id=context.run.run_id, now=now, force=config.force or context.run.tags.get(FULL_REFRESH_TAG) == "true",
+                run_id=context.run.run_id, now=now, force=forced,
             )
             states = source_states(con)
         # The poll sensor compares against this copy instead of opening the warehouse.
@@ -167,17 +169,28 @@ def _source_multi_asset(name: str, sources: list[tuple[Partner, Source]], regist
             yield dg.MaterializeResult(
                 asset_key=key,
                 metadata=_metadata(source, batch, counts, streak),
-                check_results=_check_results(key, batch, counts, previous.get((partner.id, source.id)), streak, limits),
+                check_results=_check_results(key, batch, counts, previous.get((partner.id, source.id)), streak, limits,
+                                             quiet=not forced and _quiet(counts, streaks_before.get((partner.id, source.id), 0))),
             )
 
     return partner_sources
 
 
+def _quiet(counts: SourceCounts, streak_before: int) -> bool:
+    """A source that answered "not modified" and had not failed before: none of its checks can tell anything new."""
+    return counts.outcome == "not_modified" and counts.error is None and streak_before == 0
+
+
 def _check_results(key: dg.AssetKey, batch: SourceBatch, counts: SourceCounts, previous: int | None,
-                   streak: int, limits: Thresholds) -> list[dg.AssetCheckResult]:
-    """The checks this run can tell something new about. A source that answered "not modified" has the
-    payload it had: the checks of its payload (accounting, volume, rejections) keep their last result
-    rather than being written again; at a thousand sources, each check result is three stored events."""
+                   streak: int, limits: Thresholds, *, quiet: bool = False) -> list[dg.AssetCheckResult]:
+    """The checks this run can tell something new about; the others keep their last result.
+
+    A source that answered "not modified" has the payload it had: the checks of its payload (accounting,
+    volume, rejections) are not written again. When it had not failed before either (`quiet`), its fetch
+    and error-streak checks would repeat a pass too. Each check result is two stored events and a lookup
+    of the asset's materialisation: at a thousand sources, most of the cost of a run finding nothing new."""
+    if quiet:
+        return []
     results = [fetch_ok_result(key, counts), error_streak_result(key, streak=streak, limits=limits)]
     if counts.outcome != "not_modified":
         results += [

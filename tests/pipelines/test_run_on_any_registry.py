@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import duckdb
 import pytest
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 from pytest_httpserver import HTTPServer
 
 from bedigital.runner import run_pipeline
@@ -182,13 +183,19 @@ def test_a_run_with_nothing_new_keeps_the_publication_and_a_forced_run_rebuilds_
     assert items["skipped"].value == 1 and items["inserted"].value == 0
     agenda = instance.get_latest_materialization_event(dg.AssetKey("agenda"))
     assert agenda.run_id == first.run_id
-    # A source answering "not modified" keeps the last results of its payload's checks.
-    evaluated = {
-        e.dagster_event.event_specific_data.check_name
-        for e in instance.all_logs(second.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
-        if e.dagster_event.event_specific_data.asset_key == dg.AssetKey(["source", "lab", "news"])
-    }
-    assert evaluated == {"fetch_ok", "error_streak"}
+    # A source answering "not modified" after a success is materialised (its outcome is in the metadata)
+    # but none of its checks could say anything new: they keep their last results. The failing source's are written.
+    news = dg.AssetKey(["source", "lab", "news"])
+    latest = instance.get_latest_materialization_event(news)
+    assert latest.run_id == second.run_id and latest.asset_materialization.metadata["outcome"].value == "not_modified"
+    evaluated = {(e.dagster_event.event_specific_data.asset_key.path[-1], e.dagster_event.event_specific_data.check_name)
+                 for e in instance.all_logs(second.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)}
+    assert not {check for source, check in evaluated if source == "news"}
+    assert {check for source, check in evaluated if source == "broken"} >= {"fetch_ok", "error_streak"}
+    # In Dagster's UI their latest execution shows as skipped; the last evaluated one is the first run's pass.
+    evaluated_news = instance.event_log_storage.get_asset_check_execution_history(
+        dg.AssetCheckKey(news, "fetch_ok"), limit=5, status={AssetCheckExecutionRecordStatus.SUCCEEDED})
+    assert [record.run_id for record in evaluated_news] == [first.run_id]
 
     forced = run_pipeline(registry, warehouse, out, instance=instance, force=True, http=FAST)
     assert forced.published and (out / "agenda.json").stat().st_mtime_ns > published_at

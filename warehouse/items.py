@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,12 +24,13 @@ import duckdb
 import pandas as pd
 
 from transforms.categorise import CategoryInput, categorise, load_rules, title_concepts
-from transforms.dedupe import Group, Overrides, candidate, group_duplicates, parse_overrides
+from transforms.dedupe import Candidate, Group, Overrides, candidate, group_duplicates, parse_overrides
 from transforms.merge import Member, carry_reschedule, change_kind, changed_fields, merge_records, ordered
 from transforms.model import stable_hash, stable_json
 from transforms.taxonomy import read_packaged_yaml
 from transforms.translation import add_translations, missing_texts
 from warehouse import fingerprints
+from warehouse.connection import transaction
 
 log = logging.getLogger(__name__)
 
@@ -77,16 +78,90 @@ class _Canonical:
 # --- reading ------------------------------------------------------------------------------------
 
 SOURCE_ITEMS_CHUNK = 5_000  # rows decoded at a time: never all the JSON texts and all their decoded records at once
+GROUPS_PER_BATCH = 2_000  # groups merged, compared and written at a time
 
 
-def _source_items(con: duckdb.DuckDBPyConnection) -> list[tuple[Member, str | None, str, str]]:
+@dataclass(frozen=True, slots=True)
+class _Origin:
+    """Where a source item comes from, kept for every item while its group waits to be merged."""
+
+    partner_id: str
+    source_id: str
+    body_hash: str | None
+
+    def payload(self, item_id: str) -> dict[str, Any]:
+        """The item's entry in a history row's payloads."""
+        return {"source_item_id": item_id, "partner_id": self.partner_id, "source_id": self.source_id,
+                "body_hash": self.body_hash}
+
+
+# The record fields deduplication compares (transforms.dedupe.candidate), read by DuckDB from the JSON.
+CANDIDATE_FIELDS = ("partner_id", "source_id", "kind", "canonical_url", "registration_url", "venue", "municipality",
+                    "attendance_mode", "start_utc", "start_date", "end_date", "deadline_utc")
+
+
+def _candidates(con: duckdb.DuckDBPyConnection) -> tuple[list[Candidate], dict[str, _Origin]]:
+    """What deduplication compares of every source item, and where each comes from.
+
+    Only the compared fields are read out of the records (the whole records of every item at once
+    were most of a refresh's memory); the full records are read group by group afterwards."""
+    rules = load_rules()
+    paths = [f"$.{name}" for name in CANDIDATE_FIELDS]
     cursor = con.execute(
-        "SELECT item_id, record, first_seen, updated_at, body_hash, partner_id, source_id FROM source_items ORDER BY item_id"
+        "SELECT item_id, first_seen, body_hash, partner_id, source_id, json_extract_string(record, ?), "
+        "json_extract(record, '$.title') FROM source_items ORDER BY item_id",
+        [paths],
     )
-    loaded = []
+    candidates: list[Candidate] = []
+    origins: dict[str, _Origin] = {}
     while rows := cursor.fetchmany(SOURCE_ITEMS_CHUNK):
-        loaded += [(Member(i, json.loads(r), fs, up), bh, p, s) for i, r, fs, up, bh, p, s in rows]
-    return loaded
+        for item_id, first_seen, body_hash, partner_id, source_id, values, title in rows:
+            fields: dict[str, Any] = dict(zip(CANDIDATE_FIELDS, values))
+            fields["title"] = json.loads(title) if title is not None else None
+            candidates.append(candidate(item_id, fields, first_seen=first_seen,
+                                        concepts=title_concepts((fields["title"] or {}).values(), rules)))
+            origins[item_id] = _Origin(partner_id, source_id, body_hash)
+    return candidates, origins
+
+
+def _grouped_members(con: duckdb.DuckDBPyConnection, groups: Sequence[Group]) -> Iterator[tuple[Group, list[Member]]]:
+    """Each group with its members' records, as soon as the last of them is read.
+
+    One pass over the source items in storage order: a group waits only for its own members, so the
+    records held at once are those of groups not yet complete (a singleton completes at once)."""
+    group_of: dict[str, int] = {}
+    for index, group in enumerate(groups):
+        for member_id in group.members:
+            group_of[member_id] = index
+    waiting: dict[int, list[Member]] = {}
+    cursor = con.cursor()  # its own connection: the caller writes on `con` meanwhile
+    try:
+        cursor.execute("SELECT item_id, record, first_seen, updated_at FROM source_items")
+        while rows := cursor.fetchmany(SOURCE_ITEMS_CHUNK):
+            for item_id, text, first_seen, updated_at in rows:
+                index = group_of.pop(item_id, None)
+                if index is None:
+                    continue  # added after the grouping read: next refresh
+                members = waiting.setdefault(index, [])
+                members.append(Member(item_id, json.loads(text), first_seen, updated_at))
+                if len(members) == len(groups[index].members):
+                    yield groups[index], waiting.pop(index)
+    finally:
+        cursor.close()
+    if waiting or group_of:
+        # Nothing deletes source items during a refresh (the warehouse has one writer): never reached.
+        raise RuntimeError(f"{len(group_of)} source items vanished while the items were refreshed")
+
+
+def _batches(pairs: Iterable[tuple[Group, list[Member]]], size: int) -> Iterator[list[tuple[Group, list[Member]]]]:
+    batch: list[tuple[Group, list[Member]]] = []
+    for pair in pairs:
+        batch.append(pair)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _existing_items(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str, int, datetime, datetime]]:
@@ -125,16 +200,6 @@ def load_overrides() -> Overrides:
 
 
 # --- building -------------------------------------------------------------------------------------
-
-def _group(members: dict[str, Member], overrides: Overrides) -> list[Group]:
-    rules = load_rules()
-    candidates = [
-        candidate(m.item_id, m.record, first_seen=m.first_seen,
-                  concepts=title_concepts((m.record.get("title") or {}).values(), rules))
-        for m in members.values()
-    ]
-    return group_duplicates(candidates, overrides)
-
 
 def _given_categories(members: Sequence[Member]) -> dict[str, list[str]]:
     """Categories the source items already carry (a parser that read them in our taxonomy's slugs)."""
@@ -186,11 +251,16 @@ def _translate(con: duckdb.DuckDBPyConnection, records: list[dict[str, Any]], tr
         return 0
     backend = translator.name if translator else None
     cached: dict[tuple[str, str], str] = {}
-    rows = con.execute(
-        "SELECT text_hash, source_language, text FROM translations WHERE target_language = ?"
-        + (" AND backend = ?" if backend else ""),
-        [TRANSLATION_TARGET, backend] if backend else [TRANSLATION_TARGET],
-    ).fetchall()
+    needed = pd.DataFrame({"text_hash": sorted({_text_hash(need.text) for _, need in wanted})})
+    con.register("in_text_hashes", needed)
+    try:
+        rows = con.execute(
+            "SELECT text_hash, source_language, text FROM translations JOIN in_text_hashes USING (text_hash) "
+            "WHERE target_language = ?" + (" AND backend = ?" if backend else ""),
+            [TRANSLATION_TARGET, backend] if backend else [TRANSLATION_TARGET],
+        ).fetchall()
+    finally:
+        con.unregister("in_text_hashes")
     for text_hash, source_language, text in rows:
         cached.setdefault((text_hash, source_language), text)
     missing: dict[tuple[str, str, bool], str] = {}
@@ -234,9 +304,8 @@ def _translate(con: duckdb.DuckDBPyConnection, records: list[dict[str, Any]], tr
 
 # --- writing --------------------------------------------------------------------------------------
 
-def _write(con: duckdb.DuckDBPyConnection, canonicals: list[_Canonical], removed: list[str],
-           history: list[dict[str, Any]], merges: list[dict[str, Any]], sources: list[dict[str, Any]]) -> None:
-    items = pd.DataFrame(
+def _items_frame(canonicals: Sequence[_Canonical]) -> pd.DataFrame:
+    return pd.DataFrame(
         [{"item_id": c.item_id, "kind": c.record.get("kind") or "news", "status": c.record.get("status") or "scheduled",
           "content_hash": c.content_hash, "record": stable_json(c.record),
           "start_utc": c.record.get("start_utc"), "end_utc": c.record.get("end_utc"),
@@ -247,49 +316,109 @@ def _write(con: duckdb.DuckDBPyConnection, canonicals: list[_Canonical], removed
                  "deadline_utc", "published_utc", "first_seen", "updated_at", "sequence"],
     ).astype({"start_utc": "string", "end_utc": "string", "start_date": "string", "end_date": "string",
               "deadline_utc": "string", "published_utc": "string", "sequence": "int64"})
-    frames = {
-        "in_canonical": items,
-        "in_removed": pd.DataFrame({"item_id": removed}, columns=["item_id"]).astype("string"),
-        "in_history": pd.DataFrame(history, columns=["item_id", "changed_at", "change", "fields", "payloads", "sequence"]),
-        "in_merges": pd.DataFrame(merges, columns=["item_id", "source_item_id", "other_item_id", "score", "rule", "fields", "decided_at"]),
-        "in_item_sources": pd.DataFrame(sources, columns=["item_id", "source_item_id", "partner_id", "source_id"]),
-    }
-    con.execute("BEGIN TRANSACTION")
+
+
+HISTORY_COLUMNS = ["item_id", "changed_at", "change", "fields", "payloads", "sequence"]
+UPSERT_ITEMS = """
+    INSERT INTO items (item_id, kind, status, content_hash, record, start_utc, end_utc, start_date, end_date,
+                       deadline_utc, published_utc, first_seen, updated_at, sequence)
+    SELECT item_id, kind, status, content_hash, record, CAST(start_utc AS TIMESTAMPTZ), CAST(end_utc AS TIMESTAMPTZ),
+           CAST(start_date AS DATE), CAST(end_date AS DATE), CAST(deadline_utc AS TIMESTAMPTZ),
+           CAST(published_utc AS TIMESTAMPTZ), first_seen, updated_at, sequence
+    FROM in_canonical
+    ON CONFLICT (item_id) DO UPDATE SET kind = excluded.kind, status = excluded.status,
+        content_hash = excluded.content_hash, record = excluded.record, start_utc = excluded.start_utc,
+        end_utc = excluded.end_utc, start_date = excluded.start_date, end_date = excluded.end_date,
+        deadline_utc = excluded.deadline_utc, published_utc = excluded.published_utc,
+        first_seen = excluded.first_seen, updated_at = excluded.updated_at, sequence = excluded.sequence
+"""
+
+
+def _run_with(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame], statements: Sequence[str]) -> None:
+    """Run `statements` with `frames` registered as tables under their names."""
+    for name, frame in frames.items():
+        con.register(name, frame)
     try:
-        for name, frame in frames.items():
-            con.register(name, frame)
-        con.execute("DELETE FROM items WHERE item_id IN (SELECT item_id FROM in_removed)")
-        con.execute(
-            """
-            INSERT INTO items (item_id, kind, status, content_hash, record, start_utc, end_utc, start_date, end_date,
-                               deadline_utc, published_utc, first_seen, updated_at, sequence)
-            SELECT item_id, kind, status, content_hash, record, CAST(start_utc AS TIMESTAMPTZ), CAST(end_utc AS TIMESTAMPTZ),
-                   CAST(start_date AS DATE), CAST(end_date AS DATE), CAST(deadline_utc AS TIMESTAMPTZ),
-                   CAST(published_utc AS TIMESTAMPTZ), first_seen, updated_at, sequence
-            FROM in_canonical
-            ON CONFLICT (item_id) DO UPDATE SET kind = excluded.kind, status = excluded.status,
-                content_hash = excluded.content_hash, record = excluded.record, start_utc = excluded.start_utc,
-                end_utc = excluded.end_utc, start_date = excluded.start_date, end_date = excluded.end_date,
-                deadline_utc = excluded.deadline_utc, published_utc = excluded.published_utc,
-                first_seen = excluded.first_seen, updated_at = excluded.updated_at, sequence = excluded.sequence
-            """
-        )
-        # item_sources and item_merges are derived from this run's grouping: replaced as a whole.
-        con.execute("DELETE FROM item_sources")
-        con.execute("INSERT INTO item_sources SELECT * FROM in_item_sources")
-        con.execute("DELETE FROM item_merges")
-        con.execute("INSERT OR IGNORE INTO item_merges SELECT * FROM in_merges")
-        con.execute("INSERT INTO item_history SELECT * FROM in_history")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        for statement in statements:
+            con.execute(statement)
     finally:
         for name in frames:
-            try:
-                con.unregister(name)
-            except Exception:  # noqa: BLE001
-                pass
+            con.unregister(name)
+
+
+def _write_batch(con: duckdb.DuckDBPyConnection, canonicals: Sequence[_Canonical], history: list[dict[str, Any]],
+                 merges: list[dict[str, Any]], sources: list[dict[str, Any]]) -> None:
+    _run_with(con, {
+        "in_canonical": _items_frame(canonicals),
+        "in_history": pd.DataFrame(history, columns=HISTORY_COLUMNS),
+        "in_merges": pd.DataFrame(merges, columns=["item_id", "source_item_id", "other_item_id", "score", "rule", "fields", "decided_at"]),
+        "in_item_sources": pd.DataFrame(sources, columns=["item_id", "source_item_id", "partner_id", "source_id"]),
+    }, [
+        UPSERT_ITEMS,
+        "INSERT INTO item_sources SELECT * FROM in_item_sources",
+        "INSERT OR IGNORE INTO item_merges SELECT * FROM in_merges",
+        "INSERT INTO item_history SELECT * FROM in_history",
+    ])
+
+
+def _write_removals(con: duckdb.DuckDBPyConnection, removed: list[str], history: list[dict[str, Any]]) -> None:
+    _run_with(con, {
+        "in_removed": pd.DataFrame({"item_id": removed}, columns=["item_id"]).astype("string"),
+        "in_history": pd.DataFrame(history, columns=HISTORY_COLUMNS),
+    }, [
+        "DELETE FROM items WHERE item_id IN (SELECT item_id FROM in_removed)",
+        "INSERT INTO item_history SELECT * FROM in_history",
+    ])
+
+
+def _canonical(group: Group, members: list[Member], defaults: Defaults, unmapped: dict[str, int]) -> _Canonical:
+    """One group merged into its canonical record, categorised."""
+    members = ordered(members)
+    record = merge_records(members)
+    _categorised(record, members, defaults, unmapped)
+    return _Canonical(members[0].item_id, record, members, min(m.first_seen for m in members), group)
+
+
+def _compare(c: _Canonical, before: tuple[str, str, int, datetime, datetime] | None, origins: Mapping[str, _Origin],
+             counts: dict[str, int], now: datetime) -> dict[str, Any] | None:
+    """Set the canonical item's hash, sequence and dates against what is stored; count it; its history row if
+    its time, place or status changed."""
+    if before is None:
+        c.content_hash = stable_hash(c.record)
+        c.updated_at = max(m.updated_at for m in c.members)
+        counts["inserted"] += 1
+        return None
+    previous_json, previous_hash, sequence, first_seen, updated_at = before
+    previous = json.loads(previous_json)
+    fields = changed_fields(previous, c.record)
+    carry_reschedule(previous, c.record, fields)
+    c.content_hash = stable_hash(c.record)
+    c.first_seen = min(first_seen, c.first_seen)
+    if c.content_hash == previous_hash:
+        c.sequence, c.updated_at = sequence, updated_at
+        counts["unchanged"] += 1
+        return None
+    # calendar clients only replace an event whose SEQUENCE rose
+    c.sequence, c.updated_at = sequence + 1, max(m.updated_at for m in c.members)
+    counts["updated"] += 1
+    if not fields:
+        return None
+    changed_since = [m for m in c.members if m.updated_at > updated_at] or c.members
+    return {"item_id": c.item_id, "changed_at": now, "change": change_kind(fields), "fields": stable_json(fields),
+            "payloads": stable_json([origins[m.item_id].payload(m.item_id) for m in changed_since]), "sequence": c.sequence}
+
+
+def _merge_rows(canonicals: Sequence[_Canonical], now: datetime) -> list[dict[str, Any]]:
+    return [
+        {"item_id": c.item_id, "source_item_id": m.b if m.a == c.item_id else m.a, "other_item_id": m.a if m.a != c.item_id else m.b,
+         "score": m.score, "rule": m.rule, "fields": stable_json(m.fields), "decided_at": now}
+        for c in canonicals for m in c.group.matches
+    ]
+
+
+def _source_rows(canonicals: Sequence[_Canonical], origins: Mapping[str, _Origin]) -> list[dict[str, Any]]:
+    return [{"item_id": c.item_id, "source_item_id": m.item_id, "partner_id": origins[m.item_id].partner_id,
+             "source_id": origins[m.item_id].source_id} for c in canonicals for m in c.members]
 
 
 def _fingerprint_settings(defaults: Defaults, overrides: Overrides, translator: TranslatorLike | None) -> list[Any]:
@@ -330,70 +459,40 @@ def refresh_items(
         return ItemChanges({"inserted": 0, "updated": 0, "unchanged": total, "merged": 0, "history": 0,
                             "translated": 0, "skipped": 1, "total": total}, warnings, {})
 
-    loaded = _source_items(con)
-    members = {m.item_id: m for m, *_ in loaded}
-    origin = {m.item_id: {"source_item_id": m.item_id, "partner_id": p, "source_id": s, "body_hash": bh}
-              for m, bh, p, s in loaded}
+    candidates, origins = _candidates(con)
+    groups = group_duplicates(candidates, overrides)
+    del candidates  # the comparison's fields are not needed any more: keep the peak down
     existing = _existing_items(con)
+    counts = {"inserted": 0, "updated": 0, "unchanged": 0, "merged": 0, "history": 0, "translated": 0}
     unmapped: dict[str, int] = {}
-
-    canonicals: list[_Canonical] = []
-    for group in _group(members, overrides):
-        group_members = ordered([members[i] for i in group.members])
-        record = merge_records(group_members)
-        _categorised(record, group_members, defaults, unmapped)
-        canonicals.append(_Canonical(group_members[0].item_id, record, group_members,
-                                     min(m.first_seen for m in group_members), group))
-    before_translation = len(warnings)
-    translated = _translate(con, [c.record for c in canonicals], translator, now, warnings)
-    translation_failed = len(warnings) > before_translation
-
-    wanted_ids = {c.item_id for c in canonicals}
-    history: list[dict[str, Any]] = []
-    counts = {"inserted": 0, "updated": 0, "unchanged": 0, "merged": 0, "history": 0, "translated": translated}
-    for c in canonicals:
-        before = existing.get(c.item_id)
-        if before is not None:
-            previous_json, previous_hash, sequence, first_seen, updated_at = before
-            previous = json.loads(previous_json)
-            fields = changed_fields(previous, c.record)
-            carry_reschedule(previous, c.record, fields)
-            c.content_hash = stable_hash(c.record)
-            c.first_seen = min(first_seen, c.first_seen)
-            if c.content_hash == previous_hash:
-                c.sequence, c.updated_at = sequence, updated_at
-                counts["unchanged"] += 1
-                continue
-            # calendar clients only replace an event whose SEQUENCE rose
-            c.sequence, c.updated_at = sequence + 1, max(m.updated_at for m in c.members)
-            counts["updated"] += 1
-            if fields:
-                changed_since = [origin[m.item_id] for m in c.members if m.updated_at > updated_at] or [origin[m.item_id] for m in c.members]
-                history.append({"item_id": c.item_id, "changed_at": now, "change": change_kind(fields),
-                                "fields": stable_json(fields), "payloads": stable_json(changed_since), "sequence": c.sequence})
-        else:
-            c.content_hash = stable_hash(c.record)
-            c.updated_at = max(m.updated_at for m in c.members)
-            counts["inserted"] += 1
-    removed = [item_id for item_id in existing if item_id not in wanted_ids]
-    absorbed_by = {m.item_id: c.item_id for c in canonicals for m in c.members}
-    for item_id in removed:
-        into = absorbed_by.get(item_id)
-        history.append({"item_id": item_id, "changed_at": now, "change": "merged_into",
-                        "fields": stable_json({"merged_into": [None, into]}),
-                        "payloads": stable_json([origin[item_id]] if item_id in origin else []),
-                        "sequence": existing[item_id][2]})
-    merges = [
-        {"item_id": c.item_id, "source_item_id": m.b if m.a == c.item_id else m.a, "other_item_id": m.a if m.a != c.item_id else m.b,
-         "score": m.score, "rule": m.rule, "fields": stable_json(m.fields), "decided_at": now}
-        for c in canonicals for m in c.group.matches
-    ]
-    sources = [{"item_id": c.item_id, "source_item_id": m.item_id, "partner_id": origin[m.item_id]["partner_id"],
-                "source_id": origin[m.item_id]["source_id"]} for c in canonicals for m in c.members]
-    counts["merged"] = sum(len(c.members) - 1 for c in canonicals)
-    counts["history"] = len(history)
+    absorbed_by: dict[str, str] = {}
+    history_rows = 0
+    translation_failed = False
+    with transaction(con):
+        # item_sources and item_merges are derived from this run's grouping: replaced as a whole.
+        con.execute("DELETE FROM item_sources")
+        con.execute("DELETE FROM item_merges")
+        for batch in _batches(_grouped_members(con, groups), GROUPS_PER_BATCH):
+            canonicals = [_canonical(group, members, defaults, unmapped) for group, members in batch]
+            before_translation = len(warnings)
+            counts["translated"] += _translate(con, [c.record for c in canonicals], translator, now, warnings)
+            translation_failed = translation_failed or len(warnings) > before_translation
+            history = [row for c in canonicals if (row := _compare(c, existing.get(c.item_id), origins, counts, now))]
+            for c in canonicals:
+                for m in c.members:
+                    absorbed_by[m.item_id] = c.item_id
+            counts["merged"] += sum(len(c.members) - 1 for c in canonicals)
+            history_rows += len(history)
+            _write_batch(con, canonicals, history, _merge_rows(canonicals, now), _source_rows(canonicals, origins))
+        # A stored item no group is named after any more was absorbed by a merge (absorbed_by says into which).
+        removed = [item_id for item_id in existing if absorbed_by.get(item_id) != item_id]
+        removals = [{"item_id": item_id, "changed_at": now, "change": "merged_into",
+                     "fields": stable_json({"merged_into": [None, absorbed_by.get(item_id)]}),
+                     "payloads": stable_json([origins[item_id].payload(item_id)] if item_id in origins else []),
+                     "sequence": existing[item_id][2]} for item_id in removed]
+        _write_removals(con, removed, removals)
+    counts["history"] = history_rows + len(removals)
     counts["skipped"] = 0
-    _write(con, canonicals, removed, history, merges, sources)
     if not translation_failed:  # a translation outage is retried by the next run
         fingerprints.record(con, fingerprints.ITEMS, fingerprints.items_fingerprint(con, settings=settings), now=now)
     warnings.extend(w.message for w in source_volume_warnings(con))

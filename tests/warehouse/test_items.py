@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -148,3 +149,62 @@ def test_a_refresh_with_nothing_new_rebuilds_nothing_and_any_change_or_force_reb
     con.execute("DELETE FROM items")  # the items table lost: rebuilt although the source items did not change
     rebuilt = refresh_items(con, now=NOW + timedelta(hours=3), translator=None, defaults={})
     assert rebuilt["skipped"] == 0 and rebuilt["inserted"] == 1
+
+
+def _tables(con) -> dict[str, list[tuple]]:
+    queries = {
+        "items": "SELECT * FROM items ORDER BY item_id",
+        "item_sources": "SELECT * FROM item_sources ORDER BY ALL",
+        "item_merges": "SELECT * FROM item_merges ORDER BY ALL",
+        "item_history": "SELECT * FROM item_history ORDER BY ALL",
+    }
+    return {name: con.execute(query).fetchall() for name, query in queries.items()}
+
+
+def _refreshes(con) -> list[dict]:
+    """Runs that insert, merge, reschedule and absorb: an item first listed apart, then matching another."""
+    apart = replace(NL, start_utc=START + timedelta(days=3), venue="Elsewhere")
+    first = run(con, [batch("innov", "agenda-fr", [FR], body="a"), batch("innov", "agenda-nl", [apart], body="b"),
+                      batch("hub", "agenda", [OTHER], body="c")])
+    later = NOW + timedelta(hours=1)
+    moved = replace(OTHER, start_utc=OTHER.start_utc + timedelta(hours=2))
+    second = run(con, [batch("innov", "agenda-nl", [NL], body="d", at=later), batch("hub", "agenda", [moved], body="e", at=later)],
+                 at=later, run_id="r2")
+    return [dict(first), dict(second)]
+
+
+def test_items_are_the_same_whatever_the_number_of_groups_refreshed_at_a_time(tmp_path, monkeypatch) -> None:
+    import warehouse.items
+    from warehouse.connection import connect
+
+    whole = connect(tmp_path / "whole.duckdb")
+    counts_whole, tables_whole = _refreshes(whole), _tables(whole)
+    monkeypatch.setattr(warehouse.items, "GROUPS_PER_BATCH", 1)
+    one_by_one = connect(tmp_path / "one.duckdb")
+    counts_one, tables_one = _refreshes(one_by_one), _tables(one_by_one)
+    assert counts_one == counts_whole and tables_one == tables_whole
+    # The scenario did exercise what batches must agree on: a merge absorbing an item and a reschedule.
+    assert counts_whole[1]["merged"] == 1 and {row[2] for row in tables_whole["item_history"]} == {"merged_into", "rescheduled"}
+    whole.close()
+    one_by_one.close()
+
+
+def test_a_failed_refresh_leaves_the_items_as_they_were(con, monkeypatch) -> None:
+    import warehouse.items
+
+    run(con, [batch("innov", "agenda-fr", [FR], body="a"), batch("hub", "agenda", [OTHER], body="c")])
+    before = _tables(con)
+    calls = {"n": 0}
+    real = warehouse.items._write_batch
+
+    def fail_on_second_batch(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(warehouse.items, "GROUPS_PER_BATCH", 1)
+    monkeypatch.setattr(warehouse.items, "_write_batch", fail_on_second_batch)
+    with pytest.raises(OSError):
+        refresh_items(con, now=NOW, translator=None, defaults={}, force=True)
+    assert _tables(con) == before  # the first batch's writes were rolled back with the rest

@@ -12,6 +12,7 @@ from warehouse.connection import transaction
 from warehouse.documents import agenda_document, sort_key, today_in_brussels
 
 NEWS_WINDOW_DAYS = 90
+AGENDA_CHUNK = 5_000  # documents encoded or decoded at a time: never every JSON text and every document at once
 # Which canonical items `i` the agenda shows; parameters: today (Brussels), now, now, now - news window.
 SELECTION = """(i.kind = 'event' AND (
                   (i.start_date IS NOT NULL AND coalesce(i.end_date, i.start_date) >= ?::DATE)
@@ -46,8 +47,7 @@ def select_agenda(con: duckdb.DuckDBPyConnection, *, now: datetime, news_days: i
     return documents
 
 
-def store_agenda(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]]) -> None:
-    """Replace the staged agenda table in one transaction (the exports are written from it)."""
+def _agenda_rows(documents: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(
         [
             {
@@ -61,16 +61,22 @@ def store_agenda(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]]
         columns=["item_id", "kind", "sort_at", "document"],
     )
     frame["sort_at"] = pd.to_datetime(frame["sort_at"], utc=True)
-    con.register("in_agenda", frame)
-    try:
-        with transaction(con):
-            con.execute("DELETE FROM agenda")
-            con.execute("INSERT INTO agenda SELECT * FROM in_agenda")
-    finally:
-        con.unregister("in_agenda")
+    return frame
 
 
-AGENDA_CHUNK = 5_000  # documents decoded at a time: never every JSON text and every decoded document at once
+def store_agenda(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]]) -> None:
+    """Replace the staged agenda table in one transaction (the exports are written from it).
+
+    Encoded AGENDA_CHUNK documents at a time: the JSON texts of every document are never held at once."""
+    with transaction(con):
+        con.execute("DELETE FROM agenda")
+        for start in range(0, len(documents), AGENDA_CHUNK):
+            frame = _agenda_rows(documents[start:start + AGENDA_CHUNK])
+            con.register("in_agenda", frame)
+            try:
+                con.execute("INSERT INTO agenda SELECT * FROM in_agenda")
+            finally:
+                con.unregister("in_agenda")
 
 
 def load_agenda(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -42,6 +42,19 @@ def test_past_events_are_left_out_and_upcoming_ones_sorted(con) -> None:
     assert documents[0]["sources"] == [{"partner_id": "hub", "source_id": "agenda", "url": "https://hub.example/winter"}]
 
 
+def test_the_agenda_is_stored_and_read_back_whole_in_chunks(con, monkeypatch) -> None:
+    import warehouse.agenda
+
+    monkeypatch.setattr(warehouse.agenda, "AGENDA_CHUNK", 2)  # five documents: three chunks each way
+    items = [make_item(f"e{n}", start=WINTER.replace(day=10 + n)) for n in range(5)]
+    load_batches(con, [make_batch(items)], run_id="r1", now=NOW)
+    refresh_items(con, now=NOW)
+    documents = select_agenda(con, now=NOW)
+    store_agenda(con, documents)
+    store_agenda(con, documents)  # replaced, not appended
+    assert load_agenda(con) == documents and len(documents) == 5
+
+
 def test_an_all_day_event_stays_a_date(con) -> None:
     item = replace(make_item("fair"), start_utc=None, all_day=True, start_date=date(2026, 3, 12), end_date=date(2026, 3, 13))
     [document] = agenda_after_loading(con, [item])

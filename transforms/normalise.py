@@ -117,7 +117,8 @@ def plain_text(value: str) -> str:
     # Without a tag or an entity, reading HTML only collapses whitespace: skip the HTML reader.
     if "<" not in value and "&" not in value:
         return collapse_whitespace(value)
-    return collapse_whitespace(html_to_text(value))
+    # html_to_text has already dropped the invisible characters collapse_whitespace would remove.
+    return " ".join(html_to_text(value).split())
 
 
 def _categories(values: Iterable[str]) -> list[str]:

@@ -265,3 +265,59 @@ _accented = st.text(alphabet=st.sampled_from(
 def test_accents_are_stripped_as_whole_text_nfkd_stripped_them(text: str) -> None:
     assert strip_accents(text) == _reference_strip_accents(text)
     assert fold(text) == _reference_fold(text)
+
+
+# --- the sanitiser is built once; the base URL of each call still resolves that call's links ---------------
+
+
+def _per_call_nh3(html_text: str, base_url: str | None) -> str:
+    """What sanitise_html gave when it passed its options (and base) to nh3.clean on every call."""
+    import nh3
+
+    from transforms.text import (
+        _EMPTY_PARAGRAPH, _IMG_WITHOUT_SRC, _INVISIBLE, _LINK_WITHOUT_HREF, DROPPED_WITH_CONTENT, LINK_REL, URL_SCHEMES,
+        _keep_attribute, looks_like_html, plain_text_to_html,
+    )
+    from transforms.urls import absolute_url
+
+    if not html_text or not html_text.strip():
+        return ""
+    source = html_text if looks_like_html(html_text) else plain_text_to_html(html_text)
+    cleaned = nh3.clean(
+        _INVISIBLE.sub("", source), tags=set(ALLOWED_TAGS), clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()}, attribute_filter=_keep_attribute,
+        url_schemes=set(URL_SCHEMES), link_rel=LINK_REL, strip_comments=True,
+        url_relative=lambda url: absolute_url(url, base_url),
+    )
+    cleaned = _LINK_WITHOUT_HREF.sub(r"\1", _IMG_WITHOUT_SRC.sub("", cleaned))
+    return _EMPTY_PARAGRAPH.sub("", cleaned).strip()
+
+
+_BASES = st.sampled_from([None, BASE, "https://other.example/a/b/", "http://127.0.1.2:8080/fr/x?y=1", "ftp://files.example/"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(_fragments | _html, _BASES)
+def test_sanitised_html_is_what_per_call_options_gave(html_text: str, base: str | None) -> None:
+    assert sanitise_html(html_text, base) == _per_call_nh3(html_text, base)
+
+
+def test_each_call_resolves_relative_links_against_its_own_base() -> None:
+    html_text = '<p><a href="/contact">c</a><img src="img/x.png" alt="x"></p>'
+    first = sanitise_html(html_text, "https://one.example/a/")
+    assert 'href="https://one.example/contact"' in first and 'src="https://one.example/a/img/x.png"' in first
+    assert sanitise_html(html_text, None) == '<p>c</p>'  # no base: the relative link and image are dropped
+    assert 'href="https://two.example/contact"' in sanitise_html(html_text, "https://two.example/b")
+
+
+def test_concurrent_calls_keep_their_own_base() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    bases = [f"https://host{n}.example/page/" for n in range(40)] * 5
+    html_text = "".join(f'<p><a href="rel/{n}">link {n}</a></p>' for n in range(30))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda base: sanitise_html(html_text, base), bases))
+    for base, out in zip(bases, results):
+        assert out == _per_call_nh3(html_text, base)
+        assert out.count(f'href="{base}rel/') == 30

@@ -523,6 +523,18 @@ def _rss_channel_group(child: Any, key: str, scope: _Scope) -> None:
         scope.leave()
 
 
+def _read_head(feed: dict[str, Any], seen: set[str], slot: str, element: Any, scope: _Scope, *, where: str) -> None:
+    """The feed's title (as its detail) or language, read once: feedparser keeps one of two, so a second is refused."""
+    if slot in seen:
+        raise Unsupported(f"two {where} {slot}s")
+    seen.add(slot)
+    value = _text(element)
+    if slot == "title":
+        feed["title_detail"] = scope.detail()
+    else:
+        feed["language"] = value
+
+
 def _read_rss(root: Any, scope: _Scope) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     feed: dict[str, Any] = {}
     entries: list[dict[str, Any]] = []
@@ -545,15 +557,7 @@ def _read_rss(root: Any, scope: _Scope) -> tuple[dict[str, Any], list[dict[str, 
         if key in _RSS_CHANNEL_GROUPS:
             _rss_channel_group(child, key, scope)
         elif key in ("title", "language", "dc_language"):
-            slot = "title" if key == "title" else "language"
-            if slot in seen:
-                raise Unsupported(f"two channel {slot}s")
-            seen.add(slot)
-            value = _text(child)
-            if slot == "title":
-                feed["title_detail"] = scope.detail()
-            else:
-                feed["language"] = value
+            _read_head(feed, seen, "title" if key == "title" else "language", child, scope, where="channel")
         elif key in _RSS_CHANNEL_TEXTS:
             _text(child)
         else:
@@ -666,14 +670,7 @@ def _read_atom(root: Any, scope: _Scope) -> tuple[dict[str, Any], list[dict[str,
             continue
         scope.enter(_attributes(child))
         if key in ("atom:title", "dc_language"):
-            if key in seen:
-                raise Unsupported(f"two feed {key}")
-            seen.add(key)
-            value = _text(child)
-            if key == "atom:title":
-                feed["title_detail"] = scope.detail()
-            else:
-                feed["language"] = value
+            _read_head(feed, seen, "title" if key == "atom:title" else "language", child, scope, where="feed")
         elif key in ("atom:author", "atom:contributor"):
             _atom_person(child, scope)
         elif key in _ATOM_FEED_TEXTS:

@@ -13,8 +13,8 @@ from typing import Any, Iterable
 import dagster as dg
 
 from warehouse.documents import parse_instant
-from warehouse.exports import agenda_json
-from warehouse.publish import validate_agenda
+from warehouse.exports import agenda_body
+from warehouse.publish import agenda_problems
 from warehouse.records import SourceCounts
 
 FETCH_OK = "fetch_ok"
@@ -166,7 +166,7 @@ def calls_past_deadline(documents: Iterable[dict[str, Any]], now: datetime) -> l
 
 
 def schema_problems(documents: list[dict[str, Any]], now: datetime) -> list[str]:
-    return validate_agenda(agenda_json(documents, generated_at=now))
+    return agenda_problems(agenda_body(documents, generated_at=now))
 
 
 def agenda_check_results(key: dg.AssetKey, documents: list[dict[str, Any]], *, now: datetime) -> list[dg.AssetCheckResult]:

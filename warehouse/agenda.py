@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import duckdb
+import orjson
 import pandas as pd
 
 from warehouse.connection import transaction
@@ -19,6 +20,15 @@ SELECTION = """(i.kind = 'event' AND (
                OR (i.start_utc IS NOT NULL AND coalesce(i.end_utc, i.start_utc) >= ?)))
            OR (i.kind = 'call' AND (i.deadline_utc IS NULL OR i.deadline_utc >= ?))
            OR (i.kind = 'news' AND coalesce(i.published_utc, i.first_seen) >= ?)"""
+
+
+def decode(text: str) -> Any:
+    """A stored JSON text as Python values. orjson shares the dict keys of every document (a third less
+    memory for a whole agenda than json's) and is faster; json reads what orjson refuses (NaN, huge ints)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def select_agenda(con: duckdb.DuckDBPyConnection, *, now: datetime, news_days: int = NEWS_WINDOW_DAYS) -> list[dict[str, Any]]:
@@ -39,7 +49,7 @@ def select_agenda(con: duckdb.DuckDBPyConnection, *, now: datetime, news_days: i
     ).fetchall()
     documents = [
         agenda_document(
-            json.loads(record), sources=list(sources), first_seen=first_seen, updated_at=updated_at, sequence=sequence
+            decode(record), sources=list(sources), first_seen=first_seen, updated_at=updated_at, sequence=sequence
         )
         for record, first_seen, updated_at, sequence, sources in rows
     ]
@@ -83,6 +93,6 @@ def load_agenda(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     cursor = con.execute("SELECT document FROM agenda")
     documents = []
     while rows := cursor.fetchmany(AGENDA_CHUNK):
-        documents += [json.loads(doc) for (doc,) in rows]
+        documents += [decode(doc) for (doc,) in rows]
     documents.sort(key=sort_key)
     return documents

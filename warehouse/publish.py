@@ -86,6 +86,12 @@ def _valid_as_encoded(body: dict[str, Any]) -> bool:
         return False
 
 
+def agenda_problems(body: dict[str, Any]) -> list[str]:
+    """validate_agenda's lines for the agenda body before it is encoded (agenda_body): checked on the
+    objects themselves, encoded and decoded again only when it fails, for the contract's messages."""
+    return [] if _valid_as_encoded(body) else validate_agenda(json_bytes(body))
+
+
 def _schema_errors(document: Any) -> list[str]:
     """The contract's own messages for an agenda that breaks the schema (pure-Python jsonschema)."""
     validator = jsonschema.Draft202012Validator(agenda_schema(), format_checker=jsonschema.FormatChecker())

@@ -160,6 +160,25 @@ def test_a_broken_agenda_is_not_published_and_the_previous_one_stays(tmp_path: P
     assert latest.run_id == first.run_id
 
 
+def test_the_schema_check_passes_a_real_agenda_and_names_the_item_that_breaks_the_contract(tmp_path: Path) -> None:
+    from pipelines.checks import schema_problems
+    from warehouse.agenda import select_agenda
+    from warehouse.items import refresh_items
+
+    start = NOW + timedelta(days=5)
+    load(tmp_path / "w.duckdb", [event("k1", title={"fr": "Atelier"}, start=start), event("k2", title={"nl": "Workshop"}, start=start)], "s")
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        refresh_items(con, now=NOW, translator=None, defaults={})
+        documents = select_agenda(con, now=NOW)
+    finally:
+        con.close()
+    assert len(documents) == 2 and schema_problems(documents, NOW) == []
+    documents[1]["kind"] = "party"
+    [problem] = schema_problems(documents, NOW)
+    assert problem.startswith("items/1/kind") and f"(item {documents[1]['id']})" in problem
+
+
 def test_the_blocked_run_fails_so_the_failure_sensor_raises_an_alert(tmp_path: Path, instance) -> None:
     start = NOW + timedelta(days=5)
     load(tmp_path / "w.duckdb", [event("k1", title={"fr": "Atelier"}, start=start, end=start - timedelta(hours=1))], "c")

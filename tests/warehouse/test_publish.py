@@ -55,6 +55,16 @@ def test_the_agenda_is_stored_and_read_back_whole_in_chunks(con, monkeypatch) ->
     assert load_agenda(con) == documents and len(documents) == 5
 
 
+def test_stored_documents_decode_to_the_same_values_even_where_orjson_refuses() -> None:
+    from warehouse.agenda import decode
+
+    text = json.dumps({"id": "x", "price": {"amount": float("nan")}, "big": 2**70, "title": {"fr": "Café"}}, ensure_ascii=False)
+    decoded = decode(text)  # orjson refuses NaN and integers beyond 64 bits: json reads them
+    assert decoded["big"] == 2**70 and decoded["price"]["amount"] != decoded["price"]["amount"]
+    plain = json.dumps({"id": "y", "title": {"fr": "Atelier", "nl": "Workshop"}, "n": 1.5, "tags": [None, True]})
+    assert decode(plain) == json.loads(plain)
+
+
 def test_an_all_day_event_stays_a_date(con) -> None:
     item = replace(make_item("fair"), start_utc=None, all_day=True, start_date=date(2026, 3, 12), end_date=date(2026, 3, 13))
     [document] = agenda_after_loading(con, [item])

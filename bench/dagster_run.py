@@ -42,7 +42,7 @@ def instrument() -> None:
     import pipelines.assets.sources as sources
 
     ingest.ingest_sources = _timed("ingest", ingest.ingest_sources)
-    for name in ("refresh_items", "select_agenda", "store_agenda", "load_agenda", "load_partners", "publish",
+    for name in ("refresh_items", "stage_agenda", "load_agenda", "load_partners", "publish",
                  "write_partner_pages"):
         if hasattr(agenda, name):
             setattr(agenda, name, _timed(name, getattr(agenda, name)))

@@ -6,6 +6,7 @@ schema validity, titles and URLs, event dates in order, no call open after its d
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Iterable
@@ -169,11 +170,37 @@ def schema_problems(documents: list[dict[str, Any]], now: datetime) -> list[str]
     return agenda_problems(agenda_body(documents, generated_at=now))
 
 
+_ITEM_POSITION = re.compile(r"^items/\d+")
+
+
+class AgendaChecks:
+    """The agenda's blocking checks, fed the documents a chunk at a time (the agenda is never held whole).
+
+    The schema is checked chunk by chunk: every item is checked on its own, and each chunk's envelope is
+    a valid agenda of that chunk. A problem names its item by id (positions in a chunk mean nothing)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.total = 0
+        self.offenders: dict[str, list[str]] = {name: [] for name in AGENDA_CHECKS}
+
+    def add(self, documents: list[dict[str, Any]]) -> None:
+        self.offenders[AGENDA_SCHEMA] += [_ITEM_POSITION.sub("items", p) for p in schema_problems(documents, self.now)]
+        self.offenders[TITLES_AND_URLS] += untitled_or_unlinked(documents)
+        self.offenders[EVENT_DATES] += events_ending_before_start(documents)
+        self.offenders[CALLS_OPEN] += calls_past_deadline(documents, self.now)
+        self.total += len(documents)
+
+    def results(self, key: dg.AssetKey) -> list[dg.AssetCheckResult]:
+        return [
+            _result(key, AGENDA_SCHEMA, self.offenders[AGENDA_SCHEMA], self.total, "break the agenda's JSON Schema"),
+            _result(key, TITLES_AND_URLS, self.offenders[TITLES_AND_URLS], self.total, "without a title or a URL"),
+            _result(key, EVENT_DATES, self.offenders[EVENT_DATES], self.total, "end before they start"),
+            _result(key, CALLS_OPEN, self.offenders[CALLS_OPEN], self.total, "published as open after their deadline"),
+        ]
+
+
 def agenda_check_results(key: dg.AssetKey, documents: list[dict[str, Any]], *, now: datetime) -> list[dg.AssetCheckResult]:
-    total = len(documents)
-    return [
-        _result(key, AGENDA_SCHEMA, schema_problems(documents, now), total, "break the agenda's JSON Schema"),
-        _result(key, TITLES_AND_URLS, untitled_or_unlinked(documents), total, "without a title or a URL"),
-        _result(key, EVENT_DATES, events_ending_before_start(documents), total, "end before they start"),
-        _result(key, CALLS_OPEN, calls_past_deadline(documents, now), total, "published as open after their deadline"),
-    ]
+    checks = AgendaChecks(now)
+    checks.add(documents)
+    return checks.results(key)

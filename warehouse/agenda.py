@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable, Iterator
 
 import duckdb
 import orjson
@@ -31,28 +31,39 @@ def decode(text: str) -> Any:
         return json.loads(text)
 
 
+def iter_agenda(con: duckdb.DuckDBPyConnection, *, now: datetime,
+                news_days: int = NEWS_WINDOW_DAYS) -> Iterator[list[dict[str, Any]]]:
+    """The documents of every item that belongs in the agenda at `now`, AGENDA_CHUNK at a time, in no
+    particular order. Read on a cursor of its own: the caller may write on `con` meanwhile."""
+    today = today_in_brussels(now)
+    cursor = con.cursor()
+    try:
+        cursor.execute(
+            """
+            SELECT i.record, i.first_seen, i.updated_at, i.sequence,
+                   list({'partner_id': s.partner_id, 'source_id': s.source_id,
+                         'url': json_extract_string(si.record, '$.url')} ORDER BY s.partner_id, s.source_id) AS sources
+            FROM items i
+            JOIN item_sources s USING (item_id)
+            JOIN source_items si ON si.item_id = s.source_item_id
+            WHERE """ + SELECTION + """
+            GROUP BY i.item_id, i.record, i.first_seen, i.updated_at, i.sequence
+            """,
+            [today, now, now, now - timedelta(days=news_days)],
+        )
+        while rows := cursor.fetchmany(AGENDA_CHUNK):
+            yield [
+                agenda_document(decode(record), sources=list(sources), first_seen=first_seen, updated_at=updated_at,
+                                sequence=sequence)
+                for record, first_seen, updated_at, sequence, sources in rows
+            ]
+    finally:
+        cursor.close()
+
+
 def select_agenda(con: duckdb.DuckDBPyConnection, *, now: datetime, news_days: int = NEWS_WINDOW_DAYS) -> list[dict[str, Any]]:
     """Build the documents of every item that belongs in the agenda at `now`, in display order."""
-    today = today_in_brussels(now)
-    rows = con.execute(
-        """
-        SELECT i.record, i.first_seen, i.updated_at, i.sequence,
-               list({'partner_id': s.partner_id, 'source_id': s.source_id,
-                     'url': json_extract_string(si.record, '$.url')} ORDER BY s.partner_id, s.source_id) AS sources
-        FROM items i
-        JOIN item_sources s USING (item_id)
-        JOIN source_items si ON si.item_id = s.source_item_id
-        WHERE """ + SELECTION + """
-        GROUP BY i.item_id, i.record, i.first_seen, i.updated_at, i.sequence
-        """,
-        [today, now, now, now - timedelta(days=news_days)],
-    ).fetchall()
-    documents = [
-        agenda_document(
-            decode(record), sources=list(sources), first_seen=first_seen, updated_at=updated_at, sequence=sequence
-        )
-        for record, first_seen, updated_at, sequence, sources in rows
-    ]
+    documents = [document for chunk in iter_agenda(con, now=now, news_days=news_days) for document in chunk]
     documents.sort(key=sort_key)
     return documents
 
@@ -74,6 +85,14 @@ def _agenda_rows(documents: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
+def _insert_agenda(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]]) -> None:
+    con.register("in_agenda", _agenda_rows(documents))
+    try:
+        con.execute("INSERT INTO agenda SELECT * FROM in_agenda")
+    finally:
+        con.unregister("in_agenda")
+
+
 def store_agenda(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]]) -> None:
     """Replace the staged agenda table in one transaction (the exports are written from it).
 
@@ -81,12 +100,22 @@ def store_agenda(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]]
     with transaction(con):
         con.execute("DELETE FROM agenda")
         for start in range(0, len(documents), AGENDA_CHUNK):
-            frame = _agenda_rows(documents[start:start + AGENDA_CHUNK])
-            con.register("in_agenda", frame)
-            try:
-                con.execute("INSERT INTO agenda SELECT * FROM in_agenda")
-            finally:
-                con.unregister("in_agenda")
+            _insert_agenda(con, documents[start:start + AGENDA_CHUNK])
+
+
+def stage_agenda(con: duckdb.DuckDBPyConnection, *, now: datetime, news_days: int = NEWS_WINDOW_DAYS,
+                 each: Callable[[list[dict[str, Any]]], None] = lambda documents: None) -> int:
+    """Replace the staged agenda table with the agenda at `now` (select_agenda + store_agenda) without ever
+    holding every document: each chunk is stored and handed to `each` (checks, counts), then dropped.
+    Returns the number of documents."""
+    total = 0
+    with transaction(con):
+        con.execute("DELETE FROM agenda")
+        for chunk in iter_agenda(con, now=now, news_days=news_days):
+            _insert_agenda(con, chunk)
+            each(chunk)
+            total += len(chunk)
+    return total
 
 
 def load_agenda(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

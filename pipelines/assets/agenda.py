@@ -6,6 +6,7 @@ blocking checks: when one fails, the publication is skipped and the previous one
 """
 from __future__ import annotations
 
+import heapq
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,10 +14,11 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.assets.tags import FULL_REFRESH_TAG, WRITER_OP_TAGS
-from pipelines.checks import agenda_check_results, agenda_check_specs
+from pipelines.checks import AgendaChecks, agenda_check_specs
 from pipelines.resources import PublicationResource, WarehouseResource
 from warehouse import fingerprints
-from warehouse.agenda import NEWS_WINDOW_DAYS, load_agenda, select_agenda, store_agenda
+from warehouse.agenda import NEWS_WINDOW_DAYS, load_agenda, stage_agenda
+from warehouse.documents import sort_key
 from warehouse.items import refresh_items
 from warehouse.publish import PublicationError, publish
 from warehouse.snapshot import load_partners
@@ -81,15 +83,14 @@ def build_agenda_assets(source_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinit
                     and (Path(publication.out_dir) / "agenda.json").exists()):
                 context.log.info("the agenda would show exactly what is published: publication kept as it is")
                 return
-            documents = select_agenda(con, now=now)
-            store_agenda(con, documents)
+            checks, summary = AgendaChecks(now), AgendaSummary()
+            stage_agenda(con, now=now, each=lambda chunk: (checks.add(chunk), summary.add(chunk)))
             fingerprints.record(con, fingerprints.AGENDA_STAGED, fingerprint, now=now)
-        by_kind = {kind: sum(1 for d in documents if d["kind"] == kind) for kind in ("event", "call", "news")}
         yield dg.MaterializeResult(
             asset_key=AGENDA_KEY,
-            metadata={"items": len(documents), **by_kind, "duration_s": round(time.monotonic() - started, 3),
-                      "preview": dg.MetadataValue.md(agenda_preview(documents))},
-            check_results=agenda_check_results(AGENDA_KEY, documents, now=now),
+            metadata={"items": summary.total, **summary.by_kind, "duration_s": round(time.monotonic() - started, 3),
+                      "preview": dg.MetadataValue.md(agenda_preview(summary.first, total=summary.total))},
+            check_results=checks.results(AGENDA_KEY),
         )
 
     @dg.asset(
@@ -130,15 +131,32 @@ def build_agenda_assets(source_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinit
 PREVIEW_ROWS = 10
 
 
-def agenda_preview(documents: list[dict]) -> str:
-    """The first agenda entries as a Markdown table for the UI."""
+class AgendaSummary:
+    """Counts by kind and the first entries in display order, of an agenda read a chunk at a time."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.by_kind = {"event": 0, "call": 0, "news": 0}
+        self.first: list[dict] = []
+
+    def add(self, documents: list[dict]) -> None:
+        self.total += len(documents)
+        for document in documents:
+            if document["kind"] in self.by_kind:
+                self.by_kind[document["kind"]] += 1
+        self.first = heapq.nsmallest(PREVIEW_ROWS, [*self.first, *documents], key=sort_key)
+
+
+def agenda_preview(documents: list[dict], *, total: int | None = None) -> str:
+    """The first agenda entries (of `total`, by default len(documents)) as a Markdown table for the UI."""
+    total = len(documents) if total is None else total
     lines = ["| kind | title | when | partners |", "|---|---|---|---|"]
     for document in documents[:PREVIEW_ROWS]:
         title = next(iter((document.get("title") or {}).values()), "").replace("|", "/")[:70]
         when = document.get("start") or document.get("start_date") or document.get("deadline") or document.get("published") or ""
         lines.append(f"| {document['kind']} | {title} | {when} | {', '.join(document.get('partners') or [])} |")
-    if len(documents) > PREVIEW_ROWS:
-        lines.append(f"| … | {len(documents) - PREVIEW_ROWS} more | | |")
+    if total > PREVIEW_ROWS:
+        lines.append(f"| … | {total - PREVIEW_ROWS} more | | |")
     return "\n".join(lines)
 
 

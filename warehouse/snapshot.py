@@ -282,9 +282,10 @@ def _item_rows(documents: list[dict[str, Any]], previous: PreviousSnapshot, gene
                            for slug in slugs],
         })
     frame = pd.DataFrame(rows, columns=[c for c in ITEM_COLUMNS if c != "document"])
-    # Kept as Python strings (object): the documents are most of the bytes, and pandas' default text
-    # column would copy them into Arrow only for the index to turn them back into Python strings.
-    frame["document"] = pd.Series([json_text(d) for d in ranked], index=frame.index, dtype=object)
+    # The documents are most of the bytes: kept as their UTF-8 encoding (Python objects), which is what
+    # the index stores, and half the memory of Python strings of French text (curly quotes make those
+    # two bytes per character). The database decodes them into its text column.
+    frame["document"] = pd.Series([orjson.dumps(d) for d in ranked], index=frame.index, dtype=object)
     return frame
 
 
@@ -301,6 +302,7 @@ def _term_rows(documents: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame({"term": terms, "item_id": item_ids, "weight": weights})
 
 
+SNAPSHOT_DUCKDB_MEMORY = "256MB"
 ITEM_COLUMNS = ["item_id", "kind", "status", "k_agenda", "k_start", "k_deadline", "k_updated", "k_published",
                 "span_start", "span_end", "deadline", "changed_at", "listed_since", "municipality",
                 "municipality_label", "attendance", "is_free", "languages", "partners", "categories", "document"]
@@ -351,13 +353,17 @@ def write_database(path: Path, documents: list[dict[str, Any]], *, snapshot_id: 
     con = duckdb.connect(str(path))
     try:
         con.execute("SET TimeZone = 'UTC'")
+        # A database being written keeps no use for the pages it wrote: without a limit DuckDB caches
+        # them up to 80 % of the machine's memory. Sorts beyond the limit spill to disk.
+        con.execute(f"SET memory_limit = '{SNAPSHOT_DUCKDB_MEMORY}'")
         con.execute(_SCHEMA)
         items = _item_rows(documents, previous, generated_at)
         con.register("in_items", items)
         # The documents are most of the file. Compressing them (dictionary + FSST) took longer than the
         # rest of the snapshot together, for a file half the size; stored plain they read as fast or faster.
         con.execute("SET force_compression = 'uncompressed'")
-        con.execute(f"INSERT INTO items SELECT {', '.join(ITEM_COLUMNS)} FROM in_items ORDER BY k_agenda")
+        columns = ", ".join("decode(document) AS document" if c == "document" else c for c in ITEM_COLUMNS)
+        con.execute(f"INSERT INTO items SELECT {columns} FROM in_items ORDER BY k_agenda")
         con.execute("CHECKPOINT")
         con.execute("RESET force_compression")
         con.unregister("in_items")

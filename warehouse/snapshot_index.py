@@ -57,8 +57,9 @@ class SortedStrings(Sequence[str]):
         return self._blob[self._offsets[index]:self._offsets[index + 1]].decode("utf-8")
 
 
-def _blob(values: list[str]) -> tuple[bytes, np.ndarray]:
-    encoded = [v.encode("utf-8") for v in values]
+def _blob(values: list[str] | list[bytes]) -> tuple[bytes, np.ndarray]:
+    """The values' UTF-8 bytes end to end, and where each starts (values may come encoded already)."""
+    encoded = [v if isinstance(v, bytes) else v.encode("utf-8") for v in values]
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum([len(e) for e in encoded], out=offsets[1:])
     return b"".join(encoded), offsets
@@ -119,7 +120,7 @@ def build_index(items: pd.DataFrame, terms: pd.DataFrame) -> tuple[dict[str, Any
     id_rank[ids_pos] = np.arange(n, dtype=np.int64)
     arrays["ids_pos"], arrays["id_rank"] = ids_pos, id_rank
     blobs["ids"], arrays["ids_off"] = _blob([ids[p] for p in ids_pos.tolist()])
-    blobs["documents"], arrays["doc_off"] = _blob([str(d) for d in items["document"].tolist()])
+    blobs["documents"], arrays["doc_off"] = _blob(items["document"].tolist())
 
     for sort, column in SORT_COLUMNS.items():
         key = items[column].to_numpy(dtype=np.int64)

@@ -53,6 +53,7 @@ def scale_result(spec: Spec, ecosystem: Ecosystem, timed: Stages, extra: dict[st
             "fetch_vs_floor": _round(stages["fetch"].seconds / floor_s if floor_s else None),
             "fetch_vs_sequential": _round(sequential["per_request_s"] * sources / stages["fetch"].seconds),
             "parse_vs_feedparser_defaults": extra["parse_comparison"]["ratio"],
+            "parse_vs_feedparser_defaults_after_all_stages": extra["parse_comparison"]["after_all_stages"]["ratio"],
             "load_vs_bare_arrow_insert": _round((extra["bare_insert"]["rows_per_s"] or 0) / (written / load.seconds))
             if load.seconds else None,
             "nochange_vs_cold": _round(nochange["wall_s"] / cold["wall_s"]),
@@ -127,9 +128,9 @@ def table(scale: dict[str, Any]) -> str:
 
 def summary(result: dict[str, Any]) -> str:
     lines = ["\nratios (largest scale):"]
-    lines += [f"  {name:<38}{value}" for name, value in result["ratios"].items()]
-    lines.append(f"  {'load.rows_per_s':<38}{result['load']['rows_per_s']}")
-    lines.append(f"  {'memory.peak_mib':<38}{result['memory']['peak_mib']}")
+    lines += [f"  {name:<48}{value}" for name, value in result["ratios"].items()]
+    lines.append(f"  {'load.rows_per_s':<48}{result['load']['rows_per_s']}")
+    lines.append(f"  {'memory.peak_mib':<48}{result['memory']['peak_mib']}")
     if result.get("growth"):
         lines.append("growth " + ", ".join(f"{k} ×{v}" for k, v in result["growth"].items()))
     lines.append("targets (set for 1,000 × 100 at 50 ms):")

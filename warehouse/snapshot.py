@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 import shutil
+import sys
 import tempfile
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
@@ -27,9 +28,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 import duckdb
+import numpy as np
 import orjson
 import pandas as pd
 import pyarrow as pa
@@ -247,8 +249,8 @@ def json_text(value: Any) -> str:
     return orjson.dumps(value).decode("utf-8")
 
 
-def _item_rows(documents: list[dict[str, Any]], previous: PreviousSnapshot, generated_at: datetime) -> pd.DataFrame:
-    ranked = sorted(documents, key=sort_key)
+def _item_rows(ranked: Sequence[dict[str, Any]], previous: PreviousSnapshot, generated_at: datetime) -> pd.DataFrame:
+    """The items' keys and filter columns (no documents), `ranked` in agenda order (k_agenda = position)."""
     rows = []
     for rank, document in enumerate(ranked):
         start, end = item_span(document)
@@ -281,12 +283,37 @@ def _item_rows(documents: list[dict[str, Any]], previous: PreviousSnapshot, gene
             "categories": [f"{facet}:{slug}" for facet, slugs in sorted((document.get("categories") or {}).items())
                            for slug in slugs],
         })
-    frame = pd.DataFrame(rows, columns=[c for c in ITEM_COLUMNS if c != "document"])
-    # The documents are most of the bytes: kept as their UTF-8 encoding (Python objects), which is what
-    # the index stores, and half the memory of Python strings of French text (curly quotes make those
-    # two bytes per character). The database decodes them into its text column.
-    frame["document"] = pd.Series([orjson.dumps(d) for d in ranked], index=frame.index, dtype=object)
-    return frame
+    return pd.DataFrame(rows, columns=[c for c in ITEM_COLUMNS if c != "document"])
+
+
+def _insert_items(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, ranked: Sequence[dict[str, Any]],
+                  documents_file: Path) -> np.ndarray:
+    """Insert the items in agenda order, ITEMS_CHUNK at a time, and write their documents end to end into
+    `documents_file` (the index's blob); returns the blob's offsets.
+
+    The documents are most of the bytes: each chunk's are encoded (UTF-8, what the blob stores) and
+    dropped once written, never all at once. The database decodes them into its text column."""
+    # Stored plain: compressing them (dictionary + FSST) took longer than the rest of the snapshot
+    # together, for a file half the size; stored plain they read as fast or faster.
+    con.execute("SET force_compression = 'uncompressed'")
+    columns = ", ".join("decode(document) AS document" if c == "document" else c for c in ITEM_COLUMNS)
+    offsets = np.zeros(len(ranked) + 1, dtype=np.int64)
+    with open(documents_file, "wb") as blob:
+        for start in range(0, len(ranked), ITEMS_CHUNK):
+            encoded = [orjson.dumps(d) for d in ranked[start:start + ITEMS_CHUNK]]
+            chunk = keys.iloc[start:start + len(encoded)].copy()
+            chunk["document"] = pd.Series(encoded, index=chunk.index, dtype=object)
+            con.register("in_items", chunk)
+            try:
+                con.execute(f"INSERT INTO items SELECT {columns} FROM in_items ORDER BY k_agenda")
+            finally:
+                con.unregister("in_items")
+            lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+            offsets[start + 1:start + 1 + len(encoded)] = offsets[start] + np.cumsum(lengths)
+            blob.write(b"".join(encoded))
+    con.execute("CHECKPOINT")
+    con.execute("RESET force_compression")
+    return offsets
 
 
 def _term_rows(documents: list[dict[str, Any]]) -> pd.DataFrame:
@@ -296,13 +323,14 @@ def _term_rows(documents: list[dict[str, Any]]) -> pd.DataFrame:
     weights: list[int] = []
     for document in documents:
         found = document_terms(document)
-        terms += found
+        terms += map(sys.intern, found)  # one string per distinct term, not one per occurrence
         weights += found.values()
         item_ids += [document["id"]] * len(found)
     return pd.DataFrame({"term": terms, "item_id": item_ids, "weight": weights})
 
 
 SNAPSHOT_DUCKDB_MEMORY = "256MB"
+ITEMS_CHUNK = 5_000  # documents encoded and inserted at a time
 ITEM_COLUMNS = ["item_id", "kind", "status", "k_agenda", "k_start", "k_deadline", "k_updated", "k_published",
                 "span_start", "span_end", "deadline", "changed_at", "listed_since", "municipality",
                 "municipality_label", "attendance", "is_free", "languages", "partners", "categories", "document"]
@@ -357,23 +385,20 @@ def write_database(path: Path, documents: list[dict[str, Any]], *, snapshot_id: 
         # them up to 80 % of the machine's memory. Sorts beyond the limit spill to disk.
         con.execute(f"SET memory_limit = '{SNAPSHOT_DUCKDB_MEMORY}'")
         con.execute(_SCHEMA)
-        items = _item_rows(documents, previous, generated_at)
-        con.register("in_items", items)
-        # The documents are most of the file. Compressing them (dictionary + FSST) took longer than the
-        # rest of the snapshot together, for a file half the size; stored plain they read as fast or faster.
-        con.execute("SET force_compression = 'uncompressed'")
-        columns = ", ".join("decode(document) AS document" if c == "document" else c for c in ITEM_COLUMNS)
-        con.execute(f"INSERT INTO items SELECT {columns} FROM in_items ORDER BY k_agenda")
-        con.execute("CHECKPOINT")
-        con.execute("RESET force_compression")
-        con.unregister("in_items")
+        ranked = sorted(documents, key=sort_key)
+        items = _item_rows(ranked, previous, generated_at)
+        # The same rows as flat arrays beside the database (what the API memory-maps and filters), the
+        # documents' blob written while they are inserted.
+        index_dir = path.parent / INDEX_DIR
+        index_dir.mkdir(parents=True, exist_ok=True)
+        doc_off = _insert_items(con, items, ranked, index_dir / "documents.bin")
+        del ranked
         terms = _term_rows(documents)
         con.register("in_terms", terms)
         # Sorted by term so that DuckDB's min/max zone maps skip all but a few row groups per word.
         con.execute("INSERT INTO terms SELECT term, item_id, weight FROM in_terms ORDER BY term, item_id")
         con.unregister("in_terms")
-        # The same rows as flat arrays beside the database: what the API memory-maps and filters.
-        write_index(path.parent / INDEX_DIR, items, terms)
+        write_index(index_dir, items, terms, doc_off=doc_off)
         current_ids = {d["id"] for d in documents}
         horizon = generated_at - timedelta(days=TOMBSTONE_DAYS)
         tombstones = {i: t for i, t in previous.tombstones.items() if i not in current_ids and t >= horizon}

@@ -106,8 +106,12 @@ def _bitset(lists: list[Sequence[str] | None]) -> tuple[np.ndarray, list[str]]:
     return bits, vocabulary
 
 
-def build_index(items: pd.DataFrame, terms: pd.DataFrame) -> tuple[dict[str, Any], dict[str, np.ndarray], dict[str, bytes]]:
-    """(meta, arrays, blobs) of the index, from the snapshot's `items` rows and `terms` (term, item_id, weight)."""
+def build_index(items: pd.DataFrame, terms: pd.DataFrame, *, doc_off: np.ndarray | None = None
+                ) -> tuple[dict[str, Any], dict[str, np.ndarray], dict[str, bytes]]:
+    """(meta, arrays, blobs) of the index, from the snapshot's `items` rows and `terms` (term, item_id, weight).
+
+    Without a `document` column, the documents blob is the caller's (written beside, in `k_agenda` order)
+    and `doc_off` its offsets."""
     items = items.sort_values("k_agenda", kind="stable").reset_index(drop=True)
     n = len(items)
     ids = [str(i) for i in items["item_id"].tolist()]
@@ -120,7 +124,10 @@ def build_index(items: pd.DataFrame, terms: pd.DataFrame) -> tuple[dict[str, Any
     id_rank[ids_pos] = np.arange(n, dtype=np.int64)
     arrays["ids_pos"], arrays["id_rank"] = ids_pos, id_rank
     blobs["ids"], arrays["ids_off"] = _blob([ids[p] for p in ids_pos.tolist()])
-    blobs["documents"], arrays["doc_off"] = _blob(items["document"].tolist())
+    if "document" in items:
+        blobs["documents"], arrays["doc_off"] = _blob(items["document"].tolist())
+    else:
+        arrays["doc_off"] = doc_off
 
     for sort, column in SORT_COLUMNS.items():
         key = items[column].to_numpy(dtype=np.int64)
@@ -159,9 +166,10 @@ def build_index(items: pd.DataFrame, terms: pd.DataFrame) -> tuple[dict[str, Any
     return meta, arrays, blobs
 
 
-def write_index(directory: Path, items: pd.DataFrame, terms: pd.DataFrame) -> None:
-    """Write the index files under `directory` (inside a snapshot still being staged)."""
-    meta, arrays, blobs = build_index(items, terms)
+def write_index(directory: Path, items: pd.DataFrame, terms: pd.DataFrame, *, doc_off: np.ndarray | None = None) -> None:
+    """Write the index files under `directory` (inside a snapshot still being staged); see build_index
+    for `doc_off`."""
+    meta, arrays, blobs = build_index(items, terms, doc_off=doc_off)
     directory.mkdir(parents=True, exist_ok=True)
     for name, array in arrays.items():
         np.save(directory / f"{name}.npy", array, allow_pickle=False)

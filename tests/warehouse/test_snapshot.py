@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 
 from warehouse.agenda import load_agenda, select_agenda, store_agenda
@@ -80,3 +81,38 @@ def test_the_taxonomy_is_read_with_labels_in_every_language(tmp_path: Path) -> N
     path.write_text("facets: [oops", encoding="utf-8")
     with pytest.raises(SnapshotError, match="not valid YAML"):
         read_taxonomy(path)
+
+
+def _snapshot_contents(path: Path) -> tuple[dict[str, list[tuple]], dict[str, bytes]]:
+    con = duckdb.connect(str(path / "db.duckdb"), read_only=True)
+    try:
+        tables = {t: con.execute(f"SELECT * FROM {t}").fetchall() for t in ("items", "terms", "partners", "meta")}
+    finally:
+        con.close()
+    return tables, {f.name: f.read_bytes() for f in sorted((path / "index").iterdir())}
+
+
+def test_the_snapshot_is_the_same_whatever_the_number_of_items_written_at_a_time(con, tmp_path: Path, monkeypatch) -> None:
+    import warehouse.snapshot as snapshot
+    from warehouse.snapshot import PreviousSnapshot, write_database
+    from warehouse.snapshot_index import build_index, read_frames
+
+    documents = agenda(con, ["a", "b", "c", "d", "e"])
+
+    def write(folder: Path) -> tuple[dict, dict]:
+        folder.mkdir()
+        write_database(folder / "db.duckdb", documents, snapshot_id="s", generated_at=NOW, partners=[], taxonomy=[],
+                       previous=PreviousSnapshot({}, {}))
+        return _snapshot_contents(folder)
+
+    whole = write(tmp_path / "whole")
+    monkeypatch.setattr(snapshot, "ITEMS_CHUNK", 2)  # five documents: three chunks
+    assert write(tmp_path / "chunked") == whole
+    # The index's documents blob written beside the inserts is the one built from the database's rows.
+    reader = duckdb.connect(str(tmp_path / "chunked" / "db.duckdb"), read_only=True)
+    try:
+        _meta, arrays, blobs = build_index(*read_frames(reader))
+    finally:
+        reader.close()
+    assert blobs["documents"] == whole[1]["documents.bin"]
+    assert arrays["doc_off"].tolist() == np.load(tmp_path / "chunked" / "index" / "doc_off.npy").tolist()

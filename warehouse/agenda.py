@@ -9,7 +9,7 @@ import duckdb
 import orjson
 import pandas as pd
 
-from warehouse.connection import transaction
+from warehouse.connection import registered, transaction
 from warehouse.documents import agenda_document, sort_key, today_in_brussels
 
 NEWS_WINDOW_DAYS = 90
@@ -86,11 +86,8 @@ def _agenda_rows(documents: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def _insert_agenda(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]]) -> None:
-    con.register("in_agenda", _agenda_rows(documents))
-    try:
+    with registered(con, {"in_agenda": _agenda_rows(documents)}):
         con.execute("INSERT INTO agenda SELECT * FROM in_agenda")
-    finally:
-        con.unregister("in_agenda")
 
 
 def store_agenda(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator, Mapping
 
 import duckdb
 
@@ -33,6 +33,18 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, frames: Mapping[str, Any]) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`frames` (pandas DataFrames, Arrow tables) readable by `con`'s queries under their names, for the block."""
+    for name, frame in frames.items():
+        con.register(name, frame)
+    try:
+        yield con
+    finally:
+        for name in frames:
+            con.unregister(name)
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -30,7 +30,7 @@ from transforms.model import stable_hash, stable_json
 from transforms.taxonomy import read_packaged_yaml
 from transforms.translation import add_translations, missing_texts
 from warehouse import fingerprints
-from warehouse.connection import transaction
+from warehouse.connection import registered, transaction
 
 log = logging.getLogger(__name__)
 
@@ -252,15 +252,12 @@ def _translate(con: duckdb.DuckDBPyConnection, records: list[dict[str, Any]], tr
     backend = translator.name if translator else None
     cached: dict[tuple[str, str], str] = {}
     needed = pd.DataFrame({"text_hash": sorted({_text_hash(need.text) for _, need in wanted})})
-    con.register("in_text_hashes", needed)
-    try:
+    with registered(con, {"in_text_hashes": needed}):
         rows = con.execute(
             "SELECT text_hash, source_language, text FROM translations JOIN in_text_hashes USING (text_hash) "
             "WHERE target_language = ?" + (" AND backend = ?" if backend else ""),
             [TRANSLATION_TARGET, backend] if backend else [TRANSLATION_TARGET],
         ).fetchall()
-    finally:
-        con.unregister("in_text_hashes")
     for text_hash, source_language, text in rows:
         cached.setdefault((text_hash, source_language), text)
     missing: dict[tuple[str, str, bool], str] = {}
@@ -284,11 +281,9 @@ def _translate(con: duckdb.DuckDBPyConnection, records: list[dict[str, Any]], tr
                     new_rows.append({"text_hash": key[0], "source_language": key[1], "target_language": TRANSLATION_TARGET,
                                      "backend": translator.name, "text": text, "created_at": now})
         if new_rows:
-            frame = pd.DataFrame(new_rows)
-            con.register("in_translations", frame)
-            con.execute("INSERT OR IGNORE INTO translations SELECT text_hash, source_language, target_language, backend, "
-                        "text, created_at FROM in_translations")
-            con.unregister("in_translations")
+            with registered(con, {"in_translations": pd.DataFrame(new_rows)}):
+                con.execute("INSERT OR IGNORE INTO translations SELECT text_hash, source_language, target_language, "
+                            "backend, text, created_at FROM in_translations")
     translated = 0
     by_record: dict[int, dict[str, str]] = {}
     for record, need in wanted:
@@ -334,41 +329,27 @@ UPSERT_ITEMS = """
 """
 
 
-def _run_with(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame], statements: Sequence[str]) -> None:
-    """Run `statements` with `frames` registered as tables under their names."""
-    for name, frame in frames.items():
-        con.register(name, frame)
-    try:
-        for statement in statements:
-            con.execute(statement)
-    finally:
-        for name in frames:
-            con.unregister(name)
-
-
 def _write_batch(con: duckdb.DuckDBPyConnection, canonicals: Sequence[_Canonical], history: list[dict[str, Any]],
                  merges: list[dict[str, Any]], sources: list[dict[str, Any]]) -> None:
-    _run_with(con, {
+    with registered(con, {
         "in_canonical": _items_frame(canonicals),
         "in_history": pd.DataFrame(history, columns=HISTORY_COLUMNS),
         "in_merges": pd.DataFrame(merges, columns=["item_id", "source_item_id", "other_item_id", "score", "rule", "fields", "decided_at"]),
         "in_item_sources": pd.DataFrame(sources, columns=["item_id", "source_item_id", "partner_id", "source_id"]),
-    }, [
-        UPSERT_ITEMS,
-        "INSERT INTO item_sources SELECT * FROM in_item_sources",
-        "INSERT OR IGNORE INTO item_merges SELECT * FROM in_merges",
-        "INSERT INTO item_history SELECT * FROM in_history",
-    ])
+    }):
+        con.execute(UPSERT_ITEMS)
+        con.execute("INSERT INTO item_sources SELECT * FROM in_item_sources")
+        con.execute("INSERT OR IGNORE INTO item_merges SELECT * FROM in_merges")
+        con.execute("INSERT INTO item_history SELECT * FROM in_history")
 
 
 def _write_removals(con: duckdb.DuckDBPyConnection, removed: list[str], history: list[dict[str, Any]]) -> None:
-    _run_with(con, {
+    with registered(con, {
         "in_removed": pd.DataFrame({"item_id": removed}, columns=["item_id"]).astype("string"),
         "in_history": pd.DataFrame(history, columns=HISTORY_COLUMNS),
-    }, [
-        "DELETE FROM items WHERE item_id IN (SELECT item_id FROM in_removed)",
-        "INSERT INTO item_history SELECT * FROM in_history",
-    ])
+    }):
+        con.execute("DELETE FROM items WHERE item_id IN (SELECT item_id FROM in_removed)")
+        con.execute("INSERT INTO item_history SELECT * FROM in_history")
 
 
 def _canonical(group: Group, members: list[Member], defaults: Defaults, unmapped: dict[str, int]) -> _Canonical:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from connectors.registry import Registry
 from transforms.model import stable_json
+from warehouse.connection import registered, transaction
 from warehouse.records import SourceBatch, SourceCounts
 
 
@@ -51,9 +52,7 @@ def sync_registry(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
         ],
         columns=["partner_id", "source_id", "kind", "url", "content", "language", "timezone"],
     )
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.register("incoming_partners", partners)
+    with transaction(con), registered(con, {"incoming_partners": partners, "incoming_sources": sources}):
         con.execute(
             """
             INSERT INTO partners SELECT * FROM incoming_partners
@@ -61,7 +60,6 @@ def sync_registry(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
                 name_en = excluded.name_en, website = excluded.website, file = excluded.file
             """
         )
-        con.register("incoming_sources", sources)
         # A changed URL or kind invalidates the conditional-request state: the old ETag means nothing there.
         con.execute(
             """
@@ -80,13 +78,6 @@ def sync_registry(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
                 content = excluded.content, language = excluded.language, timezone = excluded.timezone
             """
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("incoming_partners")
-        con.unregister("incoming_sources")
 
 
 def source_states(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict]:
@@ -309,10 +300,7 @@ def load_batches(
         "in_payloads": _payload_rows(batches),
         "in_state": _source_state_rows(batches),
     }
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for name, frame in frames.items():
-            con.register(name, frame)
+    with transaction(con), registered(con, frames):
         diff = con.execute(
             """
             SELECT i.partner_id, i.source_id,
@@ -347,8 +335,8 @@ def load_batches(
         con.execute("INSERT OR IGNORE INTO raw_items SELECT * FROM in_raw")
         con.execute("INSERT OR IGNORE INTO rejections SELECT * FROM in_rejections")
         con.execute("INSERT OR IGNORE INTO payloads SELECT * FROM in_payloads")
-        con.register("in_fetch", _fetch_rows(batches, counts, run_id))
-        con.execute("INSERT OR REPLACE INTO fetch_log SELECT * FROM in_fetch")
+        with registered(con, {"in_fetch": _fetch_rows(batches, counts, run_id)}):
+            con.execute("INSERT OR REPLACE INTO fetch_log SELECT * FROM in_fetch")
         con.execute(
             """
             UPDATE sources SET
@@ -370,14 +358,4 @@ def load_batches(
             WHERE sources.partner_id = st.partner_id AND sources.source_id = st.source_id
             """
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        for name in [*frames, "in_fetch"]:
-            try:
-                con.unregister(name)
-            except Exception:
-                pass
     return counts

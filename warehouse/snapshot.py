@@ -37,6 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import yaml
 
+from warehouse.connection import registered
 from warehouse.documents import DISPLAY_TZ, SCHEMA_VERSION, parse_instant, sort_key, utc_text
 from warehouse.snapshot_index import INDEX_DIR, write_index
 
@@ -303,11 +304,8 @@ def _insert_items(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, ranked: Se
             encoded = [orjson.dumps(d) for d in ranked[start:start + ITEMS_CHUNK]]
             chunk = keys.iloc[start:start + len(encoded)].copy()
             chunk["document"] = pd.Series(encoded, index=chunk.index, dtype=object)
-            con.register("in_items", chunk)
-            try:
+            with registered(con, {"in_items": chunk}):
                 con.execute(f"INSERT INTO items SELECT {columns} FROM in_items ORDER BY k_agenda")
-            finally:
-                con.unregister("in_items")
             lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
             offsets[start + 1:start + 1 + len(encoded)] = offsets[start] + np.cumsum(lengths)
             blob.write(b"".join(encoded))
@@ -360,11 +358,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, schema: pa.Schema, rows:
     if not rows:
         return
     columns = [pa.array(values, type=field.type) for values, field in zip(zip(*rows), schema)]
-    con.register("in_rows", pa.Table.from_arrays(columns, schema=schema))
-    try:
+    with registered(con, {"in_rows": pa.Table.from_arrays(columns, schema=schema)}):
         con.execute(f"{verb} INTO {table} SELECT * FROM in_rows")
-    finally:
-        con.unregister("in_rows")
 
 
 _TEXT = pa.string()
@@ -394,10 +389,9 @@ def write_database(path: Path, documents: list[dict[str, Any]], *, snapshot_id: 
         doc_off = _insert_items(con, items, ranked, index_dir / "documents.bin")
         del ranked
         terms = _term_rows(documents)
-        con.register("in_terms", terms)
-        # Sorted by term so that DuckDB's min/max zone maps skip all but a few row groups per word.
-        con.execute("INSERT INTO terms SELECT term, item_id, weight FROM in_terms ORDER BY term, item_id")
-        con.unregister("in_terms")
+        with registered(con, {"in_terms": terms}):
+            # Sorted by term so that DuckDB's min/max zone maps skip all but a few row groups per word.
+            con.execute("INSERT INTO terms SELECT term, item_id, weight FROM in_terms ORDER BY term, item_id")
         write_index(index_dir, items, terms, doc_off=doc_off)
         current_ids = {d["id"] for d in documents}
         horizon = generated_at - timedelta(days=TOMBSTONE_DAYS)

@@ -73,6 +73,7 @@ class _Canonical:
     updated_at: datetime | None = None
     sequence: int = 0
     payloads: list[dict[str, Any]] = field(default_factory=list)
+    stored: bool = False  # its stored row is already exactly this one: nothing to write
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -332,7 +333,7 @@ UPSERT_ITEMS = """
 def _write_batch(con: duckdb.DuckDBPyConnection, canonicals: Sequence[_Canonical], history: list[dict[str, Any]],
                  merges: list[dict[str, Any]], sources: list[dict[str, Any]]) -> None:
     with registered(con, {
-        "in_canonical": _items_frame(canonicals),
+        "in_canonical": _items_frame([c for c in canonicals if not c.stored]),
         "in_history": pd.DataFrame(history, columns=HISTORY_COLUMNS),
         "in_merges": pd.DataFrame(merges, columns=["item_id", "source_item_id", "other_item_id", "score", "rule", "fields", "decided_at"]),
         "in_item_sources": pd.DataFrame(sources, columns=["item_id", "source_item_id", "partner_id", "source_id"]),
@@ -377,6 +378,9 @@ def _compare(c: _Canonical, before: tuple[str, str, int, datetime, datetime] | N
     c.first_seen = min(first_seen, c.first_seen)
     if c.content_hash == previous_hash:
         c.sequence, c.updated_at = sequence, updated_at
+        # Same record (the hash is the record's), same dates and sequence: the stored row is this one. Most items
+        # of a refresh are unchanged; rewriting them all was most of a refresh's writing and transaction memory.
+        c.stored = c.first_seen == first_seen
         counts["unchanged"] += 1
         return None
     # calendar clients only replace an event whose SEQUENCE rose

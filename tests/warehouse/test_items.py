@@ -208,3 +208,14 @@ def test_a_failed_refresh_leaves_the_items_as_they_were(con, monkeypatch) -> Non
     with pytest.raises(OSError):
         refresh_items(con, now=NOW, translator=None, defaults={}, force=True)
     assert _tables(con) == before  # the first batch's writes were rolled back with the rest
+
+
+def test_a_forced_refresh_with_nothing_new_leaves_every_row_as_it_was(con) -> None:
+    _refreshes(con)
+    before = _tables(con)
+    forced = refresh_items(con, now=NOW + timedelta(hours=5), translator=None, defaults={}, force=True)
+    assert (forced["unchanged"], forced["updated"], forced["inserted"], forced["history"]) == (forced["total"], 0, 0, 0)
+    after = _tables(con)
+    # item_merges are decided again at each refresh: the same matches, a new decision time.
+    assert [row[:-1] for row in after.pop("item_merges")] == [row[:-1] for row in before.pop("item_merges")]
+    assert after == before

@@ -1,6 +1,7 @@
 """Small measuring helpers: wall-clock stages and peak resident memory."""
 from __future__ import annotations
 
+import contextlib
 import resource
 from pathlib import Path
 import time
@@ -53,10 +54,8 @@ def peak_rss_mib(who: int = resource.RUSAGE_SELF) -> float:
     harness, holding every stage's data, starting a Dagster run) carries the parent's size over the exec.
     """
     if who == resource.RUSAGE_SELF:
-        try:
+        with contextlib.suppress(OSError):  # no /proc (not Linux): getrusage's figure below
             for line in Path("/proc/self/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1]) / 1024
-        except OSError:
-            pass
     return resource.getrusage(who).ru_maxrss / 1024

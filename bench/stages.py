@@ -12,7 +12,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from bench.ecosystem import Ecosystem
 from bench.measure import Stages
 from bedigital.ingest import WEB_PAGE_KINDS, _fetch_record, _lost_record_rejections
 from connectors.http import FetchRequest, FetchResult, HttpSettings, fetch_all_sync
@@ -131,7 +130,7 @@ def _skipped(name: str, exc: Exception) -> Any:
 def warehouse_stages(stages: Stages, partners_dir: Path, warehouse: Path, out_dir: Path,
                      batches: list[SourceBatch], now: datetime) -> dict[str, int]:
     """Load, refresh items, select the agenda and publish, on a fresh warehouse."""
-    from warehouse.agenda import select_agenda, store_agenda
+    from warehouse.agenda import load_agenda, stage_agenda
     from warehouse.items import refresh_items
     from warehouse.publish import publish
     from warehouse.snapshot import load_partners
@@ -146,9 +145,9 @@ def warehouse_stages(stages: Stages, partners_dir: Path, warehouse: Path, out_di
         with stages.timed("items", note="refresh_items: categorise + dedupe + write") as stage:
             changes = refresh_items(con, now=now, translator=None)
             stage.count = int(changes.get("total", 0))
-        with stages.timed("agenda") as stage:
-            documents = select_agenda(con, now=now)
-            store_agenda(con, documents)
+        with stages.timed("agenda", note="stage_agenda (select, store, in chunks) + load_agenda, as a run does") as stage:
+            stage_agenda(con, now=now)
+            documents = load_agenda(con)
             stage.count = len(documents)
         with stages.timed("publish", note="agenda.json/.ics/feed.atom + API snapshot") as stage:
             publish(documents, out_dir, generated_at=datetime.now(timezone.utc), partners=load_partners(con))

@@ -15,7 +15,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -72,7 +72,6 @@ class _Canonical:
     content_hash: str = ""
     updated_at: datetime | None = None
     sequence: int = 0
-    payloads: list[dict[str, Any]] = field(default_factory=list)
     stored: bool = False  # its stored row is already exactly this one: nothing to write
 
 

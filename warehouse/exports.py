@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -39,8 +40,40 @@ def json_bytes(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_INDENT_2)
 
 
-def agenda_body(documents: list[dict[str, Any]], *, generated_at: datetime) -> dict[str, Any]:
-    """The agenda.json document before it is encoded: what the schema is checked against."""
+JSON_CHUNK = 2_000  # list elements encoded at a time by iter_json_with_list: a large file is never held whole
+_INDENT = b"\n  "  # a line of a top-level list's element, indented one level further (OPT_INDENT_2)
+_EMPTY_TAIL = b"[]\n}"
+
+
+def iter_json_with_list(head: dict[str, Any], items: Iterable[Any], *, chunk: int = JSON_CHUNK) -> Iterator[bytes]:
+    """json_bytes(head) with `items` as the value of head's last key, in pieces: the same bytes, joined.
+
+    The file of a large agenda is written as it is encoded, `chunk` elements at a time. JSON strings hold
+    no raw line break, so a chunk encoded as a list and indented one level further is exactly the text
+    of its elements inside the whole document."""
+    last = next(reversed(head), None)
+    if last is None or not isinstance(head[last], list) or head[last]:
+        raise ValueError("the head's last value must be an empty list")
+    empty = json_bytes(head)  # {... "last": []\n}: the elements go between the brackets
+    opening = empty[: -len(_EMPTY_TAIL)] + b"["
+    first = True
+    for batch in _batched(items, chunk):
+        # [\n  e1,\n  e2\n] indented one level: [\n    e1,\n    e2\n  ]; its inside is what the document holds.
+        inside = json_bytes(list(batch)).replace(b"\n", _INDENT)[1:-len(_INDENT) - 1]
+        yield (opening if first else b",") + inside
+        first = False
+    yield empty if first else b"\n  ]\n}"
+
+
+def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Lists of `size` items (the last one shorter): itertools.batched arrives with Python 3.12."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def agenda_head(documents: Sequence[dict[str, Any]], *, generated_at: datetime) -> dict[str, Any]:
+    """agenda.json's envelope (its `items` empty): the version, the time and the counts."""
     counts: dict[str, int] = {"total": len(documents)}
     for kind in ("event", "call", "news"):
         counts[kind] = sum(1 for d in documents if d["kind"] == kind)
@@ -48,12 +81,22 @@ def agenda_body(documents: list[dict[str, Any]], *, generated_at: datetime) -> d
         "schema_version": SCHEMA_VERSION,
         "generated_at": utc_text(generated_at),
         "counts": counts,
-        "items": documents,
+        "items": [],
     }
 
 
+def agenda_body(documents: list[dict[str, Any]], *, generated_at: datetime) -> dict[str, Any]:
+    """The agenda.json document before it is encoded: what the schema is checked against."""
+    return {**agenda_head(documents, generated_at=generated_at), "items": documents}
+
+
+def iter_agenda_json(documents: Sequence[dict[str, Any]], *, generated_at: datetime) -> Iterator[bytes]:
+    """agenda.json in pieces (see iter_json_with_list)."""
+    return iter_json_with_list(agenda_head(documents, generated_at=generated_at), documents)
+
+
 def agenda_json(documents: list[dict[str, Any]], *, generated_at: datetime) -> bytes:
-    return json_bytes(agenda_body(documents, generated_at=generated_at))
+    return b"".join(iter_agenda_json(documents, generated_at=generated_at))
 
 
 def _ical_time(document: dict[str, Any], which: str) -> datetime | date | None:
@@ -482,21 +525,25 @@ def item_jsonld(document: dict[str, Any], *, base_url: str = "https://bedigital.
     return node
 
 
-def agenda_jsonld(documents: list[dict[str, Any]], *, generated_at: datetime,
-                  base_url: str = "https://bedigital.brussels") -> bytes:
-    """The agenda as a schema.org ItemList of Event / CreativeWork / NewsArticle nodes."""
-    body = {
+def iter_agenda_jsonld(documents: Sequence[dict[str, Any]], *, generated_at: datetime,
+                       base_url: str = "https://bedigital.brussels") -> Iterator[bytes]:
+    """The agenda as a schema.org ItemList of Event / CreativeWork / NewsArticle nodes, in pieces."""
+    head = {
         "@context": "https://schema.org",
         "@type": "ItemList",
         "name": "bedigital.brussels",
         "dateModified": utc_text(generated_at),
         "numberOfItems": len(documents),
-        "itemListElement": [
-            {"@type": "ListItem", "position": n, "item": item_jsonld(d, base_url=base_url)}
-            for n, d in enumerate(documents, start=1)
-        ],
+        "itemListElement": [],
     }
-    return json_bytes(body)
+    elements = ({"@type": "ListItem", "position": n, "item": item_jsonld(d, base_url=base_url)}
+                for n, d in enumerate(documents, start=1))
+    return iter_json_with_list(head, elements)
+
+
+def agenda_jsonld(documents: Sequence[dict[str, Any]], *, generated_at: datetime,
+                  base_url: str = "https://bedigital.brussels") -> bytes:
+    return b"".join(iter_agenda_jsonld(documents, generated_at=generated_at, base_url=base_url))
 
 
 CSV_TEXT_FIELDS = ("title", "summary")
@@ -527,19 +574,34 @@ def _flat_row(document: dict[str, Any]) -> dict[str, Any]:
     return {key: row.get(key) for key in CSV_COLUMNS}
 
 
-def flat_rows(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The documents as the flat rows of the CSV and the Parquet file (compute once, pass to both)."""
+def flat_rows(documents: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The documents as the flat rows of the CSV and the Parquet file."""
     return [_flat_row(d) for d in documents]
 
 
-def agenda_csv(documents: list[dict[str, Any]], *, rows: list[dict[str, Any]] | None = None) -> bytes:
-    """A spreadsheet-friendly CSV (UTF-8 with BOM so Excel reads the accents), one column per language."""
+def _row_chunks(documents: Sequence[dict[str, Any]], chunk: int) -> Iterator[list[dict[str, Any]]]:
+    """flat_rows a chunk of documents at a time: the rows of a whole agenda are never held together."""
+    for start in range(0, len(documents), chunk):
+        yield flat_rows(documents[start:start + chunk])
+
+
+def iter_agenda_csv(documents: Sequence[dict[str, Any]], *, chunk: int = JSON_CHUNK) -> Iterator[bytes]:
+    """A spreadsheet-friendly CSV (UTF-8 with BOM so Excel reads the accents), one column per language,
+    in pieces of `chunk` rows."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    # A flat row holds exactly the columns, in their order: its values are the CSV line.
-    writer.writerows(map(dict.values, flat_rows(documents) if rows is None else rows))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    yield ("\ufeff" + out.getvalue()).encode("utf-8")
+    for rows in _row_chunks(documents, chunk):
+        out.seek(0)
+        out.truncate()
+        # A flat row holds exactly the columns, in their order: its values are the CSV line.
+        writer.writerows(map(dict.values, rows))
+        yield out.getvalue().encode("utf-8")
+
+
+def agenda_csv(documents: Sequence[dict[str, Any]]) -> bytes:
+    return b"".join(iter_agenda_csv(documents))
 
 
 PARQUET_SCHEMA = pa.schema(
@@ -548,11 +610,15 @@ PARQUET_SCHEMA = pa.schema(
 )
 
 
-def agenda_parquet(documents: list[dict[str, Any]], *, rows: list[dict[str, Any]] | None = None) -> bytes:
-    """The same columns as the CSV, typed, in one Parquet file."""
-    rows = flat_rows(documents) if rows is None else rows
-    columns = {field.name: [row[field.name] for row in rows] for field in PARQUET_SCHEMA}
-    table = pa.Table.from_pydict(columns, schema=PARQUET_SCHEMA)
+def agenda_parquet(documents: Sequence[dict[str, Any]], *, chunk: int = JSON_CHUNK) -> bytes:
+    """The same columns as the CSV, typed, in one Parquet file (built from Arrow batches of `chunk` rows:
+    columnar, far smaller than the rows as Python objects)."""
+    batches = [
+        pa.RecordBatch.from_pydict({field.name: [row[field.name] for row in rows] for field in PARQUET_SCHEMA},
+                                   schema=PARQUET_SCHEMA)
+        for rows in _row_chunks(documents, chunk)
+    ]
+    table = pa.Table.from_batches(batches, schema=PARQUET_SCHEMA).combine_chunks()  # one row group, as before
     sink = io.BytesIO()
     pq.write_table(table, sink, compression="zstd")
     return sink.getvalue()

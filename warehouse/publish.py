@@ -1,10 +1,11 @@
 """Publication: the agenda's files and the API's snapshot, written atomically under the output folder.
 
-agenda.json is rendered and validated first; then the snapshot (its database and a copy of every
-file, each file written as soon as it is rendered, so that one file at a time is held in memory)
-is written whole under `snapshots/`; then the files are hard-linked from that copy (written again
-where links are not possible) under temporary names, renamed into place, and `current` is switched
-to the new snapshot. A run that fails before the renames leaves the previous publication whole.
+The agenda is validated first, a chunk of items at a time; then the snapshot (its database and a
+copy of every file, each file written as soon as it is rendered, the largest ones a chunk of items at
+a time, so that no whole file is held in memory) is written whole under `snapshots/`; then the files
+are hard-linked from that copy (copied where links are not possible) under temporary names, renamed
+into place, and `current` is switched to the new snapshot. A run that fails before the renames leaves
+the previous publication whole.
 """
 from __future__ import annotations
 
@@ -12,22 +13,24 @@ import functools
 import itertools
 import json
 import os
+import re
 import secrets
+import shutil
 import tempfile
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import jsonschema
 import orjson
 
 from warehouse.exports import (
-    AtomEntries, IcsRenderer, agenda_atom, agenda_body, agenda_csv, agenda_ics, agenda_jsonld, agenda_parquet,
-    flat_rows, iter_calendar_files, iter_feed_files, json_bytes,
+    AtomEntries, IcsRenderer, agenda_atom, agenda_head, agenda_ics, agenda_parquet,
+    iter_agenda_csv, iter_agenda_json, iter_agenda_jsonld, iter_calendar_files, iter_feed_files, json_bytes,
 )
 from warehouse.snapshot import (
-    EXPORTS_DIR, partner_names, prune_snapshots, read_taxonomy, stage_snapshot, switch_current, theme_slugs,
+    EXPORTS_DIR, Body, partner_names, prune_snapshots, read_taxonomy, stage_snapshot, switch_current, theme_slugs,
 )
 
 SCHEMA_FILE = "agenda.schema.json"
@@ -105,58 +108,65 @@ def _schema_errors(document: Any) -> list[str]:
     return errors
 
 
+VALIDATION_CHUNK = 5_000  # documents checked against the schema at a time (the validator copies what it checks)
+_ITEM_INDEX = re.compile(r"^items/(\d+)")
+
+
+def agenda_problems_in_chunks(documents: Sequence[dict[str, Any]], *, generated_at: datetime,
+                              chunk: int = VALIDATION_CHUNK) -> list[str]:
+    """agenda_problems of the whole agenda, checked VALIDATION_CHUNK items at a time: an item's problem
+    names its position in the whole agenda, the envelope's are reported once."""
+    head = agenda_head(documents, generated_at=generated_at)
+    problems: list[str] = []
+    for start in range(0, max(len(documents), 1), chunk):
+        for problem in agenda_problems({**head, "items": documents[start:start + chunk]}):
+            if _ITEM_INDEX.match(problem):
+                problems.append(_ITEM_INDEX.sub(lambda m: f"items/{start + int(m.group(1))}", problem, count=1))
+            elif start == 0:
+                problems.append(problem)
+    return problems
+
+
 def render_exports(documents: list[dict[str, Any]], *, generated_at: datetime,
                    partners: list[dict[str, Any]] | None = None,
                    taxonomy: list[dict[str, Any]] | None = None) -> dict[str, bytes]:
     """Every file of a publication, by file name (a relative path for those in sub-folders)."""
-    return dict(iter_exports(documents, generated_at=generated_at, partners=partners, taxonomy=taxonomy))
+    return {name: body if isinstance(body, bytes) else b"".join(body)
+            for name, body in iter_exports(documents, generated_at=generated_at, partners=partners, taxonomy=taxonomy)}
 
 
 def iter_exports(documents: list[dict[str, Any]], *, generated_at: datetime,
                  partners: list[dict[str, Any]] | None = None,
-                 taxonomy: list[dict[str, Any]] | None = None) -> Iterator[tuple[str, bytes]]:
+                 taxonomy: list[dict[str, Any]] | None = None) -> Iterator[tuple[str, Body]]:
     """render_exports' (name, body) pairs one at a time, agenda.json first: an agenda that breaks its
-    schema raises PublicationError before any file is rendered."""
-    body = agenda_body(documents, generated_at=generated_at)
-    agenda = json_bytes(body)
-    problems = [] if _valid_as_encoded(body) else validate_agenda(agenda)
+    schema raises PublicationError before any file is rendered. The largest files (agenda.json,
+    agenda.jsonld) come as pieces encoded while they are written, never whole."""
+    problems = agenda_problems_in_chunks(documents, generated_at=generated_at)
     if problems:
         shown = "\n".join(problems[:20])
         raise PublicationError(f"the agenda breaks its schema in {len(problems)} place(s):\n{shown}")
-    del body
-    yield "agenda.json", agenda
-    del agenda
+    yield "agenda.json", iter_agenda_json(documents, generated_at=generated_at)
     renderer = IcsRenderer(generated_at)  # each event written once for all the calendars it is in
     entries: AtomEntries = {}  # and each feed entry once for all the feeds it is in
     yield SCHEMA_FILE, json.dumps(agenda_schema(), indent=2, ensure_ascii=False).encode("utf-8")
     yield "agenda.ics", agenda_ics(documents, generated_at=generated_at, renderer=renderer)
     yield "feed.atom", agenda_atom(documents, generated_at=generated_at, entries=entries)
-    yield "agenda.jsonld", agenda_jsonld(documents, generated_at=generated_at)
-    rows = flat_rows(documents)  # the CSV's and the Parquet file's
-    yield "agenda.csv", agenda_csv(documents, rows=rows)
-    yield "agenda.parquet", agenda_parquet(documents, rows=rows)
-    del rows
+    yield "agenda.jsonld", iter_agenda_jsonld(documents, generated_at=generated_at)
+    yield "agenda.csv", iter_agenda_csv(documents)
+    yield "agenda.parquet", agenda_parquet(documents)
     yield from iter_calendar_files(documents, generated_at=generated_at, themes=theme_slugs(taxonomy or []),
                                    partners=partner_names(partners or []), renderer=renderer)
     yield from iter_feed_files(documents, generated_at=generated_at, entries=entries)
 
 
-class _StagedFiles(Mapping[str, bytes]):
-    """The files of a staged snapshot by name, read from disk when asked for (one at a time)."""
-
-    def __init__(self, folder: Path, names: list[str]) -> None:
-        self._folder, self._names, self._known = folder, names, set(names)
-
-    def __getitem__(self, name: str) -> bytes:
-        if name not in self._known:
-            raise KeyError(name)
-        return (self._folder / name).read_bytes()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._names)
-
-    def __len__(self) -> int:
-        return len(self._names)
+def _hard_link(source: Path, folder: Path, name: str) -> Path | None:
+    """A new hard link to `source` under a temporary name in `folder`; None where that is impossible."""
+    tmp = folder / f".{name}.{secrets.token_hex(6)}.tmp"
+    try:
+        os.link(source, tmp)
+    except OSError:  # no such file, or a file system without hard links
+        return None
+    return tmp
 
 
 def _linked_copy(source: Path, body: bytes, folder: Path, name: str) -> Path | None:
@@ -164,37 +174,35 @@ def _linked_copy(source: Path, body: bytes, folder: Path, name: str) -> Path | N
     try:
         if source.stat().st_size != len(body):
             return None
-        tmp = folder / f".{name}.{secrets.token_hex(6)}.tmp"
-        os.link(source, tmp)
-    except OSError:  # no such file, or a file system without hard links: the file is written instead
+    except OSError:
         return None
-    return tmp
+    return _hard_link(source, folder, name)
 
 
-def write_atomically(files: dict[str, bytes], out_dir: Path | str, *,
-                     linked_from: Path | None = None) -> dict[str, Path]:
-    """Write every file to a temporary name first, then rename them all into place.
+def _synced_temp(folder: Path, name: str, write: Callable[[Any], None]) -> Path:
+    """A temporary file in `folder` filled by `write(handle)` and synced to disk."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
 
-    `linked_from` is a folder already holding these same files, written and synced (the snapshot's
-    exports): each is hard-linked from there instead of being written and synced a second time.
-    """
+
+def _replace_all(out_dir: Path | str, names: Iterable[str], stage: Callable[[str, Path], Path]) -> dict[str, Path]:
+    """Stage each file under a temporary name (`stage(name, folder)`), then rename them all into place."""
     target = Path(out_dir)
     target.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []
     try:
-        for name, body in files.items():
+        for name in names:
             folder = (target / name).parent
             folder.mkdir(parents=True, exist_ok=True)
-            linked = _linked_copy(linked_from / name, body, folder, Path(name).name) if linked_from else None
-            if linked is not None:
-                staged.append((name, linked))
-                continue
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{Path(name).name}.", suffix=".tmp")
-            staged.append((name, Path(tmp)))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(body)
-                handle.flush()
-                os.fsync(handle.fileno())
+            staged.append((name, stage(name, folder)))
     except BaseException:
         for _, tmp in staged:
             tmp.unlink(missing_ok=True)
@@ -204,6 +212,34 @@ def write_atomically(files: dict[str, bytes], out_dir: Path | str, *,
         os.replace(tmp, target / name)
         written[name] = target / name
     return written
+
+
+def write_atomically(files: dict[str, bytes], out_dir: Path | str, *,
+                     linked_from: Path | None = None) -> dict[str, Path]:
+    """Write every file to a temporary name first, then rename them all into place.
+
+    `linked_from` is a folder already holding these same files, written and synced (the snapshot's
+    exports): each is hard-linked from there instead of being written and synced a second time.
+    """
+    def stage(name: str, folder: Path) -> Path:
+        body = files[name]
+        linked = _linked_copy(linked_from / name, body, folder, Path(name).name) if linked_from else None
+        return linked or _synced_temp(folder, Path(name).name, lambda handle: handle.write(body))
+
+    return _replace_all(out_dir, files, stage)
+
+
+def link_atomically(names: list[str], source: Path, out_dir: Path | str) -> dict[str, Path]:
+    """write_atomically for files already written and synced under `source`: each is hard-linked (copied
+    where links are impossible), never read into memory."""
+    def stage(name: str, folder: Path) -> Path:
+        def copy(handle: Any) -> None:
+            with open(source / name, "rb") as original:
+                shutil.copyfileobj(original, handle)
+
+        return _hard_link(source / name, folder, Path(name).name) or _synced_temp(folder, Path(name).name, copy)
+
+    return _replace_all(out_dir, names, stage)
 
 
 def publish(documents: list[dict[str, Any]], out_dir: Path | str, *, generated_at: datetime,
@@ -219,7 +255,7 @@ def publish(documents: list[dict[str, Any]], out_dir: Path | str, *, generated_a
     first = next(files)  # agenda.json, validated: an invalid agenda stops here, before anything is staged
     names: list[str] = []
 
-    def rendered() -> Iterator[tuple[str, bytes]]:
+    def rendered() -> Iterator[tuple[str, Body]]:
         for name, body in itertools.chain([first], files):
             names.append(name)
             yield name, body
@@ -228,7 +264,7 @@ def publish(documents: list[dict[str, Any]], out_dir: Path | str, *, generated_a
                               taxonomy=taxonomy)
     del first
     copies = snapshot / EXPORTS_DIR
-    written = write_atomically(_StagedFiles(copies, names), out_dir, linked_from=copies)
+    written = link_atomically(names, copies, out_dir)
     switch_current(out_dir, snapshot.name)
     prune_snapshots(out_dir, keep=keep_snapshots)
     return written

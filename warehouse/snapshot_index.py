@@ -24,6 +24,7 @@ import json
 import math
 import mmap
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -106,9 +107,34 @@ def _bitset(lists: list[Sequence[str] | None]) -> tuple[np.ndarray, list[str]]:
     return bits, vocabulary
 
 
-def build_index(items: pd.DataFrame, terms: pd.DataFrame, *, doc_off: np.ndarray | None = None
+@dataclass(frozen=True)
+class Postings:
+    """The search terms of a snapshot as arrays: one entry per (term, item), far smaller than rows of strings."""
+
+    vocabulary: list[str]  # every term once, in code point order
+    codes: np.ndarray  # int32: each entry's term, an index into `vocabulary`
+    positions: np.ndarray  # int64: each entry's item, by position (k_agenda)
+    weights: np.ndarray  # int8
+
+    def sorted_by(self, item_rank: np.ndarray) -> np.ndarray:
+        """The entries' order by term, then by `item_rank` of their item (a permutation of positions)."""
+        return np.lexsort((item_rank[self.positions], self.codes))
+
+
+def postings_from_frame(ids: list[str], terms: pd.DataFrame) -> Postings:
+    """The Postings of (term, item_id, weight) rows; rows naming an item not in `ids` are left out."""
+    position = pd.Series(np.arange(len(ids), dtype=np.int64), index=pd.Index(ids, dtype=object))
+    term_pos = position.reindex(terms["item_id"].astype(object)).to_numpy()
+    known = ~pd.isna(term_pos)
+    codes, vocabulary = pd.factorize(terms["term"].astype(object).to_numpy()[known], sort=True)
+    return Postings([str(t) for t in vocabulary], codes.astype(np.int32), term_pos[known].astype(np.int64),
+                    terms["weight"].to_numpy()[known].astype(np.int8))
+
+
+def build_index(items: pd.DataFrame, terms: pd.DataFrame | Postings, *, doc_off: np.ndarray | None = None
                 ) -> tuple[dict[str, Any], dict[str, np.ndarray], dict[str, bytes]]:
-    """(meta, arrays, blobs) of the index, from the snapshot's `items` rows and `terms` (term, item_id, weight).
+    """(meta, arrays, blobs) of the index, from the snapshot's `items` rows and its search terms: `terms`
+    as Postings (positions in `k_agenda` order), or as the database's (term, item_id, weight) rows.
 
     Without a `document` column, the documents blob is the caller's (written beside, in `k_agenda` order)
     and `doc_off` its offsets."""
@@ -151,22 +177,19 @@ def build_index(items: pd.DataFrame, terms: pd.DataFrame, *, doc_off: np.ndarray
     meta["municipality_labels"] = sorted(labels.values())
 
     # The search index: terms sorted in code point order, postings by ascending position.
-    position = pd.Series(np.arange(n, dtype=np.int32), index=pd.Index(ids, dtype=object))
-    term_pos = position.reindex(terms["item_id"].astype(object)).to_numpy()
-    known = ~pd.isna(term_pos)
-    codes, vocabulary = pd.factorize(terms["term"].astype(object).to_numpy()[known], sort=True)
-    term_pos = term_pos[known].astype(np.int64)
-    weights = terms["weight"].to_numpy()[known].astype(np.int8)
-    order = np.lexsort((term_pos, codes))
-    arrays["post_pos"], arrays["post_weight"] = term_pos[order], weights[order]
-    post_off = np.zeros(len(vocabulary) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(codes, minlength=len(vocabulary)), out=post_off[1:])
+    postings = terms if isinstance(terms, Postings) else postings_from_frame(ids, terms)
+    order = np.lexsort((postings.positions, postings.codes))
+    arrays["post_pos"] = postings.positions[order].astype(np.int64)
+    arrays["post_weight"] = postings.weights[order].astype(np.int8)
+    post_off = np.zeros(len(postings.vocabulary) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(postings.codes, minlength=len(postings.vocabulary)), out=post_off[1:])
     arrays["post_off"] = post_off
-    blobs["terms"], arrays["terms_off"] = _blob([str(t) for t in vocabulary])
+    blobs["terms"], arrays["terms_off"] = _blob(postings.vocabulary)
     return meta, arrays, blobs
 
 
-def write_index(directory: Path, items: pd.DataFrame, terms: pd.DataFrame, *, doc_off: np.ndarray | None = None) -> None:
+def write_index(directory: Path, items: pd.DataFrame, terms: pd.DataFrame | Postings, *,
+                doc_off: np.ndarray | None = None) -> None:
     """Write the index files under `directory` (inside a snapshot still being staged); see build_index
     for `doc_off`."""
     meta, arrays, blobs = build_index(items, terms, doc_off=doc_off)

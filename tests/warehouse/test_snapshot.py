@@ -106,7 +106,10 @@ def test_the_snapshot_is_the_same_whatever_the_number_of_items_written_at_a_time
         return _snapshot_contents(folder)
 
     whole = write(tmp_path / "whole")
+    terms = whole[0]["terms"]
+    assert terms == sorted(terms, key=lambda row: (row[0], row[1]))  # stored by term, then item id
     monkeypatch.setattr(snapshot, "ITEMS_CHUNK", 2)  # five documents: three chunks
+    monkeypatch.setattr(snapshot, "TERMS_CHUNK", 3)
     assert write(tmp_path / "chunked") == whole
     # The index's documents blob written beside the inserts is the one built from the database's rows.
     reader = duckdb.connect(str(tmp_path / "chunked" / "db.duckdb"), read_only=True)
@@ -116,3 +119,20 @@ def test_the_snapshot_is_the_same_whatever_the_number_of_items_written_at_a_time
         reader.close()
     assert blobs["documents"] == whole[1]["documents.bin"]
     assert arrays["doc_off"].tolist() == np.load(tmp_path / "chunked" / "index" / "doc_off.npy").tolist()
+    # So is the search index built from the documents' terms as arrays.
+    assert blobs["terms"] == whole[1]["terms.bin"]
+    for name in ("terms_off", "post_off", "post_pos", "post_weight"):
+        assert arrays[name].tolist() == np.load(tmp_path / "chunked" / "index" / f"{name}.npy").tolist(), name
+
+
+def test_the_search_terms_are_each_documents_terms_by_agenda_position(con) -> None:
+    from warehouse.snapshot import document_terms, term_postings
+
+    documents = agenda(con, ["a", "b", "c"])
+    postings = term_postings(documents)
+    assert postings.vocabulary == sorted(set(postings.vocabulary))
+    entries = sorted(zip((postings.vocabulary[c] for c in postings.codes.tolist()), postings.positions.tolist(),
+                         postings.weights.tolist()))
+    assert entries == sorted((term, position, weight) for position, document in enumerate(documents)
+                             for term, weight in document_terms(document).items())
+    assert entries

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
-from typing import Any, Literal
+from operator import attrgetter
+from typing import Any, Callable, Iterable, Literal
+
+import orjson
 
 Kind = Literal["event", "call", "news"]
 KINDS: tuple[str, ...] = ("event", "call", "news")
@@ -69,7 +72,7 @@ class RawItem:
 
     def raw_hash(self) -> str:
         """A hash of everything the parser read, to detect changes before normalising."""
-        return stable_hash(asdict(self))
+        return hashlib.sha256(record_json(self)).hexdigest()
 
 
 @dataclass(slots=True)
@@ -124,7 +127,7 @@ class Item:
 
     def content_hash(self) -> str:
         """A hash of the item's content: equal hashes mean nothing a reader sees changed."""
-        return stable_hash(asdict(self))
+        return hashlib.sha256(record_json(self)).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,13 +152,98 @@ def _default(value: Any) -> Any:
     raise TypeError(f"not serialisable: {type(value).__name__}")
 
 
-def stable_json(value: Any) -> str:
-    """JSON with sorted keys: the same value always gives the same text."""
+def _reference_json(value: Any) -> str:
+    """The definition of stable_json; the orjson path below must give the same text, byte for byte."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=_default, separators=(",", ":"))
 
 
+# Stored records and their hashes were written by _reference_json: orjson gives the same bytes for
+# str (escapes included), int, bool, None, sorted dict, list and tuple, and for floats except
+# nan/inf (null) and exponents -5 to -9 (1e-05 vs 0.00001, 2.5e-07 vs 2.5e-7). What it prints
+# differently is checked for (_vet) or handed to a hook doing what _default does (the passthroughs);
+# anything else, and everything orjson refuses (big ints, surrogates, non-str keys), goes to json.
+_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+_SAME = frozenset({str, int, bool, type(None), datetime, date, set, frozenset})  # printed alike or hooked
+
+
+class _Unlike(Exception):
+    """orjson would not print this value as json.dumps does."""
+
+
+def _vet(values: Iterable[Any]) -> None:
+    """Raise _Unlike unless every value, through lists and dicts, is one orjson prints as json does."""
+    for value in values:
+        cls = type(value)
+        if cls in _SAME:
+            continue
+        if cls is dict:
+            _vet(value.values())
+        elif cls is list or cls is tuple:
+            _vet(value)
+        elif cls is float:
+            if orjson.dumps(value) != repr(value).encode():
+                raise _Unlike
+        elif not hasattr(cls, "__dataclass_fields__"):  # a dataclass goes to the hook, which vets its fields
+            raise _Unlike
+
+
+def _json_hook(value: Any) -> Any:
+    """_default, vetting what it returns (a set's sorted items) as orjson goes on with it."""
+    if isinstance(value, (set, frozenset)):
+        items = sorted(value)
+        _vet(items)
+        return items
+    return _default(value)
+
+
+_GETTERS: dict[type, tuple[tuple[str, ...], Callable[[Any], Any]]] = {}
+
+
+def _record_hook(value: Any) -> Any:
+    """_json_hook, and a dataclass as the dict `asdict` makes of it (its nested dataclasses come back here)."""
+    cls = type(value)
+    if not hasattr(cls, "__dataclass_fields__"):
+        return _json_hook(value)
+    if cls not in _GETTERS:
+        names = tuple(f.name for f in fields(cls))
+        # attrgetter of several names gives a tuple, in C; of one or none it would not.
+        _GETTERS[cls] = names, (attrgetter(*names) if len(names) > 1 else lambda v: tuple(getattr(v, n) for n in names))
+    names, get = _GETTERS[cls]
+    values = get(value)
+    _vet(values)
+    return dict(zip(names, values))
+
+
+def _fast_json(value: Any, hook: Callable[[Any], Any]) -> bytes | None:
+    """The UTF-8 of _reference_json's text by orjson, or None when orjson may print it otherwise."""
+    try:
+        _vet((value,))
+        return orjson.dumps(value, default=hook, option=_OPTIONS)
+    except (_Unlike, orjson.JSONEncodeError, RecursionError):
+        return None
+
+
+def stable_json(value: Any) -> str:
+    """JSON with sorted keys: the same value always gives the same text."""
+    out = _fast_json(value, _json_hook)
+    return out.decode("utf-8") if out is not None else _reference_json(value)
+
+
+def stable_json_bytes(value: Any) -> bytes:
+    """stable_json(value) encoded in UTF-8, without the round trip through str when orjson can write it."""
+    out = _fast_json(value, _json_hook)
+    return out if out is not None else _reference_json(value).encode("utf-8")
+
+
+def record_json(record: Any) -> bytes:
+    """stable_json_bytes(asdict(record)) for a dataclass instance, without building the dicts in Python."""
+    out = _fast_json(record, _record_hook)
+    return out if out is not None else _reference_json(asdict(record)).encode("utf-8")
+
+
 def stable_hash(value: Any) -> str:
-    return hashlib.sha256(stable_json(value).encode("utf-8")).hexdigest()
+    """The sha256 of stable_json(value)."""
+    return hashlib.sha256(stable_json_bytes(value)).hexdigest()
 
 
 def item_id(partner_id: str, source_id: str, key: str) -> str:

@@ -1,7 +1,12 @@
 """Loading: new, updated and unchanged are counted per source, and a rerun changes nothing."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import hashlib
+import json
+import math
+from dataclasses import asdict, replace
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from transforms.model import Rejection
 from warehouse.connection import schema_version
@@ -81,3 +86,38 @@ def test_a_payload_that_fails_to_parse_is_forgotten_and_counted_as_an_error(con)
     assert counts.outcome == "parse_error" and counts.error == "malformed XML at line 3"
     state = source_states(con)[("hub", "agenda")]
     assert state["etag"] is None and state["body_hash"] is None and state["error_streak"] == 1
+
+
+def json_dumps_record(record) -> str:
+    """A record's JSON as load_batches wrote it with json.dumps, before orjson."""
+    def default(value):
+        return value.isoformat() if isinstance(value, (datetime, date)) else sorted(value)
+    return json.dumps(asdict(record), sort_keys=True, ensure_ascii=False, default=default, separators=(",", ":"))
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_records_and_hashes_are_stored_as_json_dumps_wrote_them(con) -> None:
+    # Floats orjson would print otherwise (nan, 1e-05) go through json: the stored text must not change.
+    items = [replace(make_item(str(price)), price=price, title={"fr": "Atelier « IA »\u2028\x0b"})
+             for price in (None, 12.5, 1e-05, math.nan)]
+    batch = make_batch(items)
+    for raw, start in zip(batch.raw_items, (None, datetime(2026, 3, 10, 18, 30), date(2026, 3, 10), "demain")):
+        raw.start, raw.price = start, math.inf
+    load_batches(con, [batch], run_id="r1", now=NOW)
+    stored = con.execute("SELECT item_id, content_hash, record FROM source_items ORDER BY item_id").fetchall()
+    assert stored == sorted((i.id, sha256(json_dumps_record(i)), json_dumps_record(i)) for i in items)
+    stored = con.execute("SELECT key, raw_hash, record FROM raw_items ORDER BY key").fetchall()
+    assert stored == sorted((r.key, sha256(json_dumps_record(r)), json_dumps_record(r)) for r in batch.raw_items)
+
+
+def test_instants_are_stored_as_the_same_instants_whatever_their_time_zone(con) -> None:
+    batch = make_batch([make_item("a")])
+    batch.fetch.started_at = datetime(2026, 3, 1, 10, 0, tzinfo=ZoneInfo("Europe/Brussels"))  # NOW, in Brussels
+    batch.fetch.status = None
+    load_batches(con, [batch], run_id="r1", now=NOW)
+    assert con.execute("SELECT first_seen, last_seen FROM source_items").fetchone() == (NOW, NOW)
+    assert con.execute("SELECT started_at, status FROM fetch_log").fetchone() == (NOW, None)
+    assert con.execute("SELECT first_fetched_at FROM payloads").fetchone() == (NOW,)

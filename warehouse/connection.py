@@ -1,6 +1,7 @@
 """Opening the warehouse: one DuckDB file, migrated to the latest schema on connect."""
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -11,6 +12,19 @@ import duckdb
 from warehouse.migrations import migrations
 
 
+MEMORY_LIMIT_ENV = "BEDIGITAL_DUCKDB_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "256MB"
+
+
+def memory_limit() -> str:
+    """How much memory DuckDB may keep for the warehouse (BEDIGITAL_DUCKDB_MEMORY_LIMIT, default 256MB).
+
+    Without a limit DuckDB keeps up to 80 % of the machine's memory, and a refresh's uncommitted rows
+    stay in memory until its transaction ends; with one, what does not fit is spilled to a temporary
+    file beside the warehouse (the peak of a cold refresh of 29,400 items: 780 -> 550 MiB)."""
+    return os.environ.get(MEMORY_LIMIT_ENV, "").strip() or DEFAULT_MEMORY_LIMIT
+
+
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (and create and migrate, unless read-only) the warehouse file."""
     target = Path(path)
@@ -18,6 +32,7 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         target.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(target), read_only=read_only)
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET memory_limit = ?", [memory_limit()])
     if not read_only:
         migrate(con)
     return con

@@ -424,14 +424,15 @@ def _category_element(term: str) -> str:
     return f'<category term="{_xml_attribute(term)}" />'
 
 
-def agenda_atom(documents: list[dict[str, Any]], *, generated_at: datetime, base_url: str = "https://bedigital.brussels",
-                languages: Sequence[str] = DEFAULT_LANGUAGES, title: str = "bedigital.brussels",
-                feed_path: str = "", entries: AtomEntries | None = None) -> bytes:
-    """An Atom feed of the agenda's items, newest change first (the bytes ElementTree would write).
+def iter_agenda_atom(documents: Sequence[dict[str, Any]], *, generated_at: datetime,
+                     base_url: str = "https://bedigital.brussels", languages: Sequence[str] = DEFAULT_LANGUAGES,
+                     title: str = "bedigital.brussels", feed_path: str = "",
+                     entries: AtomEntries | None = None) -> Iterator[bytes]:
+    """An Atom feed of the agenda's items, newest change first (the bytes ElementTree would write), in pieces
+    of JSON_CHUNK entries.
 
-    Pass one `entries` cache to render many feeds of the same publication: each entry is written once.
+    Pass one `entries` cache to render many feeds of the same items: each entry is written once.
     """
-    entries = {} if entries is None else entries
     order = tuple(languages)
     head = (
         f'<feed xmlns="{ATOM}" xml:lang="{_xml_attribute(order[0])}">'
@@ -439,18 +440,32 @@ def agenda_atom(documents: list[dict[str, Any]], *, generated_at: datetime, base
         + _element("updated", utc_text(generated_at))
         + f'<link rel="alternate" href="{_xml_attribute(base_url)}" /><author><name>bedigital.brussels</name></author>'
     )
-    body = [XML_DECLARATION, _xml_bytes(head)]
-    for document in sorted(documents, key=lambda d: (d["updated_at"], d["id"]), reverse=True):
-        key = (document["id"], order)
-        if key not in entries:
-            texts = _atom_texts(document, order)
-            text_key = (document["id"], *texts)
-            if text_key not in entries:
-                entries[text_key] = _xml_bytes(_atom_entry(document, *texts))
-            entries[key] = entries[text_key]
-        body.append(entries[key])
-    body.append(b"</feed>")
-    return b"".join(body)
+    yield XML_DECLARATION + _xml_bytes(head)
+    newest_first = sorted(documents, key=lambda d: (d["updated_at"], d["id"]), reverse=True)
+    for batch in _batched(newest_first, JSON_CHUNK):
+        yield b"".join(_atom_entry_bytes(document, order, entries) for document in batch)
+    yield b"</feed>"
+
+
+def _atom_entry_bytes(document: dict[str, Any], order: tuple[str, ...], entries: AtomEntries | None) -> bytes:
+    """The <entry> of a document for a language order, from `entries` when it was written already."""
+    if entries is None:
+        return _xml_bytes(_atom_entry(document, *_atom_texts(document, order)))
+    key = (document["id"], order)
+    if key not in entries:
+        texts = _atom_texts(document, order)
+        text_key = (document["id"], *texts)
+        if text_key not in entries:
+            entries[text_key] = _xml_bytes(_atom_entry(document, *texts))
+        entries[key] = entries[text_key]
+    return entries[key]
+
+
+def agenda_atom(documents: Sequence[dict[str, Any]], *, generated_at: datetime,
+                base_url: str = "https://bedigital.brussels", languages: Sequence[str] = DEFAULT_LANGUAGES,
+                title: str = "bedigital.brussels", feed_path: str = "", entries: AtomEntries | None = None) -> bytes:
+    return b"".join(iter_agenda_atom(documents, generated_at=generated_at, base_url=base_url, languages=languages,
+                                     title=title, feed_path=feed_path, entries=entries))
 
 
 def _xml_bytes(text: str) -> bytes:
@@ -674,19 +689,20 @@ def iter_calendar_files(documents: list[dict[str, Any]], *, generated_at: dateti
                     name=f"bedigital.brussels · {partners.get(pid) or pid}", renderer=renderer)
 
 
-def feed_files(documents: list[dict[str, Any]], *, generated_at: datetime,
-               entries: AtomEntries | None = None) -> dict[str, bytes]:
+def feed_files(documents: list[dict[str, Any]], *, generated_at: datetime) -> dict[str, bytes]:
     """An Atom feed per kind and per language: `feeds/<kind>.<lang>.atom`."""
-    return dict(iter_feed_files(documents, generated_at=generated_at, entries=entries))
+    return {name: b"".join(body) for name, body in iter_feed_files(documents, generated_at=generated_at)}
 
 
-def iter_feed_files(documents: list[dict[str, Any]], *, generated_at: datetime,
-                    entries: AtomEntries | None = None) -> Iterator[tuple[str, bytes]]:
-    """feed_files' (name, body) pairs one at a time."""
-    entries = {} if entries is None else entries
+def iter_feed_files(documents: Sequence[dict[str, Any]], *,
+                    generated_at: datetime) -> Iterator[tuple[str, Iterator[bytes]]]:
+    """feed_files' (name, pieces) pairs one at a time. A kind's entries are written once for its three
+    languages (most items read the same in all three) and forgotten before the next kind: the entries
+    of a whole agenda are never held."""
     for kind in ("event", "call", "news"):
         chosen = [d for d in documents if d["kind"] == kind]
+        entries: AtomEntries = {}
         for lang in DEFAULT_LANGUAGES:
-            yield f"feeds/{kind}.{lang}.atom", agenda_atom(
+            yield f"feeds/{kind}.{lang}.atom", iter_agenda_atom(
                 chosen, generated_at=generated_at, languages=languages_for(lang),
                 title=f"bedigital.brussels · {kind}", feed_path=f"/{kind}/{lang}", entries=entries)

@@ -20,14 +20,14 @@ import tempfile
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import jsonschema
 import orjson
 
 from warehouse.exports import (
-    AtomEntries, IcsRenderer, agenda_atom, agenda_head, agenda_ics, agenda_parquet,
-    iter_agenda_csv, iter_agenda_json, iter_agenda_jsonld, iter_calendar_files, iter_feed_files, json_bytes,
+    IcsRenderer, agenda_head, agenda_ics, agenda_parquet, iter_agenda_atom, iter_agenda_csv, iter_agenda_json,
+    iter_agenda_jsonld, iter_calendar_files, iter_feed_files, json_bytes,
 )
 from warehouse.snapshot import (
     EXPORTS_DIR, Body, partner_names, prune_snapshots, read_taxonomy, stage_snapshot, switch_current, theme_slugs,
@@ -147,16 +147,15 @@ def iter_exports(documents: list[dict[str, Any]], *, generated_at: datetime,
         raise PublicationError(f"the agenda breaks its schema in {len(problems)} place(s):\n{shown}")
     yield "agenda.json", iter_agenda_json(documents, generated_at=generated_at)
     renderer = IcsRenderer(generated_at)  # each event written once for all the calendars it is in
-    entries: AtomEntries = {}  # and each feed entry once for all the feeds it is in
     yield SCHEMA_FILE, json.dumps(agenda_schema(), indent=2, ensure_ascii=False).encode("utf-8")
     yield "agenda.ics", agenda_ics(documents, generated_at=generated_at, renderer=renderer)
-    yield "feed.atom", agenda_atom(documents, generated_at=generated_at, entries=entries)
+    yield "feed.atom", iter_agenda_atom(documents, generated_at=generated_at)
     yield "agenda.jsonld", iter_agenda_jsonld(documents, generated_at=generated_at)
     yield "agenda.csv", iter_agenda_csv(documents)
     yield "agenda.parquet", agenda_parquet(documents)
     yield from iter_calendar_files(documents, generated_at=generated_at, themes=theme_slugs(taxonomy or []),
                                    partners=partner_names(partners or []), renderer=renderer)
-    yield from iter_feed_files(documents, generated_at=generated_at, entries=entries)
+    yield from iter_feed_files(documents, generated_at=generated_at)
 
 
 def _hard_link(source: Path, folder: Path, name: str) -> Path | None:
@@ -262,7 +261,6 @@ def publish(documents: list[dict[str, Any]], out_dir: Path | str, *, generated_a
 
     snapshot = stage_snapshot(out_dir, documents, rendered(), generated_at=generated_at, partners=partners,
                               taxonomy=taxonomy)
-    del first
     copies = snapshot / EXPORTS_DIR
     written = link_atomically(names, copies, out_dir)
     switch_current(out_dir, snapshot.name)

@@ -5,7 +5,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from warehouse.connection import registered, transaction
+from warehouse.connection import MEMORY_LIMIT_ENV, connect, registered, transaction
 
 
 def test_registered_frames_are_readable_in_the_block_and_gone_after_it_even_on_error(con) -> None:
@@ -28,3 +28,22 @@ def test_a_transaction_that_raises_writes_nothing(con) -> None:
     with transaction(con):
         con.execute("INSERT INTO t VALUES (2)")
     assert con.execute("SELECT x FROM t").fetchall() == [(2,)]
+
+
+def _memory_limit(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+
+def test_the_warehouse_keeps_a_bounded_memory_set_by_the_environment(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv(MEMORY_LIMIT_ENV, raising=False)
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        assert _memory_limit(con) == "244.1 MiB"  # 256MB (DuckDB counts in MiB)
+    finally:
+        con.close()
+    monkeypatch.setenv(MEMORY_LIMIT_ENV, "1GB")
+    con = connect(tmp_path / "w.duckdb", read_only=True)
+    try:
+        assert _memory_limit(con) == "953.6 MiB"
+    finally:
+        con.close()

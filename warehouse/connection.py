@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import duckdb
 
@@ -13,16 +13,16 @@ from warehouse.migrations import migrations
 
 
 MEMORY_LIMIT_ENV = "BEDIGITAL_DUCKDB_MEMORY_LIMIT"
-DEFAULT_MEMORY_LIMIT = "256MB"
 
 
-def memory_limit() -> str:
-    """How much memory DuckDB may keep for the warehouse (BEDIGITAL_DUCKDB_MEMORY_LIMIT, default 256MB).
+def memory_limit() -> str | None:
+    """How much memory DuckDB may keep for the warehouse (BEDIGITAL_DUCKDB_MEMORY_LIMIT, e.g. "512MB");
+    None: DuckDB's default, 80 % of the machine's memory.
 
-    Without a limit DuckDB keeps up to 80 % of the machine's memory, and a refresh's uncommitted rows
-    stay in memory until its transaction ends; with one, what does not fit is spilled to a temporary
-    file beside the warehouse (the peak of a cold refresh of 29,400 items: 780 -> 550 MiB)."""
-    return os.environ.get(MEMORY_LIMIT_ENV, "").strip() or DEFAULT_MEMORY_LIMIT
+    A limit makes DuckDB spill what it can to a temporary file beside the warehouse (a cold refresh of
+    29,400 items under 256MB: peak 780 -> 550 MiB), but the rows a transaction inserts into a table with
+    a key must fit: a first load of 98,000 items in one transaction fails under 256MB. So none by default."""
+    return os.environ.get(MEMORY_LIMIT_ENV, "").strip() or None
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -32,7 +32,8 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         target.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(target), read_only=read_only)
     con.execute("SET TimeZone = 'UTC'")
-    con.execute("SET memory_limit = ?", [memory_limit()])
+    if (limit := memory_limit()) is not None:
+        con.execute("SET memory_limit = ?", [limit])
     if not read_only:
         migrate(con)
     return con
@@ -57,9 +58,18 @@ def registered(con: duckdb.DuckDBPyConnection, frames: Mapping[str, Any]) -> Ite
         con.register(name, frame)
     try:
         yield con
-    finally:
-        for name in frames:
-            con.unregister(name)
+    except BaseException:
+        # A failed statement may have aborted the transaction, and unregistering then fails too: the
+        # statement's error is the one to report (a name left registered is replaced when registered again).
+        with suppress(duckdb.TransactionException):
+            _unregister(con, frames)
+        raise
+    _unregister(con, frames)
+
+
+def _unregister(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> None:
+    for name in names:
+        con.unregister(name)
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

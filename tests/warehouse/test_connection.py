@@ -34,16 +34,32 @@ def _memory_limit(con: duckdb.DuckDBPyConnection) -> str:
     return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
 
 
-def test_the_warehouse_keeps_a_bounded_memory_set_by_the_environment(tmp_path, monkeypatch) -> None:
+def test_duckdb_keeps_its_default_memory_unless_the_environment_sets_a_limit(tmp_path, monkeypatch) -> None:
     monkeypatch.delenv(MEMORY_LIMIT_ENV, raising=False)
+    default = duckdb.connect()
+    try:
+        expected = _memory_limit(default)
+    finally:
+        default.close()
     con = connect(tmp_path / "w.duckdb")
     try:
-        assert _memory_limit(con) == "244.1 MiB"  # 256MB (DuckDB counts in MiB)
+        assert _memory_limit(con) == expected
     finally:
         con.close()
     monkeypatch.setenv(MEMORY_LIMIT_ENV, "1GB")
     con = connect(tmp_path / "w.duckdb", read_only=True)
     try:
-        assert _memory_limit(con) == "953.6 MiB"
+        assert _memory_limit(con) == "953.6 MiB"  # DuckDB counts in MiB
     finally:
         con.close()
+
+
+def test_a_statement_that_aborts_the_transaction_reports_its_own_error(con) -> None:
+    con.execute("CREATE TABLE keyed (k INTEGER PRIMARY KEY)")
+    with pytest.raises(duckdb.ConstraintException):
+        with transaction(con), registered(con, {"in_keys": pd.DataFrame({"k": [1, 1]})}):
+            con.execute("INSERT INTO keyed SELECT k FROM in_keys")
+    assert con.execute("SELECT count(*) FROM keyed").fetchall() == [(0,)]
+    with registered(con, {"in_keys": pd.DataFrame({"k": [2]})}):  # the name can be lent again
+        con.execute("INSERT INTO keyed SELECT k FROM in_keys")
+    assert con.execute("SELECT k FROM keyed").fetchall() == [(2,)]

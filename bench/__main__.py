@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import baselines, report
-from bench.ecosystem import Ecosystem, Spec, generate, write_payloads, write_registry
+from bench.ecosystem import Ecosystem, Spec, change_one_feed, generate, write_payloads, write_registry
 from bench.measure import Stages, peak_rss_mib
 from bench.server import running
 
@@ -94,7 +94,10 @@ def run_scale(spec: Spec, total_concurrency: int) -> dict[str, Any]:
             print(f"[{spec.label}] stages measured; whole runs through Dagster…", flush=True)
             cold = dagster_run(folder / "run", registry, total_concurrency)
             nochange = dagster_run(folder / "run", registry, total_concurrency)
-    return report.scale_result(spec, ecosystem, timed, extra, cold, nochange, total_concurrency)
+            changed = change_one_feed(ecosystem, manifest)  # how long one partner's edit takes to be published
+            one_changed = dagster_run(folder / "run", registry, total_concurrency)
+            one_changed["changed_source"] = f"{changed.partner_id}/{changed.source_id}"
+    return report.scale_result(spec, ecosystem, timed, extra, cold, nochange, total_concurrency, one_changed=one_changed)
 
 
 def main(argv: list[str] | None = None) -> int:

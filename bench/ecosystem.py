@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -273,6 +274,19 @@ def write_registry(ecosystem: Ecosystem, folder: Path, port: int) -> Path:
         }
         (folder / f"{partner_id}.yaml").write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return folder
+
+
+def change_one_feed(ecosystem: Ecosystem, manifest: Path) -> SyntheticSource:
+    """A partner edits one item of its first RSS feed: its first title gains a word. The served body is
+    rewritten and the manifest touched, so that the running server serves the new body (and a new ETag)."""
+    source = next(s for s in ecosystem.sources if s.kind == "rss" and s.status == 200 and s.items)
+    name, _, _ = json.loads(manifest.read_text(encoding="utf-8"))[source.host][source.path]
+    body = (manifest.parent / name).read_bytes()
+    title = body.index(b"<item><title>") + len(b"<item><title>")
+    (manifest.parent / name).write_bytes(body[:title] + b"Updated: " + body[title:])
+    stat = manifest.stat()
+    os.utime(manifest, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # the server compares mtimes
+    return source
 
 
 def write_payloads(ecosystem: Ecosystem, folder: Path) -> Path:

@@ -26,7 +26,8 @@ def _round(value: float | None, digits: int = 3) -> float | None:
 
 
 def scale_result(spec: Spec, ecosystem: Ecosystem, timed: Stages, extra: dict[str, Any], cold: dict[str, Any],
-                 nochange: dict[str, Any], concurrency: int) -> dict[str, Any]:
+                 nochange: dict[str, Any], concurrency: int, *, one_changed: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One scale's figures; `one_changed` is the run after one partner edited one item, when it was measured."""
     stages = timed.stages
     sources = len(ecosystem.sources)
     floor_s = sources * spec.latency_s / concurrency
@@ -46,7 +47,7 @@ def scale_result(spec: Spec, ecosystem: Ecosystem, timed: Stages, extra: dict[st
         "load": {"seconds": _round(load.seconds), "rows": written, "rows_per_s": round(written / load.seconds) if load.seconds else None,
                  "items_per_s": round(rows / load.seconds) if load.seconds else None, "bare_arrow_insert": extra["bare_insert"]},
         "parse": extra["parse_comparison"],
-        "runs": {"cold": cold, "nochange": nochange},
+        "runs": {"cold": cold, "nochange": nochange, **({"one_changed": one_changed} if one_changed else {})},
         "memory": {"peak_mib": cold["peak_rss_mib"], "nochange_peak_mib": nochange["peak_rss_mib"]},
         "counts": extra["counts"],
         "ratios": {
@@ -57,6 +58,7 @@ def scale_result(spec: Spec, ecosystem: Ecosystem, timed: Stages, extra: dict[st
             "load_vs_bare_arrow_insert": _round((extra["bare_insert"]["rows_per_s"] or 0) / (written / load.seconds))
             if load.seconds else None,
             "nochange_vs_cold": _round(nochange["wall_s"] / cold["wall_s"]),
+            "one_changed_vs_cold": _round(one_changed["wall_s"] / cold["wall_s"]) if one_changed else None,
             "orchestration_ms_per_source": _round(1000 * (cold["wall_s"] - work) / sources, 2),
             "nochange_orchestration_ms_per_source": _round(
                 1000 * (nochange["wall_s"] - sum(nochange["work_s"].values())) / sources, 2),
@@ -121,7 +123,7 @@ def table(scale: dict[str, Any]) -> str:
             lines.append(f"{name:<18}{stage['seconds']:>10.3f}{stage['count']:>10}{per_s:>12}  {stage['note']}")
     for label, run in scale["runs"].items():
         work = ", ".join(f"{k} {v:.2f}" for k, v in sorted(run["work_s"].items(), key=lambda kv: -kv[1])[:5])
-        lines.append(f"dagster {label:<10}{run['wall_s']:>10.3f}{run['sources']:>10}{'':>12}  "
+        lines.append(f"dagster {label:<11}{run['wall_s']:>9.3f}{run['sources']:>10}{'':>12}  "
                      f"peak {run['peak_rss_mib']:.0f} MiB; {run['outcomes']}; work: {work}")
     return "\n".join(lines)
 

@@ -28,14 +28,26 @@ class Payloads:
     """The manifest with the bodies loaded in memory."""
 
     def __init__(self, manifest: Path) -> None:
-        entries = json.loads(manifest.read_text(encoding="utf-8"))
+        self.manifest = manifest
+        self.loaded_ns = -1
         self.by_host: dict[str, dict[str, tuple[bytes, int, str, str]]] = {}
+        self._load_if_changed()
+
+    def _load_if_changed(self) -> None:
+        """(Re)load the bodies when the manifest was written since (the bench changes a partner's feed so)."""
+        written_ns = self.manifest.stat().st_mtime_ns
+        if written_ns == self.loaded_ns:
+            return
+        entries = json.loads(self.manifest.read_text(encoding="utf-8"))
+        by_host: dict[str, dict[str, tuple[bytes, int, str, str]]] = {}
         for host, paths in entries.items():
             for path, (name, status, content_type) in paths.items():
-                body = (manifest.parent / name).read_bytes()
-                self.by_host.setdefault(host, {})[path] = (body, status, content_type, etag(body))
+                body = (self.manifest.parent / name).read_bytes()
+                by_host.setdefault(host, {})[path] = (body, status, content_type, etag(body))
+        self.by_host, self.loaded_ns = by_host, written_ns
 
     def answer(self, host: str, path: str, headers: dict[str, str]) -> tuple[int, str, bytes, str | None]:
+        self._load_if_changed()
         found = self.by_host.get(host, {}).get(path.split("?", 1)[0])
         if found is None:
             return 404, "text/plain", b"not found", None

@@ -304,9 +304,13 @@ def list_exports(snapshot: SnapshotDep) -> Response:
             summary="One export file of the current publication")
 def get_export(snapshot: SnapshotDep, name: str) -> Response:
     root = snapshot.exports.resolve()
-    path = (root / name).resolve()
-    if not name or not path.is_relative_to(root) or not path.is_file():
-        raise HTTPException(404, detail=f"no export named {name!r}; GET /v1/exports lists them")
+    try:
+        path = (root / name).resolve()
+        found = bool(name) and path.is_relative_to(root) and path.is_file()
+    except (OSError, ValueError):  # a name the file system refuses (too long, a NUL byte): no such export
+        found = False
+    if not found:
+        raise HTTPException(404, detail=f"no export named {name[:200]!r}; GET /v1/exports lists them")
     # The snapshot never changes: its id and the name make a strong validator.
     etag = f'"{snapshot.id}:{name}"'.replace(" ", "_")
     return FileResponse(path, media_type=media_type(path),

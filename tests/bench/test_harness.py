@@ -11,7 +11,7 @@ import httpx
 
 from bench import baselines
 from bench import stages as measured
-from bench.ecosystem import Spec, generate, write_payloads, write_registry
+from bench.ecosystem import Spec, change_one_feed, generate, write_payloads, write_registry
 from bench.measure import Stages
 from bench.report import targets
 from bench.server import running
@@ -46,6 +46,21 @@ def test_served_sources_answer_and_revalidate(tmp_path: Path) -> None:
     answered = [s.status == 200 for s in ecosystem.sources]
     assert [r.outcome == "fetched" for r in results] == answered
     assert [r.outcome == "error" for r in results] == [not ok for ok in answered]
+
+
+def test_a_changed_feed_is_served_at_once_with_a_new_etag(tmp_path: Path) -> None:
+    ecosystem = generate(SPEC)
+    manifest = write_payloads(ecosystem, tmp_path / "served")
+    with running(manifest, SPEC.latency_s, ecosystem.hosts[0]) as port:
+        source = next(s for s in ecosystem.sources if s.kind == "rss" and s.items)
+        url = f"http://{source.host}:{port}{source.path}"
+        before = httpx.get(url)
+        assert change_one_feed(ecosystem, manifest) == source
+        after = httpx.get(url, headers={"If-None-Match": before.headers["etag"]})
+        assert after.status_code == 200 and after.headers["etag"] != before.headers["etag"]
+        assert after.content == before.content.replace(b"<item><title>", b"<item><title>Updated: ", 1)
+        others = [s for s in ecosystem.sources if s.items and s != source]
+        assert all(httpx.get(f"http://{s.host}:{port}{s.path}").content == s.body for s in others)
 
 
 def test_every_stage_processes_the_planted_items(tmp_path: Path) -> None:

@@ -143,6 +143,7 @@ def test_health_and_exports(client: httpx.Client) -> None:
             "calendars/theme/ai.fr.ics", "calendars/partner/hub.nl.ics", "feeds/call.en.atom"} <= set(names)
     assert client.get("/v1/exports/agenda.parquet").headers["content-type"] == "application/vnd.apache.parquet"
     assert client.get("/v1/exports/../../current").status_code == 404
+    assert client.get("/v1/exports/" + "é" * 300 + ".ics").status_code == 404  # longer than a file name may be
 
 
 def test_a_new_publication_is_served_at_once_and_tombstones_removed_items(tmp_path: Path) -> None:

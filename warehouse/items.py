@@ -3,7 +3,9 @@
 Each run: every source item is read, duplicates are grouped (transforms.dedupe), each group is merged
 into one record (transforms.merge), categorised (transforms.categorise) and, when a translator is
 configured, given machine-translated English. Then items, item_sources, item_merges and item_history
-are written in bulk. An item whose content changed gets sequence + 1; a change of time, place or status
+are written in bulk. A group made of the same source items in the same versions, by the same code and
+settings, as a stored item was (its `group_key`) is not merged again: after one partner's change, only
+the groups that change are rebuilt (a forced refresh rebuilds them all). An item whose content changed gets sequence + 1; a change of time, place or status
 is kept in item_history with the payloads it was read from. Nothing is deleted because a feed stopped
 listing an item: source items stay, and so do their canonical items (the agenda selection drops them
 when their end or deadline has passed). Only a canonical item absorbed by a merge disappears, and its
@@ -73,6 +75,7 @@ class _Canonical:
     updated_at: datetime | None = None
     sequence: int = 0
     stored: bool = False  # its stored row is already exactly this one: nothing to write
+    group_key: str | None = None
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -88,6 +91,7 @@ class _Origin:
     partner_id: str
     source_id: str
     body_hash: str | None
+    version: str = ""  # content hash, first seen and updated at: what a group key is made of
 
     def payload(self, item_id: str) -> dict[str, Any]:
         """The item's entry in a history row's payloads."""
@@ -109,18 +113,19 @@ def _candidates(con: duckdb.DuckDBPyConnection) -> tuple[list[Candidate], dict[s
     paths = [f"$.{name}" for name in CANDIDATE_FIELDS]
     cursor = con.execute(
         "SELECT item_id, first_seen, body_hash, partner_id, source_id, json_extract_string(record, ?), "
-        "json_extract(record, '$.title') FROM source_items ORDER BY item_id",
+        "json_extract(record, '$.title'), content_hash, updated_at FROM source_items ORDER BY item_id",
         [paths],
     )
     candidates: list[Candidate] = []
     origins: dict[str, _Origin] = {}
     while rows := cursor.fetchmany(SOURCE_ITEMS_CHUNK):
-        for item_id, first_seen, body_hash, partner_id, source_id, values, title in rows:
+        for item_id, first_seen, body_hash, partner_id, source_id, values, title, content_hash, updated_at in rows:
             fields: dict[str, Any] = dict(zip(CANDIDATE_FIELDS, values))
             fields["title"] = json.loads(title) if title is not None else None
             candidates.append(candidate(item_id, fields, first_seen=first_seen,
                                         concepts=title_concepts((fields["title"] or {}).values(), rules)))
-            origins[item_id] = _Origin(partner_id, source_id, body_hash)
+            origins[item_id] = _Origin(partner_id, source_id, body_hash,
+                                       f"{content_hash}\x1f{first_seen.isoformat()}\x1f{updated_at.isoformat()}")
     return candidates, origins
 
 
@@ -164,17 +169,31 @@ def _batches(pairs: Iterable[tuple[Group, list[Member]]], size: int) -> Iterator
         yield batch
 
 
-def _existing_items(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[bytes, str, int, datetime, datetime]]:
-    """Every stored item: (record as UTF-8 JSON, content hash, sequence, first seen, updated at).
+_Stored = tuple[str, int, datetime, datetime, str | None]  # content hash, sequence, first seen, updated at, group key
 
-    The records stay encoded until compared one by one: decoded all at once, they held as much memory
-    again as the source items being merged; as UTF-8 bytes they take half the memory of Python strings
-    of French text (whose curly quotes make those two bytes per character)."""
-    cursor = con.execute("SELECT item_id, record, content_hash, coalesce(sequence, 0), first_seen, updated_at FROM items")
+
+def _existing_items(con: duckdb.DuckDBPyConnection) -> dict[str, _Stored]:
+    """Every stored item's version (its record is read when its group is merged: most groups are not)."""
+    cursor = con.execute("SELECT item_id, content_hash, coalesce(sequence, 0), first_seen, updated_at, group_key FROM items")
     existing = {}
     while rows := cursor.fetchmany(SOURCE_ITEMS_CHUNK):
-        existing.update({i: (r.encode("utf-8"), h, s, fs, up) for i, r, h, s, fs, up in rows})
+        existing.update({i: (h, s, fs, up, key) for i, h, s, fs, up, key in rows})
     return existing
+
+
+def _stored_records(con: duckdb.DuckDBPyConnection, item_ids: list[str]) -> dict[str, str]:
+    """The stored records of these items (the canonical items of one batch)."""
+    wanted = pd.DataFrame({"item_id": item_ids}, columns=["item_id"]).astype("string")
+    with registered(con, {"in_wanted": wanted}):
+        return dict(con.execute("SELECT item_id, record FROM items JOIN in_wanted USING (item_id)").fetchall())
+
+
+def _group_key(basis: str, group: Group, origins: Mapping[str, _Origin]) -> str:
+    """What a canonical item is built from: its group's source items in their versions, the code and settings."""
+    digest = hashlib.sha256(basis.encode("utf-8"))
+    for member_id in sorted(group.members):
+        digest.update(f"\x1e{member_id}\x1f{origins[member_id].version}".encode("utf-8"))
+    return digest.hexdigest()
 
 
 def category_defaults(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[tuple[str, dict[str, list[str]]]]]:
@@ -310,26 +329,28 @@ def _items_frame(canonicals: Sequence[_Canonical]) -> pd.DataFrame:
           "start_utc": c.record.get("start_utc"), "end_utc": c.record.get("end_utc"),
           "start_date": c.record.get("start_date"), "end_date": c.record.get("end_date"),
           "deadline_utc": c.record.get("deadline_utc"), "published_utc": c.record.get("published_utc"),
-          "first_seen": c.first_seen, "updated_at": c.updated_at, "sequence": c.sequence} for c in canonicals],
+          "first_seen": c.first_seen, "updated_at": c.updated_at, "sequence": c.sequence, "group_key": c.group_key}
+         for c in canonicals],
         columns=["item_id", "kind", "status", "content_hash", "record", "start_utc", "end_utc", "start_date", "end_date",
-                 "deadline_utc", "published_utc", "first_seen", "updated_at", "sequence"],
+                 "deadline_utc", "published_utc", "first_seen", "updated_at", "sequence", "group_key"],
     ).astype({"start_utc": "string", "end_utc": "string", "start_date": "string", "end_date": "string",
-              "deadline_utc": "string", "published_utc": "string", "sequence": "int64"})
+              "deadline_utc": "string", "published_utc": "string", "sequence": "int64", "group_key": "string"})
 
 
 HISTORY_COLUMNS = ["item_id", "changed_at", "change", "fields", "payloads", "sequence"]
 UPSERT_ITEMS = """
     INSERT INTO items (item_id, kind, status, content_hash, record, start_utc, end_utc, start_date, end_date,
-                       deadline_utc, published_utc, first_seen, updated_at, sequence)
+                       deadline_utc, published_utc, first_seen, updated_at, sequence, group_key)
     SELECT item_id, kind, status, content_hash, record, CAST(start_utc AS TIMESTAMPTZ), CAST(end_utc AS TIMESTAMPTZ),
            CAST(start_date AS DATE), CAST(end_date AS DATE), CAST(deadline_utc AS TIMESTAMPTZ),
-           CAST(published_utc AS TIMESTAMPTZ), first_seen, updated_at, sequence
+           CAST(published_utc AS TIMESTAMPTZ), first_seen, updated_at, sequence, group_key
     FROM in_canonical
     ON CONFLICT (item_id) DO UPDATE SET kind = excluded.kind, status = excluded.status,
         content_hash = excluded.content_hash, record = excluded.record, start_utc = excluded.start_utc,
         end_utc = excluded.end_utc, start_date = excluded.start_date, end_date = excluded.end_date,
         deadline_utc = excluded.deadline_utc, published_utc = excluded.published_utc,
-        first_seen = excluded.first_seen, updated_at = excluded.updated_at, sequence = excluded.sequence
+        first_seen = excluded.first_seen, updated_at = excluded.updated_at, sequence = excluded.sequence,
+        group_key = excluded.group_key
 """
 
 
@@ -364,7 +385,7 @@ def _canonical(group: Group, members: list[Member], defaults: Defaults, unmapped
     return _Canonical(members[0].item_id, record, members, min(m.first_seen for m in members), group)
 
 
-def _compare(c: _Canonical, before: tuple[bytes, str, int, datetime, datetime] | None, origins: Mapping[str, _Origin],
+def _compare(c: _Canonical, before: _Stored | None, previous_json: str | None, origins: Mapping[str, _Origin],
              counts: dict[str, int], now: datetime) -> dict[str, Any] | None:
     """Set the canonical item's hash, sequence and dates against what is stored; count it; its history row if
     its time, place or status changed."""
@@ -373,7 +394,7 @@ def _compare(c: _Canonical, before: tuple[bytes, str, int, datetime, datetime] |
         c.updated_at = max(m.updated_at for m in c.members)
         counts["inserted"] += 1
         return None
-    previous_json, previous_hash, sequence, first_seen, updated_at = before
+    previous_hash, sequence, first_seen, updated_at, group_key = before
     previous = json.loads(previous_json)
     fields = changed_fields(previous, c.record)
     carry_reschedule(previous, c.record, fields)
@@ -383,7 +404,7 @@ def _compare(c: _Canonical, before: tuple[bytes, str, int, datetime, datetime] |
         c.sequence, c.updated_at = sequence, updated_at
         # Same record (the hash is the record's), same dates and sequence: the stored row is this one. Most items
         # of a refresh are unchanged; rewriting them all was most of a refresh's writing and transaction memory.
-        c.stored = c.first_seen == first_seen
+        c.stored = c.first_seen == first_seen and c.group_key == group_key
         counts["unchanged"] += 1
         return None
     # calendar clients only replace an event whose SEQUENCE rose
@@ -396,17 +417,19 @@ def _compare(c: _Canonical, before: tuple[bytes, str, int, datetime, datetime] |
             "payloads": stable_json([origins[m.item_id].payload(m.item_id) for m in changed_since]), "sequence": c.sequence}
 
 
-def _merge_rows(canonicals: Sequence[_Canonical], now: datetime) -> list[dict[str, Any]]:
+def _merge_rows(built: Iterable[tuple[str, Group]], now: datetime) -> list[dict[str, Any]]:
+    """The merge decisions of each canonical item's group."""
     return [
-        {"item_id": c.item_id, "source_item_id": m.b if m.a == c.item_id else m.a, "other_item_id": m.a if m.a != c.item_id else m.b,
+        {"item_id": item_id, "source_item_id": m.b if m.a == item_id else m.a, "other_item_id": m.a if m.a != item_id else m.b,
          "score": m.score, "rule": m.rule, "fields": stable_json(m.fields), "decided_at": now}
-        for c in canonicals for m in c.group.matches
+        for item_id, group in built for m in group.matches
     ]
 
 
-def _source_rows(canonicals: Sequence[_Canonical], origins: Mapping[str, _Origin]) -> list[dict[str, Any]]:
-    return [{"item_id": c.item_id, "source_item_id": m.item_id, "partner_id": origins[m.item_id].partner_id,
-             "source_id": origins[m.item_id].source_id} for c in canonicals for m in c.members]
+def _source_rows(built: Iterable[tuple[str, Group]], origins: Mapping[str, _Origin]) -> list[dict[str, Any]]:
+    """Which source items each canonical item is made of."""
+    return [{"item_id": item_id, "source_item_id": member_id, "partner_id": origins[member_id].partner_id,
+             "source_id": origins[member_id].source_id} for item_id, group in built for member_id in group.members]
 
 
 def _fingerprint_settings(defaults: Defaults, overrides: Overrides, translator: TranslatorLike | None) -> list[Any]:
@@ -451,33 +474,56 @@ def refresh_items(
     groups = group_duplicates(candidates, overrides)
     del candidates  # the comparison's fields are not needed any more: keep the peak down
     existing = _existing_items(con)
-    counts = {"inserted": 0, "updated": 0, "unchanged": 0, "merged": 0, "history": 0, "translated": 0}
+    # A group made of the same source items, in the same versions, by the same code and settings as a stored
+    # item's was merged into that item already: it stands (a forced refresh rebuilds every group).
+    basis = stable_hash([fingerprints.code_version(), settings])
+    built_before = {} if force else {stored[4]: item_id for item_id, stored in existing.items() if stored[4]}
+    kept: list[tuple[str, Group]] = []
+    to_build: dict[int, str] = {}  # id(group) -> its key
+    for group in groups:
+        key = _group_key(basis, group, origins)
+        if key in built_before:
+            kept.append((built_before[key], group))
+        else:
+            to_build[id(group)] = key
+    counts = {"inserted": 0, "updated": 0, "unchanged": len(kept), "merged": 0, "history": 0, "translated": 0}
     unmapped: dict[str, int] = {}
-    absorbed_by: dict[str, str] = {}
+    absorbed_by: dict[str, str] = {member_id: item_id for item_id, group in kept for member_id in group.members}
     history_rows = 0
     translation_failed = False
     with transaction(con):
         # item_sources and item_merges are derived from this run's grouping: replaced as a whole.
         con.execute("DELETE FROM item_sources")
         con.execute("DELETE FROM item_merges")
-        for batch in _batches(_grouped_members(con, groups), GROUPS_PER_BATCH):
+        for part in _batches(kept, GROUPS_PER_BATCH):
+            _write_batch(con, [], [], _merge_rows(part, now), _source_rows(part, origins))
+        counts["merged"] += sum(len(group.members) - 1 for _, group in kept)
+        pending = [group for group in groups if id(group) in to_build]
+        for batch in _batches(_grouped_members(con, pending), GROUPS_PER_BATCH):
             canonicals = [_canonical(group, members, defaults, unmapped) for group, members in batch]
             before_translation = len(warnings)
             counts["translated"] += _translate(con, [c.record for c in canonicals], translator, now, warnings)
-            translation_failed = translation_failed or len(warnings) > before_translation
-            history = [row for c in canonicals if (row := _compare(c, existing.get(c.item_id), origins, counts, now))]
+            failed = len(warnings) > before_translation
+            translation_failed = translation_failed or failed
+            for c in canonicals:
+                # Texts left untranslated by an outage are translated by the next refresh: no key, no skipping.
+                c.group_key = None if failed else to_build[id(c.group)]
+            records = _stored_records(con, [c.item_id for c in canonicals if c.item_id in existing])
+            history = [row for c in canonicals
+                       if (row := _compare(c, existing.get(c.item_id), records.get(c.item_id), origins, counts, now))]
             for c in canonicals:
                 for m in c.members:
                     absorbed_by[m.item_id] = c.item_id
             counts["merged"] += sum(len(c.members) - 1 for c in canonicals)
             history_rows += len(history)
-            _write_batch(con, canonicals, history, _merge_rows(canonicals, now), _source_rows(canonicals, origins))
+            built = [(c.item_id, c.group) for c in canonicals]
+            _write_batch(con, canonicals, history, _merge_rows(built, now), _source_rows(built, origins))
         # A stored item no group is named after any more was absorbed by a merge (absorbed_by says into which).
         removed = [item_id for item_id in existing if absorbed_by.get(item_id) != item_id]
         removals = [{"item_id": item_id, "changed_at": now, "change": "merged_into",
                      "fields": stable_json({"merged_into": [None, absorbed_by.get(item_id)]}),
                      "payloads": stable_json([origins[item_id].payload(item_id)] if item_id in origins else []),
-                     "sequence": existing[item_id][2]} for item_id in removed]
+                     "sequence": existing[item_id][1]} for item_id in removed]
         _write_removals(con, removed, removals)
     counts["history"] = history_rows + len(removals)
     counts["skipped"] = 0

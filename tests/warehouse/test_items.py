@@ -219,3 +219,67 @@ def test_a_forced_refresh_with_nothing_new_leaves_every_row_as_it_was(con) -> No
     # item_merges are decided again at each refresh: the same matches, a new decision time.
     assert [row[:-1] for row in after.pop("item_merges")] == [row[:-1] for row in before.pop("item_merges")]
     assert after == before
+
+
+def test_a_refresh_rebuilds_only_the_groups_whose_source_items_changed(con) -> None:
+    run(con, [batch("innov", "agenda-fr", [FR], body="a"), batch("hub", "agenda", [OTHER], body="c")])
+    # Marks on the stored row of OTHER: a refresh that rebuilt its group would overwrite them.
+    con.execute("UPDATE items SET content_hash = 'mark', sequence = 7 WHERE item_id = ?", [OTHER.id])
+    later = NOW + timedelta(hours=1)
+    moved = replace(FR, start_utc=START + timedelta(hours=1))
+    changed = run(con, [batch("innov", "agenda-fr", [moved], body="d", at=later)], at=later, run_id="r2")
+    assert (changed["updated"], changed["unchanged"], changed["history"]) == (1, 1, 1)
+    assert con.execute("SELECT content_hash, sequence FROM items WHERE item_id = ?", [OTHER.id]).fetchall() == [("mark", 7)]
+    assert {r[0]: r[1] for r in con.execute("SELECT item_id, sequence FROM items").fetchall()}[FR.id] == 1
+    # Its links are written all the same (they are replaced as a whole at each refresh).
+    assert con.execute("SELECT count(*) FROM item_sources").fetchall() == [(2,)]
+
+    forced = refresh_items(con, now=later, translator=None, defaults={}, force=True)
+    assert forced["updated"] == 1  # OTHER rebuilt: its real hash is not the mark
+    assert con.execute("SELECT content_hash <> 'mark' FROM items WHERE item_id = ?", [OTHER.id]).fetchall() == [(True,)]
+
+
+def test_refreshing_only_what_changed_gives_the_tables_a_full_rebuild_gives(tmp_path) -> None:
+    from warehouse.connection import connect
+
+    def scenario(con, *, force: bool) -> dict[str, list[tuple]]:
+        run(con, [batch("innov", "agenda-fr", [FR], body="a"), batch("innov", "agenda-nl", [NL], body="b"),
+                  batch("hub", "agenda", [OTHER], body="c")])
+        later = NOW + timedelta(hours=1)
+        load_batches(con, [batch("hub", "agenda", [replace(OTHER, title={"fr": "Apéro du numérique"})], body="e", at=later)],
+                     run_id="r2", now=later)
+        refresh_items(con, now=later, translator=None, defaults={}, force=force)
+        return _tables(con)
+
+    incremental, full = connect(tmp_path / "incremental.duckdb"), connect(tmp_path / "full.duckdb")
+    try:
+        assert scenario(incremental, force=False) == scenario(full, force=True)
+    finally:
+        incremental.close()
+        full.close()
+
+
+class _Outage:
+    """A translation service that fails until it is told to answer (prefixing each text with "EN ")."""
+
+    name = "outage-test"
+
+    def __init__(self) -> None:
+        self.up = False
+
+    def translate(self, texts, source, target, *, html=False):
+        if not self.up:
+            raise ConnectionError("translation service unreachable")
+        return [f"EN {text}" for text in texts]
+
+
+def test_texts_left_untranslated_by_an_outage_are_translated_by_the_next_refresh(con) -> None:
+    service = _Outage()
+    first = run(con, [batch("hub", "agenda", [OTHER], body="c")], translator=service)
+    assert first.warnings and con.execute("SELECT group_key FROM items").fetchall() == [(None,)]
+    service.up = True
+    again = refresh_items(con, now=NOW, translator=service, defaults={})
+    assert again["translated"] == 1
+    [document] = documents(con)
+    assert document["title"]["en"] == "EN Apéro réseautage"
+    assert con.execute("SELECT group_key IS NOT NULL FROM items").fetchall() == [(True,)]

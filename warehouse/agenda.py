@@ -38,16 +38,22 @@ def iter_agenda(con: duckdb.DuckDBPyConnection, *, now: datetime,
     today = today_in_brussels(now)
     cursor = con.cursor()
     try:
+        # The sources are gathered per item id alone, then joined to the records: grouping by the records
+        # themselves made DuckDB hold every selected record in its hash table (0.9 GB at 29,400 items).
         cursor.execute(
             """
-            SELECT i.record, i.first_seen, i.updated_at, i.sequence,
-                   list({'partner_id': s.partner_id, 'source_id': s.source_id,
-                         'url': json_extract_string(si.record, '$.url')} ORDER BY s.partner_id, s.source_id) AS sources
-            FROM items i
-            JOIN item_sources s USING (item_id)
-            JOIN source_items si ON si.item_id = s.source_item_id
-            WHERE """ + SELECTION + """
-            GROUP BY i.item_id, i.record, i.first_seen, i.updated_at, i.sequence
+            WITH selected AS (SELECT i.item_id FROM items i WHERE """ + SELECTION + """),
+            sources AS (
+                SELECT s.item_id,
+                       list({'partner_id': s.partner_id, 'source_id': s.source_id,
+                             'url': json_extract_string(si.record, '$.url')} ORDER BY s.partner_id, s.source_id) AS sources
+                FROM item_sources s
+                JOIN selected USING (item_id)
+                JOIN source_items si ON si.item_id = s.source_item_id
+                GROUP BY s.item_id
+            )
+            SELECT i.record, i.first_seen, i.updated_at, i.sequence, sources.sources
+            FROM items i JOIN sources USING (item_id)
             """,
             [today, now, now, now - timedelta(days=news_days)],
         )

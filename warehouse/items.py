@@ -5,11 +5,11 @@ into one record (transforms.merge), categorised (transforms.categorise) and, whe
 configured, given machine-translated English. Then items, item_sources, item_merges and item_history
 are written in bulk. A group made of the same source items in the same versions, by the same code and
 settings, as a stored item was (its `group_key`) is not merged again: after one partner's change, only
-the groups that change are rebuilt (a forced refresh rebuilds them all). An item whose content changed gets sequence + 1; a change of time, place or status
-is kept in item_history with the payloads it was read from. Nothing is deleted because a feed stopped
-listing an item: source items stay, and so do their canonical items (the agenda selection drops them
-when their end or deadline has passed). Only a canonical item absorbed by a merge disappears, and its
-history says into which item.
+the groups that change are rebuilt (a forced refresh rebuilds them all). An item whose content changed
+gets sequence + 1; a change of time, place or status is kept in item_history with the payloads it was
+read from. Nothing is deleted because a feed stopped listing an item: source items stay, and so do their
+canonical items (the agenda selection drops them when their end or deadline has passed). Only a canonical
+item absorbed by a merge disappears, and its history says into which item.
 """
 from __future__ import annotations
 

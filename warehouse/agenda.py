@@ -31,6 +31,15 @@ def decode(text: str) -> Any:
         return json.loads(text)
 
 
+def encode(document: dict[str, Any]) -> str:
+    """A document as the staged agenda stores it: JSON with sorted keys, by orjson (compiled; a non-finite
+    float, which JSON cannot hold, becomes null), by json where orjson refuses (integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(document, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(document, ensure_ascii=False, sort_keys=True)
+
+
 def iter_agenda(con: duckdb.DuckDBPyConnection, *, now: datetime,
                 news_days: int = NEWS_WINDOW_DAYS) -> Iterator[list[dict[str, Any]]]:
     """The documents of every item that belongs in the agenda at `now`, AGENDA_CHUNK at a time, in no
@@ -81,7 +90,7 @@ def _agenda_rows(documents: list[dict[str, Any]]) -> pd.DataFrame:
                 "item_id": d["id"],
                 "kind": d["kind"],
                 "sort_at": d["start"] or d["deadline"] or d["published"] or d["first_seen"],
-                "document": json.dumps(d, ensure_ascii=False, sort_keys=True),
+                "document": encode(d),
             }
             for d in documents
         ],

@@ -65,6 +65,14 @@ def test_stored_documents_decode_to_the_same_values_even_where_orjson_refuses() 
     assert decode(plain) == json.loads(plain)
 
 
+def test_staged_documents_are_json_with_sorted_keys_that_any_reader_takes() -> None:
+    from warehouse.agenda import encode
+
+    text = encode({"title": {"nl": "Werkplaats", "fr": "Atelier é"}, "id": "x", "price": {"amount": float("nan")}})
+    assert text == '{"id":"x","price":{"amount":null},"title":{"fr":"Atelier é","nl":"Werkplaats"}}'
+    assert json.loads(encode({"big": 2**70, "n": 1.5})) == {"big": 2**70, "n": 1.5}  # json writes what orjson refuses
+
+
 def test_an_all_day_event_stays_a_date(con) -> None:
     item = replace(make_item("fair"), start_utc=None, all_day=True, start_date=date(2026, 3, 12), end_date=date(2026, 3, 13))
     [document] = agenda_after_loading(con, [item])

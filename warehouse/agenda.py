@@ -24,7 +24,8 @@ SELECTION = """(i.kind = 'event' AND (
 
 def decode(text: str) -> Any:
     """A stored JSON text as Python values. orjson shares the dict keys of every document (a third less
-    memory for a whole agenda than json's) and is faster; json reads what orjson refuses (NaN, huge ints)."""
+    memory for a whole agenda than json's) and is faster; json reads what orjson refuses (NaN). orjson reads
+    an integer beyond 64 bits as a float: normalised records hold none (their numbers are prices and counts)."""
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:

@@ -168,16 +168,6 @@ def _hard_link(source: Path, folder: Path, name: str) -> Path | None:
     return tmp
 
 
-def _linked_copy(source: Path, body: bytes, folder: Path, name: str) -> Path | None:
-    """A new hard link to `source` (already holding `body`, synced) under a temporary name; None if impossible."""
-    try:
-        if source.stat().st_size != len(body):
-            return None
-    except OSError:
-        return None
-    return _hard_link(source, folder, name)
-
-
 def _synced_temp(folder: Path, name: str, write: Callable[[Any], None]) -> Path:
     """A temporary file in `folder` filled by `write(handle)` and synced to disk."""
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
@@ -213,24 +203,10 @@ def _replace_all(out_dir: Path | str, names: Iterable[str], stage: Callable[[str
     return written
 
 
-def write_atomically(files: dict[str, bytes], out_dir: Path | str, *,
-                     linked_from: Path | None = None) -> dict[str, Path]:
-    """Write every file to a temporary name first, then rename them all into place.
-
-    `linked_from` is a folder already holding these same files, written and synced (the snapshot's
-    exports): each is hard-linked from there instead of being written and synced a second time.
-    """
-    def stage(name: str, folder: Path) -> Path:
-        body = files[name]
-        linked = _linked_copy(linked_from / name, body, folder, Path(name).name) if linked_from else None
-        return linked or _synced_temp(folder, Path(name).name, lambda handle: handle.write(body))
-
-    return _replace_all(out_dir, files, stage)
-
-
 def link_atomically(names: list[str], source: Path, out_dir: Path | str) -> dict[str, Path]:
-    """write_atomically for files already written and synced under `source`: each is hard-linked (copied
-    where links are impossible), never read into memory."""
+    """Put the files `names`, already written and synced under `source`, in place under `out_dir`: each is
+    hard-linked (copied where links are impossible, never read into memory) under a temporary name, then
+    they are all renamed into place. A failure before the renames leaves `out_dir` as it was."""
     def stage(name: str, folder: Path) -> Path:
         def copy(handle: Any) -> None:
             with open(source / name, "rb") as original:

@@ -6,7 +6,6 @@ import io
 import json
 from dataclasses import replace
 from datetime import datetime, timezone
-from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import icalendar

@@ -13,7 +13,7 @@ import pytest
 from warehouse.agenda import select_agenda, store_agenda, load_agenda
 from warehouse.items import refresh_items
 from warehouse.load import load_batches
-from warehouse.publish import PublicationError, publish, render_exports, write_atomically
+from warehouse.publish import PublicationError, link_atomically, publish, render_exports
 
 from .conftest import NOW, make_batch, make_item
 
@@ -118,10 +118,14 @@ def test_an_invalid_agenda_is_refused_and_the_previous_publication_stays(con, tm
 
 
 def test_a_failed_write_leaves_no_partial_files(tmp_path: Path) -> None:
-    (tmp_path / "agenda.json").write_bytes(b"old")
+    out, staged = tmp_path / "out", tmp_path / "staged"
+    out.mkdir()
+    staged.mkdir()
+    (out / "agenda.json").write_bytes(b"old")
+    (staged / "agenda.json").write_bytes(b"new")
 
-    # The second file cannot be written (not bytes): the first, already staged, must not land either.
-    with pytest.raises(TypeError):
-        write_atomically({"agenda.json": b"new", "agenda.ics": None}, tmp_path)  # type: ignore[dict-item]
-    assert (tmp_path / "agenda.json").read_bytes() == b"old"
-    assert sorted(os.listdir(tmp_path)) == ["agenda.json"]
+    # The second file is missing: the first, already staged, must not land either.
+    with pytest.raises(FileNotFoundError):
+        link_atomically(["agenda.json", "agenda.ics"], staged, out)
+    assert (out / "agenda.json").read_bytes() == b"old"
+    assert sorted(os.listdir(out)) == ["agenda.json"]

@@ -158,12 +158,15 @@ def iter_exports(documents: list[dict[str, Any]], *, generated_at: datetime,
     yield from iter_feed_files(documents, generated_at=generated_at)
 
 
-def _hard_link(source: Path, folder: Path, name: str) -> Path | None:
+Link = Callable[[Path, Path], None]
+
+
+def _hard_link(source: Path, folder: Path, name: str, link: Link) -> Path | None:
     """A new hard link to `source` under a temporary name in `folder`; None where that is impossible."""
     tmp = folder / f".{name}.{secrets.token_hex(6)}.tmp"
     try:
-        os.link(source, tmp)
-    except OSError:  # no such file, or a file system without hard links
+        link(source, tmp)
+    except OSError:  # no such file, another file system, or one without hard links
         return None
     return tmp
 
@@ -203,16 +206,16 @@ def _replace_all(out_dir: Path | str, names: Iterable[str], stage: Callable[[str
     return written
 
 
-def link_atomically(names: list[str], source: Path, out_dir: Path | str) -> dict[str, Path]:
+def link_atomically(names: list[str], source: Path, out_dir: Path | str, *, link: Link = os.link) -> dict[str, Path]:
     """Put the files `names`, already written and synced under `source`, in place under `out_dir`: each is
-    hard-linked (copied where links are impossible, never read into memory) under a temporary name, then
-    they are all renamed into place. A failure before the renames leaves `out_dir` as it was."""
+    hard-linked by `link` (copied where it fails, never read into memory) under a temporary name, then they
+    are all renamed into place. A failure before the renames leaves `out_dir` as it was."""
     def stage(name: str, folder: Path) -> Path:
         def copy(handle: Any) -> None:
             with open(source / name, "rb") as original:
                 shutil.copyfileobj(original, handle)
 
-        return _hard_link(source / name, folder, Path(name).name) or _synced_temp(folder, Path(name).name, copy)
+        return _hard_link(source / name, folder, Path(name).name, link) or _synced_temp(folder, Path(name).name, copy)
 
     return _replace_all(out_dir, names, stage)
 

@@ -74,7 +74,7 @@ class Level(IntEnum):
 
 
 class Tag(str):
-    pass
+    """A str subclass: not a type the orjson path vouches for, so json.dumps writes it (as it always did)."""
 
 
 @dataclass

@@ -1,9 +1,8 @@
 """How a publication lands its files: linked from the snapshot's copy, written where it cannot be, validated once."""
 from __future__ import annotations
 
+import errno
 import os
-import shutil
-import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -38,19 +37,20 @@ def test_published_files_are_links_to_the_snapshot_copy_which_later_publications
 
 
 def test_files_are_copied_where_they_cannot_be_linked(tmp_path: Path) -> None:
-    shared_memory = Path("/dev/shm")
-    if not shared_memory.is_dir() or os.stat(shared_memory).st_dev == os.stat(tmp_path).st_dev:
-        pytest.skip("needs a second file system to link across (/dev/shm)")
-    source = Path(tempfile.mkdtemp(dir=shared_memory))
-    try:
-        (source / "c").mkdir()
-        (source / "a.txt").write_bytes(b"same")
-        (source / "c" / "d.txt").write_bytes(b"deeper")
-        written = link_atomically(["a.txt", "c/d.txt"], source, tmp_path / "out")
-        assert {name: path.read_bytes() for name, path in written.items()} == {"a.txt": b"same", "c/d.txt": b"deeper"}
-        assert not os.path.samefile(written["a.txt"], source / "a.txt")  # another file system: a copy
-    finally:
-        shutil.rmtree(source)
+    source = tmp_path / "staged"
+    (source / "c").mkdir(parents=True)
+    (source / "a.txt").write_bytes(b"same")
+    (source / "c" / "d.txt").write_bytes(b"deeper")
+
+    def across_file_systems(src: Path, dst: Path) -> None:  # what os.link does from another file system
+        raise OSError(errno.EXDEV, "Invalid cross-device link", str(src))
+
+    written = link_atomically(["a.txt", "c/d.txt"], source, tmp_path / "out", link=across_file_systems)
+    assert {name: path.read_bytes() for name, path in written.items()} == {"a.txt": b"same", "c/d.txt": b"deeper"}
+    assert not os.path.samefile(written["a.txt"], source / "a.txt")  # a copy
+    assert not [p for p in (tmp_path / "out").rglob(".*.tmp")]
+    linked = link_atomically(["a.txt"], source, tmp_path / "linked")
+    assert os.path.samefile(linked["a.txt"], source / "a.txt")  # where a link is possible, a link
 
 
 def test_an_invalid_agenda_is_refused_with_the_contract_messages(tmp_path: Path) -> None:

@@ -1,15 +1,17 @@
 """Canonical items: the agenda's entries, built from the source items.
 
-Each run: every source item is read, duplicates are grouped (transforms.dedupe), each group is merged
-into one record (transforms.merge), categorised (transforms.categorise) and, when a translator is
-configured, given machine-translated English. Then items, item_sources, item_merges and item_history
-are written in bulk. A group made of the same source items in the same versions, by the same code and
-settings, as a stored item was (its `group_key`) is not merged again: after one partner's change, only
-the groups that change are rebuilt (a forced refresh rebuilds them all). An item whose content changed
-gets sequence + 1; a change of time, place or status is kept in item_history with the payloads it was
-read from. Nothing is deleted because a feed stopped listing an item: source items stay, and so do their
-canonical items (the agenda selection drops them when their end or deadline has passed). Only a canonical
-item absorbed by a merge disappears, and its history says into which item.
+Each run: every source item is read, duplicates are grouped (transforms.dedupe), each group is merged into
+one record (transforms.merge), categorised (transforms.categorise) and, when a translator is configured,
+given machine-translated English. Then items, item_sources, item_merges and item_history are written in
+bulk: the items and their history in parts of GROUPS_PER_BATCH groups, each committed (a refresh
+interrupted midway is finished by the next one), the links and removals at the end, together. A group made
+of the same source items in the same versions, by the same code and settings, as a stored item was (its
+`group_key`) is not merged again: after one partner's change, only the groups that change are rebuilt (a
+forced refresh rebuilds them all). An item whose content changed gets sequence + 1; a change of time,
+place or status is kept in item_history with the payloads it was read from. Nothing is deleted because a
+feed stopped listing an item: source items stay, and so do their canonical items (the agenda selection
+drops them when their end or deadline has passed). Only a canonical item absorbed by a merge disappears,
+and its history says into which item.
 """
 from __future__ import annotations
 
@@ -354,18 +356,23 @@ UPSERT_ITEMS = """
 """
 
 
-def _write_batch(con: duckdb.DuckDBPyConnection, canonicals: Sequence[_Canonical], history: list[dict[str, Any]],
-                 merges: list[dict[str, Any]], sources: list[dict[str, Any]]) -> None:
-    with registered(con, {
+def _write_batch(con: duckdb.DuckDBPyConnection, canonicals: Sequence[_Canonical], history: list[dict[str, Any]]) -> None:
+    """One part of a refresh, in its own transaction: the rebuilt items and their history rows."""
+    with transaction(con), registered(con, {
         "in_canonical": _items_frame([c for c in canonicals if not c.stored]),
         "in_history": pd.DataFrame(history, columns=HISTORY_COLUMNS),
+    }):
+        con.execute(UPSERT_ITEMS)
+        con.execute("INSERT INTO item_history SELECT * FROM in_history")
+
+
+def _write_links(con: duckdb.DuckDBPyConnection, merges: list[dict[str, Any]], sources: list[dict[str, Any]]) -> None:
+    with registered(con, {
         "in_merges": pd.DataFrame(merges, columns=["item_id", "source_item_id", "other_item_id", "score", "rule", "fields", "decided_at"]),
         "in_item_sources": pd.DataFrame(sources, columns=["item_id", "source_item_id", "partner_id", "source_id"]),
     }):
-        con.execute(UPSERT_ITEMS)
         con.execute("INSERT INTO item_sources SELECT * FROM in_item_sources")
         con.execute("INSERT OR IGNORE INTO item_merges SELECT * FROM in_merges")
-        con.execute("INSERT INTO item_history SELECT * FROM in_history")
 
 
 def _write_removals(con: duckdb.DuckDBPyConnection, removed: list[str], history: list[dict[str, Any]]) -> None:
@@ -491,39 +498,45 @@ def refresh_items(
     absorbed_by: dict[str, str] = {member_id: item_id for item_id, group in kept for member_id in group.members}
     history_rows = 0
     translation_failed = False
+    built: list[tuple[str, Group]] = list(kept)  # every canonical item with the group it is made of
+    pending = [group for group in groups if id(group) in to_build]
+    # Each part is committed on its own: one transaction for a whole cold refresh held every new item's row
+    # uncommitted in DuckDB's memory (0.8 GB at 98,000 items). A refresh that fails midway leaves items partly
+    # rebuilt, never published (the agenda is staged only after a refresh that completed), and the next refresh
+    # keeps the parts written (their group keys) and finishes the rest. What links items to their sources, the
+    # removals and the fingerprint are written at the end, together.
+    for batch in _batches(_grouped_members(con, pending), GROUPS_PER_BATCH):
+        canonicals = [_canonical(group, members, defaults, unmapped) for group, members in batch]
+        before_translation = len(warnings)
+        counts["translated"] += _translate(con, [c.record for c in canonicals], translator, now, warnings)
+        failed = len(warnings) > before_translation
+        translation_failed = translation_failed or failed
+        for c in canonicals:
+            # Texts left untranslated by an outage are translated by the next refresh: no key, no skipping.
+            c.group_key = None if failed else to_build[id(c.group)]
+        records = _stored_records(con, [c.item_id for c in canonicals if c.item_id in existing])
+        history = [row for c in canonicals
+                   if (row := _compare(c, existing.get(c.item_id), records.get(c.item_id), origins, counts, now))]
+        for c in canonicals:
+            for m in c.members:
+                absorbed_by[m.item_id] = c.item_id
+        counts["merged"] += sum(len(c.members) - 1 for c in canonicals)
+        history_rows += len(history)
+        built += [(c.item_id, c.group) for c in canonicals]
+        _write_batch(con, canonicals, history)
+    counts["merged"] += sum(len(group.members) - 1 for _, group in kept)
+    # A stored item no group is named after any more was absorbed by a merge (absorbed_by says into which).
+    removed = [item_id for item_id in existing if absorbed_by.get(item_id) != item_id]
+    removals = [{"item_id": item_id, "changed_at": now, "change": "merged_into",
+                 "fields": stable_json({"merged_into": [None, absorbed_by.get(item_id)]}),
+                 "payloads": stable_json([origins[item_id].payload(item_id)] if item_id in origins else []),
+                 "sequence": existing[item_id][1]} for item_id in removed]
     with transaction(con):
         # item_sources and item_merges are derived from this run's grouping: replaced as a whole.
         con.execute("DELETE FROM item_sources")
         con.execute("DELETE FROM item_merges")
-        for part in _batches(kept, GROUPS_PER_BATCH):
-            _write_batch(con, [], [], _merge_rows(part, now), _source_rows(part, origins))
-        counts["merged"] += sum(len(group.members) - 1 for _, group in kept)
-        pending = [group for group in groups if id(group) in to_build]
-        for batch in _batches(_grouped_members(con, pending), GROUPS_PER_BATCH):
-            canonicals = [_canonical(group, members, defaults, unmapped) for group, members in batch]
-            before_translation = len(warnings)
-            counts["translated"] += _translate(con, [c.record for c in canonicals], translator, now, warnings)
-            failed = len(warnings) > before_translation
-            translation_failed = translation_failed or failed
-            for c in canonicals:
-                # Texts left untranslated by an outage are translated by the next refresh: no key, no skipping.
-                c.group_key = None if failed else to_build[id(c.group)]
-            records = _stored_records(con, [c.item_id for c in canonicals if c.item_id in existing])
-            history = [row for c in canonicals
-                       if (row := _compare(c, existing.get(c.item_id), records.get(c.item_id), origins, counts, now))]
-            for c in canonicals:
-                for m in c.members:
-                    absorbed_by[m.item_id] = c.item_id
-            counts["merged"] += sum(len(c.members) - 1 for c in canonicals)
-            history_rows += len(history)
-            built = [(c.item_id, c.group) for c in canonicals]
-            _write_batch(con, canonicals, history, _merge_rows(built, now), _source_rows(built, origins))
-        # A stored item no group is named after any more was absorbed by a merge (absorbed_by says into which).
-        removed = [item_id for item_id in existing if absorbed_by.get(item_id) != item_id]
-        removals = [{"item_id": item_id, "changed_at": now, "change": "merged_into",
-                     "fields": stable_json({"merged_into": [None, absorbed_by.get(item_id)]}),
-                     "payloads": stable_json([origins[item_id].payload(item_id)] if item_id in origins else []),
-                     "sequence": existing[item_id][1]} for item_id in removed]
+        for part in _batches(built, GROUPS_PER_BATCH):
+            _write_links(con, _merge_rows(part, now), _source_rows(part, origins))
         _write_removals(con, removed, removals)
     counts["history"] = history_rows + len(removals)
     counts["skipped"] = 0

@@ -189,25 +189,51 @@ def test_items_are_the_same_whatever_the_number_of_groups_refreshed_at_a_time(tm
     one_by_one.close()
 
 
-def test_a_failed_refresh_leaves_the_items_as_they_were(con, monkeypatch) -> None:
+def test_a_refresh_interrupted_midway_is_finished_by_the_next_one(tmp_path, monkeypatch) -> None:
+    """Each part of a refresh is committed (one transaction held every new item in memory): an interruption
+    leaves the parts written and no fingerprint, and the next refresh gives the tables of an uninterrupted one."""
     import warehouse.items
-
-    run(con, [batch("innov", "agenda-fr", [FR], body="a"), batch("hub", "agenda", [OTHER], body="c")])
-    before = _tables(con)
-    calls = {"n": 0}
-    real = warehouse.items._write_batch
-
-    def fail_on_second_batch(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise OSError("disk full")
-        return real(*args, **kwargs)
+    from warehouse import fingerprints
+    from warehouse.connection import connect
 
     monkeypatch.setattr(warehouse.items, "GROUPS_PER_BATCH", 1)
-    monkeypatch.setattr(warehouse.items, "_write_batch", fail_on_second_batch)
-    with pytest.raises(OSError):
-        refresh_items(con, now=NOW, translator=None, defaults={}, force=True)
-    assert _tables(con) == before  # the first batch's writes were rolled back with the rest
+    reference, interrupted = connect(tmp_path / "reference.duckdb"), connect(tmp_path / "interrupted.duckdb")
+    later = NOW + timedelta(hours=1)
+    apart = replace(NL, start_utc=START + timedelta(days=3), venue="Elsewhere")
+    moved = replace(OTHER, start_utc=OTHER.start_utc + timedelta(hours=2))
+    try:
+        for con in (reference, interrupted):
+            run(con, [batch("innov", "agenda-fr", [FR], body="a"), batch("innov", "agenda-nl", [apart], body="b"),
+                      batch("hub", "agenda", [OTHER], body="c")])
+            load_batches(con, [batch("innov", "agenda-nl", [NL], body="d", at=later),
+                               batch("hub", "agenda", [moved], body="e", at=later)], run_id="r2", now=later)
+        refresh_items(reference, now=later, translator=None, defaults={})
+        before = _tables(interrupted)
+
+        real, calls = warehouse.items._write_batch, {"n": 0}
+
+        def interrupted_after_one_part(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise OSError("disk full")
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(warehouse.items, "_write_batch", interrupted_after_one_part)
+        with pytest.raises(OSError):
+            refresh_items(interrupted, now=later, translator=None, defaults={})
+        assert _tables(interrupted)["items"] != before["items"]  # the first part stayed written
+        monkeypatch.setattr(warehouse.items, "_write_batch", real)
+        stale = fingerprints.recorded(interrupted, fingerprints.ITEMS)
+
+        finished = refresh_items(interrupted, now=later, translator=None, defaults={})
+        assert finished["skipped"] == 0 and fingerprints.recorded(interrupted, fingerprints.ITEMS) != stale
+        after = _tables(interrupted)
+        assert after == _tables(reference)
+        # The scenario did exercise what the parts must agree on: an absorbed item and a reschedule.
+        assert {row[2] for row in after["item_history"]} == {"merged_into", "rescheduled"}
+    finally:
+        reference.close()
+        interrupted.close()
 
 
 def test_a_forced_refresh_with_nothing_new_leaves_every_row_as_it_was(con) -> None:

@@ -101,9 +101,22 @@ def _agenda_rows(documents: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def _insert_agenda(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]]) -> None:
+def _insert_agenda(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]], *, table: str = "agenda") -> None:
     with registered(con, {"in_agenda": _agenda_rows(documents)}):
-        con.execute("INSERT INTO agenda SELECT * FROM in_agenda")
+        con.execute(f"INSERT INTO {table} SELECT * FROM in_agenda")
+
+
+STAGING_TABLE = "agenda_next"
+
+
+def _create_staging_table(con: duckdb.DuckDBPyConnection) -> None:
+    """An empty copy of the agenda table, constraints included, from the agenda's own definition."""
+    (ddl,) = con.execute("SELECT sql FROM duckdb_tables() WHERE table_name = 'agenda'").fetchone()
+    prefix = "CREATE TABLE agenda("
+    if not ddl.startswith(prefix):
+        raise RuntimeError(f"unexpected definition of the agenda table: {ddl[:80]}")
+    con.execute(f"DROP TABLE IF EXISTS {STAGING_TABLE}")  # left by a staging that was interrupted
+    con.execute(f"CREATE TABLE {STAGING_TABLE}(" + ddl[len(prefix):])
 
 
 def store_agenda(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]]) -> None:
@@ -120,21 +133,76 @@ def stage_agenda(con: duckdb.DuckDBPyConnection, *, now: datetime, news_days: in
                  each: Callable[[list[dict[str, Any]]], None] = lambda documents: None) -> int:
     """Replace the staged agenda table with the agenda at `now` (select_agenda + store_agenda) without ever
     holding every document: each chunk is stored and handed to `each` (checks, counts), then dropped.
-    Returns the number of documents."""
+    Returns the number of documents.
+
+    The chunks go to a table of their own, each committed, which replaces the agenda table in one last
+    transaction: a whole agenda written in one transaction was held uncommitted in DuckDB's memory (0.5 GB at
+    98,000 items). Until that switch the staged agenda is the previous one, whole; a staging that fails
+    leaves it so."""
+    _create_staging_table(con)
     total = 0
+    for chunk in iter_agenda(con, now=now, news_days=news_days):
+        with transaction(con):
+            _insert_agenda(con, chunk, table=STAGING_TABLE)
+        each(chunk)
+        total += len(chunk)
     with transaction(con):
-        con.execute("DELETE FROM agenda")
-        for chunk in iter_agenda(con, now=now, news_days=news_days):
-            _insert_agenda(con, chunk)
-            each(chunk)
-            total += len(chunk)
+        con.execute("DROP TABLE agenda")
+        con.execute(f"ALTER TABLE {STAGING_TABLE} RENAME TO agenda")
     return total
 
 
+# The fields whose values many documents have in common: categories and their reasons above all (half of a
+# decoded document was its category_reasons, mostly the same small dicts again and again).
+SHARED_FIELDS = ("category_reasons", "categories", "source_categories", "price", "languages", "partners",
+                 "machine_translated")
+_CONTAINERS = (dict, list)
+
+
+def _leaf(value: Any) -> tuple:
+    # 0.0 and -0.0 are equal floats printed apart
+    return (float, repr(value)) if type(value) is float else (type(value), value)
+
+
+def shared(value: Any, seen: dict[tuple, Any]) -> Any:
+    """`value` (JSON data) with each dict and list inside it replaced by an equal one met before, if any:
+    hash-consing, children first, so that a parent's key names its children by identity. Values equal in
+    Python but not in JSON stay apart (True and 1, 1 and 1.0, 0.0 and -0.0): the key holds each leaf's type."""
+    if type(value) is dict:
+        parts: list[tuple] = []
+        for name, child in value.items():
+            if type(child) in _CONTAINERS:
+                child = value[name] = shared(child, seen)
+                parts.append((name, id(child)))
+            else:
+                parts.append((name, *_leaf(child)))
+        key: tuple = (dict, tuple(parts))
+    elif type(value) is list:
+        items: list[tuple | int] = []
+        for index, child in enumerate(value):
+            if type(child) in _CONTAINERS:
+                child = value[index] = shared(child, seen)
+                items.append(id(child))
+            else:
+                items.append(_leaf(child))
+        key = (list, tuple(items))
+    else:
+        return value
+    return seen.setdefault(key, value)
+
+
 def load_agenda(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every staged document, in display order, for the publication, which only reads them: the values of
+    SHARED_FIELDS equal in several documents are one object (a decoded agenda takes 40 % less memory)."""
     cursor = con.execute("SELECT document FROM agenda")
     documents = []
+    seen: dict[tuple, Any] = {}  # its keys name the shared values by id(): they live as long as it does
     while rows := cursor.fetchmany(AGENDA_CHUNK):
-        documents += [decode(doc) for (doc,) in rows]
+        for (text,) in rows:
+            document = decode(text)
+            for name in SHARED_FIELDS:
+                if type(document.get(name)) in _CONTAINERS:
+                    document[name] = shared(document[name], seen)
+            documents.append(document)
     documents.sort(key=sort_key)
     return documents

@@ -55,6 +55,58 @@ def test_the_agenda_is_stored_and_read_back_whole_in_chunks(con, monkeypatch) ->
     assert load_agenda(con) == documents and len(documents) == 5
 
 
+def _staged(con) -> list[tuple]:
+    return con.execute("SELECT * FROM agenda ORDER BY item_id").fetchall()
+
+
+def test_staging_replaces_the_agenda_with_the_selection_a_committed_chunk_at_a_time(con, monkeypatch) -> None:
+    import warehouse.agenda
+    from warehouse.agenda import stage_agenda
+
+    monkeypatch.setattr(warehouse.agenda, "AGENDA_CHUNK", 2)
+    items = [make_item(f"e{n}", start=WINTER.replace(day=10 + n)) for n in range(5)]
+    load_batches(con, [make_batch(items)], run_id="r1", now=NOW)
+    refresh_items(con, now=NOW)
+    chunks: list[int] = []
+    assert stage_agenda(con, now=NOW, each=lambda chunk: chunks.append(len(chunk))) == 5
+    loaded = load_agenda(con)
+    assert chunks == [2, 2, 1] and loaded == select_agenda(con, now=NOW)
+    assert loaded[0]["categories"] is loaded[4]["categories"]  # equal values are shared by the documents read
+    assert stage_agenda(con, now=NOW) == 5 and len(_staged(con)) == 5  # replaced, not appended
+    tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert "agenda" in tables and "agenda_next" not in tables
+    with pytest.raises(Exception, match="PRIMARY KEY|primary key|Duplicate"):  # the agenda keeps its constraints
+        con.execute("INSERT INTO agenda SELECT * FROM agenda LIMIT 1")
+
+
+def test_a_staging_that_fails_midway_leaves_the_previous_agenda_whole(con, monkeypatch) -> None:
+    import warehouse.agenda
+    from warehouse.agenda import stage_agenda
+
+    monkeypatch.setattr(warehouse.agenda, "AGENDA_CHUNK", 2)
+    items = [make_item(f"e{n}", start=WINTER.replace(day=10 + n)) for n in range(5)]
+    load_batches(con, [make_batch(items)], run_id="r1", now=NOW)
+    refresh_items(con, now=NOW)
+    stage_agenda(con, now=NOW)
+    before = _staged(con)
+    later = [make_item(f"e{n}", title="Atelier IA, nouvelle date", start=WINTER.replace(day=10 + n)) for n in range(5)]
+    load_batches(con, [make_batch(later, body_hash="c" * 64)], run_id="r2", now=NOW)
+    refresh_items(con, now=NOW)
+
+    seen: list[int] = []
+
+    def check_failing_on_the_second_chunk(chunk: list[dict]) -> None:
+        seen.append(len(chunk))
+        if len(seen) == 2:
+            raise ValueError("a check crashed")
+
+    with pytest.raises(ValueError):
+        stage_agenda(con, now=NOW, each=check_failing_on_the_second_chunk)
+    assert _staged(con) == before  # the first chunk was committed, elsewhere
+    assert stage_agenda(con, now=NOW) == 5  # the next staging starts afresh
+    assert {d["title"]["fr"] for d in load_agenda(con)} == {"Atelier IA, nouvelle date"}
+
+
 def test_stored_documents_decode_to_the_same_values_even_where_orjson_refuses() -> None:
     from warehouse.agenda import decode
 

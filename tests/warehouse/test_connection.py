@@ -5,7 +5,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from warehouse.connection import MEMORY_LIMIT_ENV, connect, registered, transaction
+from warehouse.connection import DEFAULT_MEMORY_LIMIT, MEMORY_LIMIT_ENV, connect, registered, transaction
 
 
 def test_registered_frames_are_readable_in_the_block_and_gone_after_it_even_on_error(con) -> None:
@@ -34,16 +34,18 @@ def _memory_limit(con: duckdb.DuckDBPyConnection) -> str:
     return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
 
 
-def test_duckdb_keeps_its_default_memory_unless_the_environment_sets_a_limit(tmp_path, monkeypatch) -> None:
+def test_duckdb_keeps_the_default_memory_limit_unless_the_environment_sets_another(tmp_path, monkeypatch) -> None:
     monkeypatch.delenv(MEMORY_LIMIT_ENV, raising=False)
-    default = duckdb.connect()
+    plain = duckdb.connect()
     try:
-        expected = _memory_limit(default)
+        unlimited = _memory_limit(plain)
+        plain.execute("SET memory_limit = ?", [DEFAULT_MEMORY_LIMIT])
+        expected = _memory_limit(plain)
     finally:
-        default.close()
+        plain.close()
     con = connect(tmp_path / "w.duckdb")
     try:
-        assert _memory_limit(con) == expected
+        assert _memory_limit(con) == expected != unlimited  # not DuckDB's 80 % of the machine
     finally:
         con.close()
     monkeypatch.setenv(MEMORY_LIMIT_ENV, "1GB")

@@ -625,17 +625,24 @@ PARQUET_SCHEMA = pa.schema(
 )
 
 
-def agenda_parquet(documents: Sequence[dict[str, Any]], *, chunk: int = JSON_CHUNK) -> bytes:
-    """The same columns as the CSV, typed, in one Parquet file (built from Arrow batches of `chunk` rows:
-    columnar, far smaller than the rows as Python objects)."""
-    batches = [
-        pa.RecordBatch.from_pydict({field.name: [row[field.name] for row in rows] for field in PARQUET_SCHEMA},
-                                   schema=PARQUET_SCHEMA)
-        for rows in _row_chunks(documents, chunk)
-    ]
-    table = pa.Table.from_batches(batches, schema=PARQUET_SCHEMA).combine_chunks()  # one row group, as before
+PARQUET_ROW_GROUP = 20_000  # rows per row group: the file is written a row group at a time
+
+
+def agenda_parquet(documents: Sequence[dict[str, Any]], *, chunk: int = JSON_CHUNK,
+                   row_group: int = PARQUET_ROW_GROUP) -> bytes:
+    """The same columns as the CSV, typed, in one Parquet file, built from Arrow batches of `chunk` rows and
+    written a row group of `row_group` rows at a time (the whole table combined in memory was 0.25 GB of a
+    publication's peak at 98,000 items)."""
     sink = io.BytesIO()
-    pq.write_table(table, sink, compression="zstd")
+    with pq.ParquetWriter(sink, PARQUET_SCHEMA, compression="zstd") as writer:
+        pending: list[pa.RecordBatch] = []
+        for rows in itertools.chain(_row_chunks(documents, chunk), [None]):
+            if rows is not None:
+                pending.append(pa.RecordBatch.from_pydict(
+                    {field.name: [row[field.name] for row in rows] for field in PARQUET_SCHEMA}, schema=PARQUET_SCHEMA))
+            if pending and (rows is None or sum(b.num_rows for b in pending) >= row_group):
+                writer.write_table(pa.Table.from_batches(pending, schema=PARQUET_SCHEMA).combine_chunks())
+                pending = []
     return sink.getvalue()
 
 

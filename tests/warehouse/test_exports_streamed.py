@@ -80,15 +80,16 @@ def test_the_csv_in_pieces_is_a_header_and_one_line_per_flat_row() -> None:
     assert b"".join(pieces) == agenda_csv(docs) == ("\ufeff" + expected.getvalue()).encode("utf-8")
 
 
-def test_the_parquet_file_built_from_chunks_is_one_row_group_of_the_flat_rows() -> None:
+def test_the_parquet_file_is_the_flat_rows_written_a_row_group_at_a_time() -> None:
     docs = documents(5)
-    body = agenda_parquet(docs, chunk=2)
+    body = agenda_parquet(docs, chunk=2, row_group=4)
     parquet = pq.ParquetFile(io.BytesIO(body))
-    assert parquet.metadata.num_row_groups == 1
+    assert [parquet.metadata.row_group(i).num_rows for i in range(parquet.metadata.num_row_groups)] == [4, 1]
     table = parquet.read().to_pylist()
     assert [row["id"] for row in table] == [d["id"] for d in docs]
     assert table == flat_rows(docs)
-    assert body == agenda_parquet(docs, chunk=100)
+    assert pq.ParquetFile(io.BytesIO(agenda_parquet(docs, chunk=100))).metadata.num_row_groups == 1
+    assert pq.read_table(io.BytesIO(agenda_parquet([]))).num_rows == 0
 
 
 def test_schema_problems_checked_in_chunks_name_the_items_position_in_the_whole_agenda() -> None:

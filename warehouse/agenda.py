@@ -9,6 +9,7 @@ import duckdb
 import orjson
 import pandas as pd
 
+from warehouse import fingerprints
 from warehouse.connection import registered, transaction
 from warehouse.documents import agenda_document, sort_key, today_in_brussels
 
@@ -129,6 +130,10 @@ def store_agenda(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]]
             _insert_agenda(con, documents[start:start + AGENDA_CHUNK])
 
 
+class IncompleteItems(RuntimeError):
+    """The canonical items are being rebuilt, or their last refresh was interrupted: no agenda from them."""
+
+
 def stage_agenda(con: duckdb.DuckDBPyConnection, *, now: datetime, news_days: int = NEWS_WINDOW_DAYS,
                  each: Callable[[list[dict[str, Any]]], None] = lambda documents: None) -> int:
     """Replace the staged agenda table with the agenda at `now` (select_agenda + store_agenda) without ever
@@ -138,7 +143,12 @@ def stage_agenda(con: duckdb.DuckDBPyConnection, *, now: datetime, news_days: in
     The chunks go to a table of their own, each committed, which replaces the agenda table in one last
     transaction: a whole agenda written in one transaction was held uncommitted in DuckDB's memory (0.5 GB at
     98,000 items). Until that switch the staged agenda is the previous one, whole; a staging that fails
-    leaves it so."""
+    leaves it so. Refused (IncompleteItems) while the items are incomplete: a refresh interrupted midway
+    leaves some rebuilt and others not, without their links (warehouse.items)."""
+    started = fingerprints.recorded(con, fingerprints.ITEMS_IN_PROGRESS)
+    if started is not None:
+        raise IncompleteItems(f"the canonical items are incomplete: the refresh started at {started} did not finish; "
+                              "refresh the items (the 'items' asset) before staging the agenda")
     _create_staging_table(con)
     total = 0
     for chunk in iter_agenda(con, now=now, news_days=news_days):

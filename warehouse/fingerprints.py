@@ -21,6 +21,8 @@ from warehouse.documents import today_in_brussels
 ITEMS = "items"
 AGENDA_STAGED = "agenda_staged"
 AGENDA_PUBLISHED = "agenda_published"
+# Recorded while a refresh writes its parts, forgotten by its last transaction: present, the items are incomplete.
+ITEMS_IN_PROGRESS = "items_in_progress"
 # The code whose change must rebuild the items and the agenda even when the data did not change.
 _CODE_PACKAGES = ("transforms", "warehouse")
 _CODE_SUFFIXES = (".py", ".yaml", ".json", ".sql")
@@ -96,3 +98,7 @@ def record(con: duckdb.DuckDBPyConnection, stage: str, fingerprint: str, *, now:
         "SET fingerprint = excluded.fingerprint, recorded_at = excluded.recorded_at",
         [stage, fingerprint, now],
     )
+
+
+def forget(con: duckdb.DuckDBPyConnection, stage: str) -> None:
+    con.execute("DELETE FROM stage_fingerprints WHERE stage = ?", [stage])

@@ -468,7 +468,8 @@ def refresh_items(
     defaults = category_defaults(con) if defaults is None else defaults
     settings = _fingerprint_settings(defaults, overrides, translator)
     fingerprint = fingerprints.items_fingerprint(con, settings=settings)
-    if not force and fingerprints.recorded(con, fingerprints.ITEMS) == fingerprint:
+    interrupted = fingerprints.recorded(con, fingerprints.ITEMS_IN_PROGRESS) is not None  # finished whatever the inputs
+    if not force and not interrupted and fingerprints.recorded(con, fingerprints.ITEMS) == fingerprint:
         # An emptied feed changes no source item but must still be reported.
         warnings.extend(w.message for w in source_volume_warnings(con))
         for warning in warnings:
@@ -502,9 +503,10 @@ def refresh_items(
     pending = [group for group in groups if id(group) in to_build]
     # Each part is committed on its own: one transaction for a whole cold refresh held every new item's row
     # uncommitted in DuckDB's memory (0.8 GB at 98,000 items). A refresh that fails midway leaves items partly
-    # rebuilt, never published (the agenda is staged only after a refresh that completed), and the next refresh
+    # rebuilt, never published (stage_agenda refuses them until a refresh completes), and the next refresh
     # keeps the parts written (their group keys) and finishes the rest. What links items to their sources, the
     # removals and the fingerprint are written at the end, together.
+    fingerprints.record(con, fingerprints.ITEMS_IN_PROGRESS, now.isoformat(), now=now)
     for batch in _batches(_grouped_members(con, pending), GROUPS_PER_BATCH):
         canonicals = [_canonical(group, members, defaults, unmapped) for group, members in batch]
         before_translation = len(warnings)
@@ -538,6 +540,7 @@ def refresh_items(
         for part in _batches(built, GROUPS_PER_BATCH):
             _write_links(con, _merge_rows(part, now), _source_rows(part, origins))
         _write_removals(con, removed, removals)
+        fingerprints.forget(con, fingerprints.ITEMS_IN_PROGRESS)
     counts["history"] = history_rows + len(removals)
     counts["skipped"] = 0
     if not translation_failed:  # a translation outage is retried by the next run

@@ -12,7 +12,7 @@ from werkzeug import Request, Response
 
 from connectors.translate import Translator
 from transforms.model import Item, item_id
-from warehouse.agenda import select_agenda
+from warehouse.agenda import IncompleteItems, select_agenda, stage_agenda
 from warehouse.coverage import english_coverage
 from warehouse.items import refresh_items
 from warehouse.load import load_batches
@@ -222,13 +222,21 @@ def test_a_refresh_interrupted_midway_is_finished_by_the_next_one(tmp_path, monk
         with pytest.raises(OSError):
             refresh_items(interrupted, now=later, translator=None, defaults={})
         assert _tables(interrupted)["items"] != before["items"]  # the first part stayed written
+        with pytest.raises(IncompleteItems, match="did not finish"):  # no agenda from half-rebuilt items
+            stage_agenda(interrupted, now=later)
         monkeypatch.setattr(warehouse.items, "_write_batch", real)
         stale = fingerprints.recorded(interrupted, fingerprints.ITEMS)
+        # Even when the inputs are those of the recorded fingerprint again (a partner's edit undone meanwhile),
+        # an interrupted refresh is finished, not skipped.
+        settings = warehouse.items._fingerprint_settings({}, warehouse.items.load_overrides(), None)
+        fingerprints.record(interrupted, fingerprints.ITEMS, fingerprints.items_fingerprint(interrupted, settings=settings),
+                            now=later)
 
         finished = refresh_items(interrupted, now=later, translator=None, defaults={})
         assert finished["skipped"] == 0 and fingerprints.recorded(interrupted, fingerprints.ITEMS) != stale
         after = _tables(interrupted)
         assert after == _tables(reference)
+        assert stage_agenda(interrupted, now=later) == stage_agenda(reference, now=later) > 0
         # The scenario did exercise what the parts must agree on: an absorbed item and a reschedule.
         assert {row[2] for row in after["item_history"]} == {"merged_into", "rescheduled"}
     finally:

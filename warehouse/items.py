@@ -30,7 +30,7 @@ import pandas as pd
 from transforms.categorise import CategoryInput, categorise, load_rules, title_concepts
 from transforms.dedupe import Candidate, Group, Overrides, candidate, group_duplicates, parse_overrides
 from transforms.merge import Member, carry_reschedule, change_kind, changed_fields, merge_records, ordered
-from transforms.model import stable_hash, stable_json
+from transforms.model import stable_hash, stable_json, stable_json_bytes
 from transforms.taxonomy import read_packaged_yaml
 from transforms.translation import add_translations, missing_texts
 from warehouse import fingerprints
@@ -74,6 +74,7 @@ class _Canonical:
     first_seen: datetime
     group: Group
     content_hash: str = ""
+    text: str = ""  # the record's stored JSON (stable_json), made once with its hash
     updated_at: datetime | None = None
     sequence: int = 0
     stored: bool = False  # its stored row is already exactly this one: nothing to write
@@ -327,7 +328,7 @@ def _translate(con: duckdb.DuckDBPyConnection, records: list[dict[str, Any]], tr
 def _items_frame(canonicals: Sequence[_Canonical]) -> pd.DataFrame:
     return pd.DataFrame(
         [{"item_id": c.item_id, "kind": c.record.get("kind") or "news", "status": c.record.get("status") or "scheduled",
-          "content_hash": c.content_hash, "record": stable_json(c.record),
+          "content_hash": c.content_hash, "record": c.text,
           "start_utc": c.record.get("start_utc"), "end_utc": c.record.get("end_utc"),
           "start_date": c.record.get("start_date"), "end_date": c.record.get("end_date"),
           "deadline_utc": c.record.get("deadline_utc"), "published_utc": c.record.get("published_utc"),
@@ -392,12 +393,18 @@ def _canonical(group: Group, members: list[Member], defaults: Defaults, unmapped
     return _Canonical(members[0].item_id, record, members, min(m.first_seen for m in members), group)
 
 
+def _set_text(c: _Canonical) -> None:
+    """The record's stored JSON and its hash (stable_json and stable_hash of the record), serialised once."""
+    data = stable_json_bytes(c.record)
+    c.text, c.content_hash = data.decode("utf-8"), hashlib.sha256(data).hexdigest()
+
+
 def _compare(c: _Canonical, before: _Stored | None, previous_json: str | None, origins: Mapping[str, _Origin],
              counts: dict[str, int], now: datetime) -> dict[str, Any] | None:
     """Set the canonical item's hash, sequence and dates against what is stored; count it; its history row if
     its time, place or status changed."""
     if before is None:
-        c.content_hash = stable_hash(c.record)
+        _set_text(c)
         c.updated_at = max(m.updated_at for m in c.members)
         counts["inserted"] += 1
         return None
@@ -405,7 +412,7 @@ def _compare(c: _Canonical, before: _Stored | None, previous_json: str | None, o
     previous = json.loads(previous_json)
     fields = changed_fields(previous, c.record)
     carry_reschedule(previous, c.record, fields)
-    c.content_hash = stable_hash(c.record)
+    _set_text(c)
     c.first_seen = min(first_seen, c.first_seen)
     if c.content_hash == previous_hash:
         c.sequence, c.updated_at = sequence, updated_at

@@ -11,7 +11,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from connectors.translate import Translator
-from transforms.model import Item, item_id
+from transforms.model import Item, item_id, stable_hash, stable_json
 from warehouse.agenda import IncompleteItems, select_agenda, stage_agenda
 from warehouse.coverage import english_coverage
 from warehouse.items import refresh_items
@@ -67,6 +67,9 @@ def test_fr_and_nl_pages_of_one_event_are_one_item_with_both_titles_and_sources(
     assert merged["category_reasons"]["theme"]["ai"][0]["rule"] == "keyword"
     [(score, rule, fields)] = con.execute("SELECT score, rule, fields FROM item_merges").fetchall()
     assert score > 0.5 and rule and json.loads(fields)["venue"] == 1.0
+    # Each stored record is its canonical JSON, and its hash that of the JSON.
+    for record, content_hash in con.execute("SELECT record, content_hash FROM items").fetchall():
+        assert record == stable_json(json.loads(record)) and content_hash == stable_hash(json.loads(record))
 
 
 def test_a_moved_event_is_updated_in_place_and_its_history_kept(con) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import duckdb
 import orjson
@@ -102,7 +102,7 @@ def _agenda_rows(documents: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def _insert_agenda(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]], *, table: str = "agenda") -> None:
+def _insert_agenda(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]], table: str) -> None:
     with registered(con, {"in_agenda": _agenda_rows(documents)}):
         con.execute(f"INSERT INTO {table} SELECT * FROM in_agenda")
 
@@ -120,14 +120,32 @@ def _create_staging_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE TABLE {STAGING_TABLE}(" + ddl[len(prefix):])
 
 
-def store_agenda(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]]) -> None:
-    """Replace the staged agenda table in one transaction (the exports are written from it).
+def _replace_agenda(con: duckdb.DuckDBPyConnection, chunks: Iterable[list[dict[str, Any]]],
+                    each: Callable[[list[dict[str, Any]]], None]) -> int:
+    """Replace the staged agenda table by `chunks` of documents; returns their number.
 
-    Encoded AGENDA_CHUNK documents at a time: the JSON texts of every document are never held at once."""
+    The chunks go to a table of their own, each committed, which replaces the agenda table in one last
+    transaction: a whole agenda written in one transaction was held uncommitted in DuckDB's memory (0.5 GB at
+    98,000 items). Until that switch the staged agenda is the previous one, whole; a replacement that fails
+    (a chunk, or `each` given it) leaves it so."""
+    _create_staging_table(con)
+    total = 0
+    for chunk in chunks:
+        with transaction(con):
+            _insert_agenda(con, chunk, STAGING_TABLE)
+        each(chunk)
+        total += len(chunk)
     with transaction(con):
-        con.execute("DELETE FROM agenda")
-        for start in range(0, len(documents), AGENDA_CHUNK):
-            _insert_agenda(con, documents[start:start + AGENDA_CHUNK])
+        con.execute("DROP TABLE agenda")
+        con.execute(f"ALTER TABLE {STAGING_TABLE} RENAME TO agenda")
+    return total
+
+
+def store_agenda(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]]) -> None:
+    """Replace the staged agenda table (the exports are written from it) by `documents`, encoded AGENDA_CHUNK
+    at a time: the JSON texts of every document are never held at once."""
+    chunks = (documents[start:start + AGENDA_CHUNK] for start in range(0, len(documents), AGENDA_CHUNK))
+    _replace_agenda(con, chunks, lambda chunk: None)
 
 
 class IncompleteItems(RuntimeError):
@@ -138,28 +156,13 @@ def stage_agenda(con: duckdb.DuckDBPyConnection, *, now: datetime, news_days: in
                  each: Callable[[list[dict[str, Any]]], None] = lambda documents: None) -> int:
     """Replace the staged agenda table with the agenda at `now` (select_agenda + store_agenda) without ever
     holding every document: each chunk is stored and handed to `each` (checks, counts), then dropped.
-    Returns the number of documents.
-
-    The chunks go to a table of their own, each committed, which replaces the agenda table in one last
-    transaction: a whole agenda written in one transaction was held uncommitted in DuckDB's memory (0.5 GB at
-    98,000 items). Until that switch the staged agenda is the previous one, whole; a staging that fails
-    leaves it so. Refused (IncompleteItems) while the items are incomplete: a refresh interrupted midway
-    leaves some rebuilt and others not, without their links (warehouse.items)."""
+    Returns the number of documents. Refused (IncompleteItems) while the items are incomplete: a refresh
+    interrupted midway leaves some rebuilt and others not, without their links (warehouse.items)."""
     started = fingerprints.recorded(con, fingerprints.ITEMS_IN_PROGRESS)
     if started is not None:
         raise IncompleteItems(f"the canonical items are incomplete: the refresh started at {started} did not finish; "
                               "refresh the items (the 'items' asset) before staging the agenda")
-    _create_staging_table(con)
-    total = 0
-    for chunk in iter_agenda(con, now=now, news_days=news_days):
-        with transaction(con):
-            _insert_agenda(con, chunk, table=STAGING_TABLE)
-        each(chunk)
-        total += len(chunk)
-    with transaction(con):
-        con.execute("DROP TABLE agenda")
-        con.execute(f"ALTER TABLE {STAGING_TABLE} RENAME TO agenda")
-    return total
+    return _replace_agenda(con, iter_agenda(con, now=now, news_days=news_days), each)
 
 
 # The fields whose values many documents have in common: categories and their reasons above all (half of a

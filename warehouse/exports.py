@@ -636,13 +636,18 @@ def agenda_parquet(documents: Sequence[dict[str, Any]], *, chunk: int = JSON_CHU
     sink = io.BytesIO()
     with pq.ParquetWriter(sink, PARQUET_SCHEMA, compression="zstd") as writer:
         pending: list[pa.RecordBatch] = []
-        for rows in itertools.chain(_row_chunks(documents, chunk), [None]):
-            if rows is not None:
-                pending.append(pa.RecordBatch.from_pydict(
-                    {field.name: [row[field.name] for row in rows] for field in PARQUET_SCHEMA}, schema=PARQUET_SCHEMA))
-            if pending and (rows is None or sum(b.num_rows for b in pending) >= row_group):
-                writer.write_table(pa.Table.from_batches(pending, schema=PARQUET_SCHEMA).combine_chunks())
-                pending = []
+
+        def write_pending() -> None:
+            writer.write_table(pa.Table.from_batches(pending, schema=PARQUET_SCHEMA).combine_chunks())
+            pending.clear()
+
+        for rows in _row_chunks(documents, chunk):
+            pending.append(pa.RecordBatch.from_pydict(
+                {field.name: [row[field.name] for row in rows] for field in PARQUET_SCHEMA}, schema=PARQUET_SCHEMA))
+            if sum(batch.num_rows for batch in pending) >= row_group:
+                write_pending()
+        if pending:
+            write_pending()
     return sink.getvalue()
 
 

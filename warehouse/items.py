@@ -511,8 +511,8 @@ def refresh_items(
     # Each part is committed on its own: one transaction for a whole cold refresh held every new item's row
     # uncommitted in DuckDB's memory (0.8 GB at 98,000 items). A refresh that fails midway leaves items partly
     # rebuilt, never published (stage_agenda refuses them until a refresh completes), and the next refresh
-    # keeps the parts written (their group keys) and finishes the rest. What links items to their sources, the
-    # removals and the fingerprint are written at the end, together.
+    # keeps the parts written (their group keys) and finishes the rest. What links items to their sources and the
+    # removals are written at the end, together; the fingerprint after them.
     fingerprints.record(con, fingerprints.ITEMS_IN_PROGRESS, now.isoformat(), now=now)
     for batch in _batches(_grouped_members(con, pending), GROUPS_PER_BATCH):
         canonicals = [_canonical(group, members, defaults, unmapped) for group, members in batch]

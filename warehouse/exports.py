@@ -338,7 +338,9 @@ class IcsRenderer:
             self._timezones[tzids] = b"".join(c.to_ical() for c in cal.subcomponents if c.name == "VTIMEZONE")
         return self._timezones[tzids]
 
-    def render(self, documents: list[dict[str, Any]], *, name: str, languages: Sequence[str]) -> bytes:
+    def pieces(self, documents: list[dict[str, Any]], *, name: str, languages: Sequence[str]) -> list[bytes]:
+        """The calendar in pieces (its header, time zones, each VEVENT, its end), to be written one after the
+        other: joined, a calendar of 33,000 events is a 48 MB copy of VEVENTs this renderer holds anyway."""
         order = tuple(languages)
         rendered = []
         for document in documents:
@@ -347,7 +349,7 @@ class IcsRenderer:
                 if found is not None:
                     rendered.append(found)
         tzids = frozenset().union(*(t for _, t in rendered)) if rendered else _NO_TZIDS
-        return self._header(name) + self._vtimezones(tzids) + b"".join(body for body, _ in rendered) + _END
+        return [self._header(name), self._vtimezones(tzids), *(body for body, _ in rendered), _END]
 
 
 def _calendar(name: str) -> icalendar.Calendar:
@@ -367,8 +369,15 @@ def agenda_ics(documents: list[dict[str, Any]], *, generated_at: datetime, name:
 
     Pass one `renderer` to render many calendars of the same publication: each event is written once.
     """
+    return b"".join(agenda_ics_pieces(documents, generated_at=generated_at, name=name, languages=languages,
+                                      renderer=renderer))
+
+
+def agenda_ics_pieces(documents: list[dict[str, Any]], *, generated_at: datetime, name: str = "bedigital.brussels",
+                      languages: Sequence[str] = DEFAULT_LANGUAGES, renderer: IcsRenderer | None = None) -> list[bytes]:
+    """agenda_ics in pieces to be written one after the other (IcsRenderer.pieces)."""
     renderer = renderer or IcsRenderer(generated_at)
-    return renderer.render(documents, name=name, languages=languages)
+    return renderer.pieces(documents, name=name, languages=languages)
 
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -670,13 +679,15 @@ def calendar_files(documents: list[dict[str, Any]], *, generated_at: datetime, t
     A calendar exists for every known theme and partner, even with no event yet, so that a
     subscription made today keeps working.
     """
-    return dict(iter_calendar_files(documents, generated_at=generated_at, themes=themes, partners=partners,
-                                    renderer=renderer))
+    return {name: b"".join(pieces) for name, pieces in iter_calendar_files(
+        documents, generated_at=generated_at, themes=themes, partners=partners, renderer=renderer)}
 
 
 def iter_calendar_files(documents: list[dict[str, Any]], *, generated_at: datetime, themes: Iterable[str],
-                        partners: dict[str, str], renderer: IcsRenderer | None = None) -> Iterator[tuple[str, bytes]]:
-    """calendar_files' (name, body) pairs one at a time: a publication holds one calendar in memory, not all."""
+                        partners: dict[str, str], renderer: IcsRenderer | None = None
+                        ) -> Iterator[tuple[str, list[bytes]]]:
+    """calendar_files' (name, pieces) pairs one at a time, each calendar in pieces to be written one after the
+    other (IcsRenderer.pieces): a publication never holds a calendar's bytes joined."""
     renderer = renderer or IcsRenderer(generated_at)
     events = [d for d in documents if d["kind"] == "event"]
     by_theme: dict[str, list[dict[str, Any]]] = {slug: [] for slug in themes}
@@ -688,15 +699,16 @@ def iter_calendar_files(documents: list[dict[str, Any]], *, generated_at: dateti
             by_partner.setdefault(pid, []).append(document)
     for lang in DEFAULT_LANGUAGES:
         order = languages_for(lang)
-        yield f"agenda.{lang}.ics", agenda_ics(events, generated_at=generated_at, languages=order, renderer=renderer)
+        yield f"agenda.{lang}.ics", agenda_ics_pieces(events, generated_at=generated_at, languages=order,
+                                                      renderer=renderer)
         for slug, chosen in sorted(by_theme.items()):
             if safe_name(slug):
-                yield f"calendars/theme/{slug}.{lang}.ics", agenda_ics(
+                yield f"calendars/theme/{slug}.{lang}.ics", agenda_ics_pieces(
                     chosen, generated_at=generated_at, languages=order, name=f"bedigital.brussels · {slug}",
                     renderer=renderer)
         for pid, chosen in sorted(by_partner.items()):
             if safe_name(pid):
-                yield f"calendars/partner/{pid}.{lang}.ics", agenda_ics(
+                yield f"calendars/partner/{pid}.{lang}.ics", agenda_ics_pieces(
                     chosen, generated_at=generated_at, languages=order,
                     name=f"bedigital.brussels · {partners.get(pid) or pid}", renderer=renderer)
 

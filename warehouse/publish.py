@@ -26,7 +26,7 @@ import jsonschema
 import orjson
 
 from warehouse.exports import (
-    IcsRenderer, agenda_head, agenda_ics, agenda_parquet, iter_agenda_atom, iter_agenda_csv, iter_agenda_json,
+    IcsRenderer, agenda_head, agenda_ics_pieces, agenda_parquet, iter_agenda_atom, iter_agenda_csv, iter_agenda_json,
     iter_agenda_jsonld, iter_calendar_files, iter_feed_files, json_bytes,
 )
 from warehouse.snapshot import (
@@ -146,16 +146,23 @@ def iter_exports(documents: list[dict[str, Any]], *, generated_at: datetime,
         shown = "\n".join(problems[:20])
         raise PublicationError(f"the agenda breaks its schema in {len(problems)} place(s):\n{shown}")
     yield "agenda.json", iter_agenda_json(documents, generated_at=generated_at)
-    renderer = IcsRenderer(generated_at)  # each event written once for all the calendars it is in
     yield SCHEMA_FILE, json.dumps(agenda_schema(), indent=2, ensure_ascii=False).encode("utf-8")
-    yield "agenda.ics", agenda_ics(documents, generated_at=generated_at, renderer=renderer)
     yield "feed.atom", iter_agenda_atom(documents, generated_at=generated_at)
     yield "agenda.jsonld", iter_agenda_jsonld(documents, generated_at=generated_at)
     yield "agenda.csv", iter_agenda_csv(documents)
     yield "agenda.parquet", agenda_parquet(documents)
+    yield from _calendars(documents, generated_at=generated_at, taxonomy=taxonomy, partners=partners)
+    yield from iter_feed_files(documents, generated_at=generated_at)
+
+
+def _calendars(documents: list[dict[str, Any]], *, generated_at: datetime, taxonomy: list[dict[str, Any]] | None,
+               partners: list[dict[str, Any]] | None) -> Iterator[tuple[str, Body]]:
+    """agenda.ics and every other calendar, from one renderer (each event written once for all the calendars
+    it is in) that lives only while they are rendered: its events are a tenth of a publication's memory."""
+    renderer = IcsRenderer(generated_at)
+    yield "agenda.ics", agenda_ics_pieces(documents, generated_at=generated_at, renderer=renderer)
     yield from iter_calendar_files(documents, generated_at=generated_at, themes=theme_slugs(taxonomy or []),
                                    partners=partner_names(partners or []), renderer=renderer)
-    yield from iter_feed_files(documents, generated_at=generated_at)
 
 
 Link = Callable[[Path, Path], None]

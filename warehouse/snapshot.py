@@ -23,7 +23,6 @@ import secrets
 import shutil
 import tempfile
 import unicodedata
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from importlib import resources
@@ -251,7 +250,16 @@ def json_text(value: Any) -> str:
 
 
 def _item_rows(ranked: Sequence[dict[str, Any]], previous: PreviousSnapshot, generated_at: datetime) -> pd.DataFrame:
-    """The items' keys and filter columns (no documents), `ranked` in agenda order (k_agenda = position)."""
+    """The items' keys and filter columns (no documents), `ranked` in agenda order (k_agenda = position).
+
+    Built from a tuple per item (a dict per item took five times the memory), with equal lists of
+    languages, partners and categories held once."""
+    lists: dict[tuple[str, ...], list[str]] = {}
+
+    def one(values: Iterable[str]) -> list[str]:
+        key = tuple(values)
+        return lists.setdefault(key, list(key))
+
     rows = []
     for rank, document in enumerate(ranked):
         start, end = item_span(document)
@@ -261,30 +269,19 @@ def _item_rows(ranked: Sequence[dict[str, Any]], previous: PreviousSnapshot, gen
         published = parse_instant(document.get("published")) or parse_instant(document.get("first_seen"))
         deadline = parse_instant(document.get("deadline"))
         location = document.get("location") or {}
-        rows.append({
-            "item_id": document["id"],
-            "kind": document["kind"],
-            "status": document["status"],
-            "k_agenda": rank,
-            "k_start": _epoch(start),
-            "k_deadline": _epoch(deadline),
-            "k_updated": -_epoch(changed),
-            "k_published": -_epoch(published),
-            "span_start": start,
-            "span_end": end,
-            "deadline": deadline,
-            "changed_at": changed,
-            "listed_since": listed,
-            "municipality": fold((location.get("municipality") or "").strip()) or None,
-            "municipality_label": (location.get("municipality") or "").strip() or None,
-            "attendance": location.get("attendance_mode"),
-            "is_free": (document.get("price") or {}).get("is_free"),
-            "languages": sorted(set(document.get("languages") or []) | set((document.get("title") or {}).keys())),
-            "partners": list(document["partners"]),
-            "categories": [f"{facet}:{slug}" for facet, slugs in sorted((document.get("categories") or {}).items())
-                           for slug in slugs],
-        })
-    return pd.DataFrame(rows, columns=[c for c in ITEM_COLUMNS if c != "document"])
+        municipality = (location.get("municipality") or "").strip()
+        rows.append((
+            document["id"], document["kind"], document["status"], rank,
+            _epoch(start), _epoch(deadline), -_epoch(changed), -_epoch(published),
+            start, end, deadline, changed, listed,
+            fold(municipality) or None, municipality or None, location.get("attendance_mode"),
+            (document.get("price") or {}).get("is_free"),
+            one(sorted(set(document.get("languages") or []) | set((document.get("title") or {}).keys()))),
+            one(document["partners"]),
+            one(f"{facet}:{slug}" for facet, slugs in sorted((document.get("categories") or {}).items())
+                for slug in slugs),
+        ))
+    return pd.DataFrame.from_records(rows, columns=[c for c in ITEM_COLUMNS if c != "document"])
 
 
 def _insert_items(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, ranked: Sequence[dict[str, Any]],
@@ -330,7 +327,7 @@ def term_postings(ranked: Sequence[dict[str, Any]]) -> Postings:
                     np.frombuffer(positions, dtype=np.int64), np.frombuffer(weights, dtype=np.int8))
 
 
-TERMS_CHUNK = 500_000  # term rows inserted at a time
+TERMS_CHUNK = 100_000  # term rows inserted at a time (500,000: 67 MiB more at 3.2 million rows, 0.5 s faster)
 TERM_ROWS = pa.schema([("term", pa.string()), ("item_id", pa.string()), ("weight", pa.int8())])
 
 
@@ -478,13 +475,11 @@ def stage_snapshot(out_dir: Path | str, documents: list[dict[str, Any]], files: 
     snapshot_id = new_snapshot_id(generated_at)
     staging = Path(tempfile.mkdtemp(dir=root, prefix=f".{snapshot_id}.", suffix=".tmp"))
     try:
-        # Writing and syncing the export files mostly waits on the disk (without the GIL): it runs
-        # beside the database, which mostly uses the CPU. Leaving the pool waits for both.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            exports = pool.submit(_write_files, staging / EXPORTS_DIR, files)
-            write_database(staging / DATABASE_FILE, documents, snapshot_id=snapshot_id, generated_at=generated_at,
-                           partners=partners, taxonomy=taxonomy, previous=previous)
-            exports.result()
+        # One after the other: written side by side, the database's working memory and the files'
+        # came on top of each other (+0.35 GiB at 98,000 items), for a tenth of the time.
+        write_database(staging / DATABASE_FILE, documents, snapshot_id=snapshot_id, generated_at=generated_at,
+                       partners=partners, taxonomy=taxonomy, previous=previous)
+        _write_files(staging / EXPORTS_DIR, files)
         final = root / snapshot_id
         os.replace(staging, final)
     except BaseException:

@@ -111,6 +111,8 @@ def build_agenda_assets(source_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinit
                               partners=partners)
         except PublicationError as exc:
             raise dg.Failure(description=f"publication refused, the previous one stays online: {exc}") from exc
+        published = len(documents)
+        del documents  # 0.5 GB at 98,000 items: not held while the partner pages query the warehouse
         with warehouse.connection() as con:
             staged = fingerprints.recorded(con, fingerprints.AGENDA_STAGED)
             if staged:
@@ -119,7 +121,7 @@ def build_agenda_assets(source_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinit
         return dg.MaterializeResult(
             metadata={
                 "out_dir": dg.MetadataValue.path(publication.out_dir),
-                "items": len(documents),
+                "items": published,
                 "files": dg.MetadataValue.json(sorted(written)),
                 "partner_pages": len(pages),
             }

@@ -41,6 +41,24 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     return con
 
 
+SCAN_MEMORY_LIMIT = "64MB"
+
+
+@contextmanager
+def scan_memory(con: duckdb.DuckDBPyConnection, limit: str = SCAN_MEMORY_LIMIT) -> Iterator[duckdb.DuckDBPyConnection]:
+    """DuckDB's memory limit set to `limit` for one pass over a large table, then put back.
+
+    A scan keeps every block it read cached up to the limit, and no later query of a run reads them
+    again: reading the staged agenda of 98,000 items cached 0.16 GiB on top of the documents built from
+    it (a peak of 1,096 MiB, 933 under 64MB, as fast)."""
+    (previous,) = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    con.execute("SET memory_limit = ?", [limit])
+    try:
+        yield con
+    finally:
+        con.execute("SET memory_limit = ?", [previous])
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """All or nothing: commit when the block ends, roll back when it raises."""

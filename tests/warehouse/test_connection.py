@@ -5,7 +5,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from warehouse.connection import DEFAULT_MEMORY_LIMIT, MEMORY_LIMIT_ENV, connect, registered, transaction
+from warehouse.connection import (
+    DEFAULT_MEMORY_LIMIT, MEMORY_LIMIT_ENV, SCAN_MEMORY_LIMIT, connect, registered, scan_memory, transaction,
+)
 
 
 def test_registered_frames_are_readable_in_the_block_and_gone_after_it_even_on_error(con) -> None:
@@ -54,6 +56,20 @@ def test_duckdb_keeps_the_default_memory_limit_unless_the_environment_sets_anoth
         assert _memory_limit(con) == "953.6 MiB"  # DuckDB counts in MiB
     finally:
         con.close()
+
+
+def test_a_scan_runs_under_the_scan_limit_and_the_limit_is_put_back_after_it_even_on_error(con) -> None:
+    con.execute("SET memory_limit = '256MiB'")
+    con.execute("SET memory_limit = ?", [SCAN_MEMORY_LIMIT])
+    scan_limit = _memory_limit(con)
+    con.execute("SET memory_limit = '256MiB'")
+    with scan_memory(con):
+        assert _memory_limit(con) == scan_limit != "256.0 MiB"
+        assert con.execute("SELECT count(*) FROM range(100000)").fetchall() == [(100000,)]
+    assert _memory_limit(con) == "256.0 MiB"
+    with pytest.raises(ZeroDivisionError), scan_memory(con):
+        1 / 0
+    assert _memory_limit(con) == "256.0 MiB"
 
 
 def test_a_statement_that_aborts_the_transaction_reports_its_own_error(con) -> None:

@@ -347,6 +347,7 @@ def _insert_terms(con: duckdb.DuckDBPyConnection, postings: Postings, ids: list[
 
 
 SNAPSHOT_DUCKDB_MEMORY = "64MB"  # 29,400 items: a peak 134 MiB lower than with 256MB, in the same time
+SNAPSHOT_CHECKPOINT_THRESHOLD = "1GB"
 ITEMS_CHUNK = 5_000  # documents encoded and inserted at a time
 ITEM_COLUMNS = ["item_id", "kind", "status", "k_agenda", "k_start", "k_deadline", "k_updated", "k_published",
                 "span_start", "span_end", "deadline", "changed_at", "listed_since", "municipality",
@@ -398,6 +399,9 @@ def write_database(path: Path, documents: list[dict[str, Any]], *, snapshot_id: 
         # A database being written keeps no use for the pages it wrote: without a limit DuckDB caches
         # them up to 80 % of the machine's memory. Sorts beyond the limit spill to disk.
         con.execute(f"SET memory_limit = '{SNAPSHOT_DUCKDB_MEMORY}'")
+        # Checkpointed once, at the end: at DuckDB's default (every 16 MB of log) the documents' inserts
+        # checkpointed every few chunks, 8.5 s instead of 6.4 s for 98,000 items, in no less memory.
+        con.execute(f"SET checkpoint_threshold = '{SNAPSHOT_CHECKPOINT_THRESHOLD}'")
         con.execute(_SCHEMA)
         ranked = sorted(documents, key=sort_key)
         items = _item_rows(ranked, previous, generated_at)

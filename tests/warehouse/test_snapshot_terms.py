@@ -1,4 +1,5 @@
-"""The snapshot's search terms and rows: the fast folding and word splitting give what the plain definitions give."""
+"""The snapshot's search terms and rows: the fast folding and word splitting give what the plain definitions give;
+the index's bitsets hold what the lists hold."""
 from __future__ import annotations
 
 import json
@@ -9,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from hypothesis import given, strategies as st
 
 from warehouse.documents import agenda_document
 from warehouse.publish import publish
 from warehouse.snapshot import _TAG, _WORD, TITLE_WEIGHT, current_database, document_terms, fold, words
+from warehouse.snapshot_index import _bitset
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 TEXTS = [
@@ -103,3 +106,16 @@ def test_the_snapshot_rows_are_the_documents_partners_and_categories(tmp_path: P
     assert [(s, n, json.loads(f), json.loads(lab)["fr"]) for s, n, f, lab in categories] == \
         [("ai", 0, label, "IA"), ("data", 2, label, "Données")]
     assert meta["item_count"] == "3" and json.loads(meta["taxonomy"]) == ["theme"]
+
+
+VALUES = st.sampled_from([f"theme:{n}" for n in range(70)] + ["", "é", "partner-a"])
+
+
+@given(st.lists(st.one_of(st.none(), st.lists(VALUES, max_size=8)), max_size=40))
+def test_an_items_bitset_holds_exactly_the_values_of_its_list(lists: list[list[str] | None]) -> None:
+    bits, vocabulary = _bitset(lists)
+    assert vocabulary == sorted({v for values in lists if values for v in values})
+    assert bits.shape == (len(lists), max(1, -(-len(vocabulary) // 64)))
+    for row, values in enumerate(lists):
+        held = {vocabulary[b] for b in range(len(vocabulary)) if int(bits[row, b // 64]) >> (b % 64) & 1}
+        assert held == set(values or ())

@@ -10,7 +10,7 @@ import orjson
 import pandas as pd
 
 from warehouse import fingerprints
-from warehouse.connection import registered, scan_memory, transaction
+from warehouse.connection import bulk_writes, registered, scan_memory, transaction
 from warehouse.documents import agenda_document, sort_key, today_in_brussels
 
 NEWS_WINDOW_DAYS = 90
@@ -130,14 +130,15 @@ def _replace_agenda(con: duckdb.DuckDBPyConnection, chunks: Iterable[list[dict[s
     (a chunk, or `each` given it) leaves it so."""
     _create_staging_table(con)
     total = 0
-    for chunk in chunks:
+    with bulk_writes(con):
+        for chunk in chunks:
+            with transaction(con):
+                _insert_agenda(con, chunk, STAGING_TABLE)
+            each(chunk)
+            total += len(chunk)
         with transaction(con):
-            _insert_agenda(con, chunk, STAGING_TABLE)
-        each(chunk)
-        total += len(chunk)
-    with transaction(con):
-        con.execute("DROP TABLE agenda")
-        con.execute(f"ALTER TABLE {STAGING_TABLE} RENAME TO agenda")
+            con.execute("DROP TABLE agenda")
+            con.execute(f"ALTER TABLE {STAGING_TABLE} RENAME TO agenda")
     return total
 
 

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from warehouse.connection import (
-    DEFAULT_MEMORY_LIMIT, MEMORY_LIMIT_ENV, SCAN_MEMORY_LIMIT, connect, registered, scan_memory, transaction,
+    BULK_CHECKPOINT_THRESHOLD, DEFAULT_MEMORY_LIMIT, MEMORY_LIMIT_ENV, SCAN_MEMORY_LIMIT, bulk_writes, connect,
+    registered, scan_memory, transaction,
 )
 
 
@@ -70,6 +71,19 @@ def test_a_scan_runs_under_the_scan_limit_and_the_limit_is_put_back_after_it_eve
     with pytest.raises(ZeroDivisionError), scan_memory(con):
         1 / 0
     assert _memory_limit(con) == "256.0 MiB"
+
+
+def test_bulk_writes_checkpoint_at_the_bulk_threshold_and_the_threshold_is_put_back(con) -> None:
+    def threshold() -> str:
+        return con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
+
+    before = threshold()
+    con.execute("SET checkpoint_threshold = ?", [BULK_CHECKPOINT_THRESHOLD])
+    bulk = threshold()
+    con.execute("SET checkpoint_threshold = ?", [before])
+    with bulk_writes(con):
+        assert threshold() == bulk != before
+    assert threshold() == before
 
 
 def test_a_statement_that_aborts_the_transaction_reports_its_own_error(con) -> None:

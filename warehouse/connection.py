@@ -71,7 +71,7 @@ BULK_CHECKPOINT_THRESHOLD = "1GB"
 
 def bulk_writes(con: duckdb.DuckDBPyConnection) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
     """DuckDB's log checkpointed at BULK_CHECKPOINT_THRESHOLD, not every 16 MB, while a table is rewritten in
-    committed chunks: staging an agenda of 98,000 documents checkpointed twenty times (22.4 s; 19.5 s with
+    committed chunks: staging an agenda of 98,000 documents checkpointed about twenty times (22.4 s; 20.0 s with
     the one checkpoint at the end, in the same memory)."""
     return duckdb_settings(con, checkpoint_threshold=BULK_CHECKPOINT_THRESHOLD)
 

@@ -471,7 +471,7 @@ def stage_snapshot(out_dir: Path | str, documents: list[dict[str, Any]], files: 
                    generated_at: datetime, partners: list[dict[str, Any]], taxonomy: list[dict[str, Any]]) -> Path:
     """Write a complete snapshot folder (database and exports) and rename it into `snapshots/`; not yet served.
 
-    `files` may be (name, body) pairs rendered on demand: each is written as it comes, beside the database."""
+    `files` may be (name, body) pairs rendered on demand: each is written as it comes, after the database."""
     root = Path(out_dir) / SNAPSHOTS_DIR
     root.mkdir(parents=True, exist_ok=True)
     previous = read_previous(out_dir)

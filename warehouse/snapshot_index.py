@@ -95,7 +95,7 @@ def _bitset(lists: list[Sequence[str] | None]) -> tuple[np.ndarray, list[str]]:
     code = {v: n for n, v in enumerate(vocabulary)}
     words = max(1, -(-len(vocabulary) // 64))
     bits = np.zeros((len(lists), words), dtype=np.uint64)
-    # The (item, bit) pairs as arrays, not as Python ints (90 MB of them for 800,000 categories).
+    # The (item, bit) pairs as arrays, not as three lists of Python ints (one int object per value held).
     counts = np.fromiter((len(values) if values is not None else 0 for values in lists), dtype=np.int64,
                          count=len(lists))
     bit = np.fromiter((code[v] for values in lists for v in (values if values is not None else ())),

@@ -40,15 +40,31 @@ def _is_word(character: str) -> bool:
     return character.isalnum() or character == "_"
 
 
+PREFIX = 4  # characters that the phrases of a group begin with
+
+
+@lru_cache(maxsize=None)
+def _groups(phrases: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The phrases grouped by their first PREFIX characters: a text without a group's prefix holds none of its
+    phrases, so one search rules out the whole group ("grat" for gratuit, gratuite, gratis...)."""
+    groups: dict[str, list[str]] = {}
+    for phrase in phrases:
+        groups.setdefault(phrase[:PREFIX], []).append(phrase)
+    return tuple((prefix, tuple(members)) for prefix, members in groups.items())
+
+
 def says(folded: str, phrases: tuple[str, ...]) -> bool:
     """Whether one of the phrases occurs in `folded` as whole words (not inside a longer word)."""
-    for phrase in phrases:
-        start = folded.find(phrase)
-        while start != -1:
-            end = start + len(phrase)
-            if (start == 0 or not _is_word(folded[start - 1])) and (end == len(folded) or not _is_word(folded[end])):
-                return True
-            start = folded.find(phrase, start + 1)
+    for prefix, members in _groups(phrases):
+        if prefix not in folded:
+            continue
+        for phrase in members:
+            start = folded.find(phrase)
+            while start != -1:
+                end = start + len(phrase)
+                if (start == 0 or not _is_word(folded[start - 1])) and (end == len(folded) or not _is_word(folded[end])):
+                    return True
+                start = folded.find(phrase, start + 1)
     return False
 
 

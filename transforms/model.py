@@ -246,6 +246,12 @@ def stable_hash(value: Any) -> str:
     return hashlib.sha256(stable_json_bytes(value)).hexdigest()
 
 
+def text_and_hash(data: bytes) -> tuple[str, str]:
+    """Serialised JSON (stable_json_bytes', record_json's) as the stored text and its sha256: one
+    serialisation for both, where stable_json and stable_hash would make two."""
+    return data.decode("utf-8"), hashlib.sha256(data).hexdigest()
+
+
 def item_id(partner_id: str, source_id: str, key: str) -> str:
     """The stable id of a source record: the same record keeps its id across runs."""
     digest = hashlib.sha256(f"{partner_id}\x1f{source_id}\x1f{key}".encode("utf-8")).hexdigest()

@@ -30,7 +30,7 @@ import pandas as pd
 from transforms.categorise import CategoryInput, categorise, load_rules, title_concepts
 from transforms.dedupe import Candidate, Group, Overrides, candidate, group_duplicates, parse_overrides
 from transforms.merge import Member, carry_reschedule, change_kind, changed_fields, merge_records, ordered
-from transforms.model import stable_hash, stable_json, stable_json_bytes
+from transforms.model import stable_hash, stable_json, stable_json_bytes, text_and_hash
 from transforms.taxonomy import read_packaged_yaml
 from transforms.translation import add_translations, missing_texts
 from warehouse import fingerprints
@@ -395,8 +395,7 @@ def _canonical(group: Group, members: list[Member], defaults: Defaults, unmapped
 
 def _set_text(c: _Canonical) -> None:
     """The record's stored JSON and its hash (stable_json and stable_hash of the record), serialised once."""
-    data = stable_json_bytes(c.record)
-    c.text, c.content_hash = data.decode("utf-8"), hashlib.sha256(data).hexdigest()
+    c.text, c.content_hash = text_and_hash(stable_json_bytes(c.record))
 
 
 def _compare(c: _Canonical, before: _Stored | None, previous_json: str | None, origins: Mapping[str, _Origin],

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from connectors.registry import Registry
-from transforms.model import record_json
+from transforms.model import record_json, text_and_hash
 from warehouse.connection import registered, transaction
 from warehouse.records import SourceBatch, SourceCounts
 
@@ -96,8 +96,7 @@ def source_states(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict]
 def record_and_hash(value: Any) -> tuple[str, str]:
     """The stored JSON of a record and its sha256: stable_json(asdict(v)) and stable_hash(asdict(v))
     (what Item.content_hash and RawItem.raw_hash compute), with one serialisation instead of two."""
-    record = record_json(value)
-    return record.decode("utf-8"), hashlib.sha256(record).hexdigest()
+    return text_and_hash(record_json(value))
 
 
 TEXT, INT, FLOAT, BOOL = pa.large_string(), pa.int64(), pa.float64(), pa.bool_()

@@ -12,7 +12,7 @@ from typing import Any, Callable, get_type_hints
 from hypothesis import given, settings, strategies as st
 
 from transforms.model import (
-    Item, RawItem, RawLocation, item_id, record_json, stable_hash, stable_json, stable_json_bytes,
+    Item, RawItem, RawLocation, item_id, record_json, stable_hash, stable_json, stable_json_bytes, text_and_hash,
 )
 from transforms.normalise import SourceContext, normalise
 
@@ -99,6 +99,13 @@ json_like = st.recursive(
 @given(json_like)
 def test_any_json_like_value_is_written_as_json_dumps_wrote_it(value: Any) -> None:
     assert_written_as_before(value)
+
+
+@given(json_like)
+def test_one_serialisation_gives_the_stored_text_and_the_hash(value: Any) -> None:
+    # The same text and hash, or the same refusal (values JSON cannot hold, keys that cannot be sorted).
+    assert outcome(lambda: text_and_hash(stable_json_bytes(value))) == outcome(
+        lambda: (stable_json(value), stable_hash(value)))
 
 
 def test_floats_orjson_prints_otherwise_are_written_as_json_wrote_them() -> None:

@@ -21,10 +21,9 @@ from markupsafe import Markup, escape
 from bedigital.embed.badge import badge_snippet
 from bedigital.monitoring.reasons import LANGUAGES, explain
 from bedigital.monitoring.state import json_dumps, write_json_atomically
-from warehouse.report import COUNT_FIELDS, partner_report, staff_overview
+from warehouse.report import COUNT_FIELDS, partner_reports, staff_overview
 
 T = TypeVar("T")
-R = TypeVar("R")
 HEALTH_CLASS = {"ok": "ok", "unknown": "muted", "failing": "warn", "flagged": "bad"}
 CHART_W, CHART_H, BAR_GAP = 600, 120, 2
 
@@ -213,30 +212,28 @@ def partner_page_name(partner_id: str, lang: str) -> str:
     return f"{partner_id}.html" if lang == "fr" else f"{partner_id}.{lang}.html"
 
 
-def _one_ahead(pool: ThreadPoolExecutor, compute: Callable[[T], R], keys: list[T]) -> Iterator[R]:
-    """compute(key) for each key in order, the next one computed in `pool` while the caller uses this one."""
-    if not keys:
-        return
-    pending = pool.submit(compute, keys[0])
-    for following in keys[1:]:
-        current, pending = pending, pool.submit(compute, following)
-        yield current.result()
-    yield pending.result()
+def _one_ahead(pool: ThreadPoolExecutor, values: Iterator[T]) -> Iterator[T]:
+    """The values of an iterator in order, the next one computed in `pool` while the caller uses this one."""
+    pending = pool.submit(next, values, _DONE)
+    while (current := pending.result()) is not _DONE:
+        pending = pool.submit(next, values, _DONE)
+        yield current
+
+
+_DONE: Any = object()
 
 
 def write_partner_pages(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
     """Every partner's latest report as static pages (FR, NL, EN) and JSON, under `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    partner_ids = [pid for (pid,) in con.execute("SELECT partner_id FROM partners ORDER BY 1").fetchall()]
-    # Half of a report's time is DuckDB running its queries, without the GIL: the next partner's
-    # report is queried while this partner's pages are written. Only the worker uses `con` meanwhile
-    # (one thread at a time, as DuckDB wants), and it is the caller's own connection: same session,
-    # same time zone, same transaction.
+    # Much of a report's time is DuckDB running its queries, without the GIL: the next reports are
+    # queried while this partner's pages are written. Only the worker uses `con` meanwhile (one
+    # thread at a time, as DuckDB wants), and it is the caller's own connection: same session, same
+    # time zone, same transaction.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        reports = _one_ahead(pool, lambda pid: partner_report(con, pid), partner_ids)
-        for partner_id, report in zip(partner_ids, reports):
-            written += _write_partner_files(folder, partner_id, report)
+        for report in _one_ahead(pool, partner_reports(con)):
+            written += _write_partner_files(folder, report["partner"]["id"], report)
     return written
 
 

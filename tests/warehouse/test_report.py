@@ -11,8 +11,11 @@ from transforms.model import Rejection
 from warehouse.agenda import select_agenda, store_agenda
 from warehouse.items import refresh_items
 from warehouse.load import load_batches, sync_registry
+from transforms.model import item_id
+from warehouse.records import SourceBatch
 from warehouse.report import (
-    ReportError, insert_alerts, partner_report, previous_fetched, recent_alerts, source_health, staff_overview,
+    ReportError, insert_alerts, partner_report, partner_reports, previous_fetched, recent_alerts, source_health,
+    staff_overview,
 )
 
 from .conftest import NOW, make_batch, make_item
@@ -58,6 +61,37 @@ def test_the_latest_run_shows_each_item_status_and_each_rejection(loaded) -> Non
     assert rejection["excerpt"] == "<item><link>x</link></item>"
     assert report["english"] == {"items": 3, "with_english": 1, "share": 0.333}
     assert [r["run_id"] for r in report["history"]] == ["run-1", "run-2"]
+
+
+LAB = HUB.model_copy(update={"id": "lab", "website": "https://lab.example"})
+QUIET = HUB.model_copy(update={"id": "quiet", "website": "https://quiet.example"})
+
+
+def _of(batch: SourceBatch, partner_id: str) -> SourceBatch:
+    """The batch as another partner's source read it."""
+    return replace(
+        batch,
+        fetch=replace(batch.fetch, partner_id=partner_id),
+        raw_items=[replace(r, partner_id=partner_id) for r in batch.raw_items],
+        items=[replace(i, partner_id=partner_id, id=item_id(partner_id, i.source_id, i.source_key)) for i in batch.items],
+    )
+
+
+def test_every_partner_report_at_once_is_each_partner_report(con) -> None:
+    sync_registry(con, Registry((HUB, LAB, QUIET), (), {"hub": "hub.yaml", "lab": "lab.yaml", "quiet": "quiet.yaml"}))
+    hub = make_batch([make_item("k1"), make_item("k2", title="Hackathon")], body_hash="a" * 64)
+    lab = _of(make_batch([make_item("k9", title="Open lab")], rejections=[replace(MISSING_TITLE, partner_id="lab")],
+                         body_hash="c" * 64), "lab")
+    load_batches(con, [hub, lab], run_id="run-1", now=NOW)
+    refresh_items(con, now=NOW)
+    store_agenda(con, select_agenda(con, now=NOW))
+    one_by_one = [partner_report(con, partner_id) for partner_id in ("hub", "lab", "quiet")]
+    assert [r["partner"]["id"] for r in one_by_one] == ["hub", "lab", "quiet"]
+    assert [len(r["items"]) for r in one_by_one] == [2, 1, 0]
+    assert [len(r["rejections"]) for r in one_by_one] == [0, 1, 0]
+    assert one_by_one[2]["run_id"] is None and one_by_one[2]["sources"] == []  # registered, never run
+    for per_query in (1, 2, 25):
+        assert list(partner_reports(con, per_query=per_query)) == one_by_one
 
 
 def test_an_earlier_run_can_be_chosen_by_prefix(loaded) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from fastapi import FastAPI
@@ -120,15 +121,32 @@ def test_partner_page_json_is_the_report_with_explanations(warehouse: Path, tmp_
 
 
 def test_reports_come_in_order_one_ahead_and_errors_surface() -> None:
-    def square(n: int) -> int:
-        if n == 3:
-            raise ValueError("three")
-        return n * n
+    def squares(numbers: list[int]) -> Iterator[int]:
+        for n in numbers:
+            if n == 3:
+                raise ValueError("three")
+            yield n * n
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        assert list(_one_ahead(pool, square, [0, 1, 2])) == [0, 1, 4]
-        assert list(_one_ahead(pool, square, [])) == []
-        results = _one_ahead(pool, square, [1, 3, 4])
+        assert list(_one_ahead(pool, squares([0, 1, 2]))) == [0, 1, 4]
+        assert list(_one_ahead(pool, squares([]))) == []
+        results = _one_ahead(pool, squares([1, 3, 4]))
         assert next(results) == 1
         with pytest.raises(ValueError, match="three"):
             next(results)
+
+
+def test_the_next_report_is_computed_while_this_one_is_written() -> None:
+    computed: list[int] = []
+
+    def numbers() -> Iterator[int]:
+        for n in range(3):
+            computed.append(n)
+            yield n
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        values = _one_ahead(pool, numbers())
+        assert next(values) == 0
+        pool.submit(lambda: None).result()  # the worker has finished what it was given
+        assert computed == [0, 1]
+        assert list(values) == [1, 2]

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime
 from typing import Sequence
 
 import duckdb
 
+from bedigital import processing
 from connectors.crawl import CrawlResult, crawl_job, fetch_everything_sync
 from connectors.http import FetchRequest, FetchResult, HttpSettings
 from connectors.pages import manifest
@@ -29,6 +31,9 @@ log = logging.getLogger(__name__)
 WEB_PAGE_KINDS = frozenset({"jsonld", "html"})
 # Where the incremental cursor of a json_api source is read: the latest value of this item field.
 _CURSOR_COLUMNS = {"updated": "$.updated_utc", "published": "$.published_utc"}
+
+
+Task = tuple[Partner, Source, "FetchResult | CrawlResult"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +142,29 @@ def process_pages(
     return _normalise(batch, partner, source, parsed, base_url=crawl.pages[0].url, now=now)
 
 
+def process(task: Task, *, archive: PayloadArchive, now: datetime) -> SourceBatch:
+    """One source's fetch result (or crawl) as an accounted batch: archived, parsed and normalised."""
+    partner, source, fetched = task
+    if isinstance(fetched, CrawlResult):
+        batch = process_pages(partner, source, fetched, archive=archive, now=now)
+    else:
+        batch = process_payload(partner, source, fetched, archive=archive, now=now)
+    _lost_record_rejections(batch)
+    return batch
+
+
+def process_all(tasks: Sequence[Task], *, archive: PayloadArchive, now: datetime, workers: int | None = None) -> list[SourceBatch]:
+    """process() of every task, in order; in worker processes when they pay for themselves."""
+    count = processing.workers_for(sum(_payload_size(fetched) for _, _, fetched in tasks), requested=workers)
+    return processing.map_in_order(partial(process, archive=archive, now=now), tasks, workers=count)
+
+
+def _payload_size(fetched: FetchResult | CrawlResult) -> int:
+    if isinstance(fetched, CrawlResult):
+        return sum(len(page.body) for page in fetched.pages)
+    return len(fetched.body or b"")
+
+
 def incremental_cursor(con: duckdb.DuckDBPyConnection, partner_id: str, source: Source) -> datetime | None:
     """The latest updated (or published) time of the source's items: where an updated-since API resumes."""
     incremental = getattr(source, "incremental", None)
@@ -172,8 +200,12 @@ def ingest_sources(
     run_id: str,
     now: datetime,
     force: bool = False,
+    workers: int | None = None,
 ) -> IngestResult:
-    """Fetch every selected source concurrently, then process and load them all in one transaction."""
+    """Fetch every selected source concurrently, then process and load them all in one transaction.
+
+    `workers`: processes that parse and normalise the payloads (see bedigital.processing); by default
+    as many as the machine has cores once the payloads are big enough to pay for them, else none."""
     states = source_states(con)
     requests, jobs = [], []
     for partner, source in selection:
@@ -196,13 +228,7 @@ def ingest_sources(
         )
     results, crawls = fetch_everything_sync(requests, jobs, settings)
     singles, paged = iter(results), iter(crawls)
-    batches = []
-    for partner, source in selection:
-        if source.kind in PAGED_KINDS:
-            batch = process_pages(partner, source, next(paged), archive=archive, now=now)
-        else:
-            batch = process_payload(partner, source, next(singles), archive=archive, now=now)
-        _lost_record_rejections(batch)
-        batches.append(batch)
+    tasks = [(partner, source, next(paged) if source.kind in PAGED_KINDS else next(singles)) for partner, source in selection]
+    batches = process_all(tasks, archive=archive, now=now, workers=workers)
     counts = load_batches(con, batches, run_id=run_id, now=now)
     return IngestResult(batches=batches, counts=counts)

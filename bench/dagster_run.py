@@ -5,6 +5,7 @@
 Prints one JSON line. The product's functions that do the work (ingest, items, agenda, publication) are
 wrapped with timers where the assets look them up, so that what is left of the run's wall time is
 Dagster's own cost: run start, step orchestration and one materialisation plus five checks per source.
+The peak memory of the parsing workers (bedigital.processing) is reported beside the run's own.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from bench.measure import peak_rss_mib
+from bench.measure import FamilyMemory, peak_rss_mib
 
 WORK: dict[str, float] = {}
 PEAK_AFTER: dict[str, float] = {}  # the process's peak memory (MiB) when each work function first returned
@@ -66,8 +67,9 @@ def main(argv: list[str] | None = None) -> None:
     instrument()
     instance = dagster_instance(args.dagster_home)
     started = time.perf_counter()
-    report = run_pipeline(args.partners, args.warehouse, args.out, instance=instance,
-                          http=HttpResource(total_concurrency=args.total_concurrency))
+    with FamilyMemory() as family:
+        report = run_pipeline(args.partners, args.warehouse, args.out, instance=instance,
+                              http=HttpResource(total_concurrency=args.total_concurrency))
     wall = time.perf_counter() - started
     outcomes: dict[str, int] = {}
     for line in report.sources:
@@ -82,6 +84,9 @@ def main(argv: list[str] | None = None) -> None:
         "sources": len(report.sources), "outcomes": outcomes, "agenda_items": report.agenda_items,
         "fetched_records": sum(line.fetched for line in report.sources), "raw_rows": raw_rows,
         "work_s": {k: round(v, 3) for k, v in WORK.items()}, "peak_rss_mib": round(peak_rss_mib(), 1),
+        # Memory with the parsing workers': sampled, so bounded below by the process's exact peak.
+        "peak_with_workers_mib": round(max(family.peak_mib, peak_rss_mib()), 1),
+        "workers_share_mib": round(family.descendants_peak_mib, 1),
         "peak_rss_mib_after": PEAK_AFTER,
     }))
     sys.stdout.flush()

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import threading
 import resource
 from pathlib import Path
 import time
@@ -59,3 +61,60 @@ def peak_rss_mib(who: int = resource.RUSAGE_SELF) -> float:
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1]) / 1024
     return resource.getrusage(who).ru_maxrss / 1024
+
+
+def _descendants() -> list[int]:
+    """The live descendants of this process (the parsing workers and the server they are started from)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            # The name (field 2) may hold spaces and parentheses: the parent pid follows its last ')'.
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    family, found = {os.getpid()}, True
+    while found:
+        found = False
+        for pid, parent in parents.items():
+            if parent in family and pid not in family:
+                family.add(pid)
+                found = True
+    return sorted(family - {os.getpid()})
+
+
+def _resident_mib(pid: int | str) -> float:
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE / 2**20
+    return 0.0
+
+
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+class FamilyMemory:
+    """The largest resident memory of this process and its descendants together, sampled every
+    `interval` s in a thread while the block runs (the process's own peak is exact: peak_rss_mib)."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval = interval
+        self.peak_mib = 0.0
+        self.descendants_peak_mib = 0.0  # the descendants' share at that moment
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> "FamilyMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        samples = 0
+        while not self._stop.wait(self.interval):
+            if samples % 20 == 0:  # the family is looked up now and then: it is the costly part
+                family = _descendants()
+            samples += 1
+            others = sum(_resident_mib(pid) for pid in family)
+            total = _resident_mib("self") + others
+            if total > self.peak_mib:
+                self.peak_mib, self.descendants_peak_mib = total, others

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from bedigital import processing
 from pipelines.assets.tags import FULL_REFRESH_TAG, WRITER_OP_TAGS
 from pipelines.checks import AgendaChecks, agenda_check_specs
 from pipelines.resources import PublicationResource, WarehouseResource
@@ -48,6 +49,8 @@ def build_agenda_assets(source_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinit
     )
     def items(context, warehouse: WarehouseResource) -> dg.MaterializeResult:
         started = time.monotonic()
+        # The sources are read: their parsing workers would only hold memory through the heavier steps.
+        processing.shutdown()
         with warehouse.connection() as con:
             changes = refresh_items(con, now=datetime.now(timezone.utc), force=full_refresh(context))
         if changes.get("skipped"):

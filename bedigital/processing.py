@@ -1,0 +1,115 @@
+"""Parsing and normalising payloads in worker processes, when there is enough of them to pay for it.
+
+Parsing and normalisation are pure Python: on one core a thousand sources take most of a minute,
+whatever the fetching concurrency. Worker processes (a pool kept for the life of the process, its
+workers started from a clean server process, not forked from the run with its threads and open
+warehouse) use the other cores; the results come back in order, and the warehouse is still written
+by the calling process alone. Below PARALLEL_MIN_BYTES of payloads, starting and feeding the workers
+costs more than it saves, and everything runs in the calling process.
+
+BEDIGITAL_PARSE_WORKERS sets the number of workers (0: never use worker processes).
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import os
+import threading
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Callable, Sequence, TypeVar
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+ENV_WORKERS = "BEDIGITAL_PARSE_WORKERS"
+# About a second of parsing on one core: less than that is not worth handing to other processes.
+PARALLEL_MIN_BYTES = 8 * 2**20
+PRELOAD = ["bedigital.ingest"]
+
+_pool: ProcessPoolExecutor | None = None
+_pool_workers = 0
+_lock = threading.Lock()
+
+
+def configured_workers() -> int | None:
+    """The number of workers BEDIGITAL_PARSE_WORKERS asks for; None when it is not set."""
+    value = os.environ.get(ENV_WORKERS, "").strip()
+    if not value:
+        return None
+    try:
+        workers = int(value)
+    except ValueError:
+        raise ValueError(f"{ENV_WORKERS}={value!r}: expected a number of worker processes (0: none)") from None
+    if workers < 0:
+        raise ValueError(f"{ENV_WORKERS}={value!r}: expected 0 or more worker processes")
+    return workers
+
+
+def workers_for(payload_bytes: int, *, requested: int | None = None) -> int:
+    """How many worker processes to parse `payload_bytes` with: `requested`, else the environment's
+    setting, else one per core when there are at least PARALLEL_MIN_BYTES (0: in this process)."""
+    if requested is None:
+        requested = configured_workers()
+    if requested is not None:
+        return requested
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores if cores > 1 and payload_bytes >= PARALLEL_MIN_BYTES else 0
+
+
+def map_in_order(function: Callable[[T], R], values: Sequence[T], *, workers: int) -> list[R]:
+    """[function(v) for v in values], computed by `workers` processes when workers > 0 and there is
+    more than one value. `function` and the values must pickle. A pool that breaks (a worker killed,
+    say by the kernel for memory) is logged and the values left are computed here."""
+    if workers <= 0 or len(values) < 2:
+        return [function(value) for value in values]
+    results: list[R] = []
+    try:
+        pool = _shared_pool(workers)
+        # Chunks of a few values: fewer round trips, and still every worker busy until the end.
+        chunk = max(1, min(8, len(values) // (workers * 8)))
+        for result in pool.map(function, values, chunksize=chunk):
+            results.append(result)
+    except BrokenProcessPool as exc:
+        log.warning("the parsing workers stopped (%s): the %d sources left are processed in this process",
+                    exc, len(values) - len(results))
+        shutdown()
+        results += [function(value) for value in values[len(results):]]
+    return results
+
+
+def _shared_pool(workers: int) -> Executor:
+    global _pool, _pool_workers
+    with _lock:
+        if _pool is None or _pool_workers != workers:
+            _discard_pool()
+            context = _context()
+            _pool, _pool_workers = ProcessPoolExecutor(max_workers=workers, mp_context=context), workers
+        return _pool
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # The server imports the parsers once; each worker forked from it starts with them loaded.
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+def _discard_pool() -> None:
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool = None
+
+
+def shutdown() -> None:
+    """Stop the worker processes (they are started again when needed)."""
+    with _lock:
+        _discard_pool()
+
+
+atexit.register(shutdown)

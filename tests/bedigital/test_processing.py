@@ -1,0 +1,72 @@
+"""Worker processes for parsing: same results in the same order, used only when they pay, and a broken
+pool never loses a source."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import pytest
+
+from bedigital import processing
+from bedigital.processing import PARALLEL_MIN_BYTES, map_in_order, workers_for
+
+
+def square_with_pid(n: int) -> tuple[int, int]:
+    return n * n, os.getpid()
+
+
+def dies_in_a_worker(n: int) -> int:
+    """n + 1, except that a worker process handed 5 is killed on the spot (as the kernel would)."""
+    if n == 5 and multiprocessing.parent_process() is not None:
+        os._exit(1)
+    return n + 1
+
+
+def raises_on_three(n: int) -> int:
+    if n == 3:
+        raise ValueError("three")
+    return n
+
+
+def test_workers_give_the_same_results_in_order_from_other_processes() -> None:
+    values = list(range(40))
+    results = map_in_order(square_with_pid, values, workers=2)
+    assert [square for square, _ in results] == [n * n for n in values]
+    assert os.getpid() not in {pid for _, pid in results}
+
+
+def test_without_workers_everything_runs_here() -> None:
+    assert {pid for _, pid in map_in_order(square_with_pid, [1, 2, 3], workers=0)} == {os.getpid()}
+    assert map_in_order(square_with_pid, [7], workers=2) == [(49, os.getpid())]  # one value: not worth a worker
+
+
+def test_an_exception_in_a_worker_reaches_the_caller() -> None:
+    with pytest.raises(ValueError, match="three"):
+        map_in_order(raises_on_three, list(range(6)), workers=2)
+
+
+def test_a_killed_worker_loses_no_value_the_rest_is_computed_here() -> None:
+    values = list(range(12))
+    assert map_in_order(dies_in_a_worker, values, workers=2) == [n + 1 for n in values]
+    # The broken pool was replaced: the next call has working workers again.
+    assert [square for square, _ in map_in_order(square_with_pid, [1, 2, 3], workers=2)] == [1, 4, 9]
+
+
+def test_workers_are_used_for_big_payloads_only_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(processing.ENV_WORKERS, raising=False)
+    monkeypatch.setattr(processing.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3})
+    assert workers_for(PARALLEL_MIN_BYTES - 1) == 0
+    assert workers_for(PARALLEL_MIN_BYTES) == 4
+    assert workers_for(0, requested=3) == 3
+    monkeypatch.setenv(processing.ENV_WORKERS, "0")
+    assert workers_for(10 * PARALLEL_MIN_BYTES) == 0
+    monkeypatch.setattr(processing.os, "sched_getaffinity", lambda _pid: {0})
+    monkeypatch.delenv(processing.ENV_WORKERS)
+    assert workers_for(10 * PARALLEL_MIN_BYTES) == 0  # one core: nothing to gain
+
+
+@pytest.mark.parametrize("value", ["two", "-1"])
+def test_a_bad_worker_setting_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv(processing.ENV_WORKERS, value)
+    with pytest.raises(ValueError, match=f"BEDIGITAL_PARSE_WORKERS={value!r}"):
+        workers_for(0)

@@ -1,9 +1,8 @@
 """Parsing and normalising payloads in worker processes, when there is enough of them to pay for it.
 
 Parsing and normalisation are pure Python: on one core a thousand sources take most of a minute,
-whatever the fetching concurrency. Worker processes (a pool kept for the life of the process, its
-workers started from a clean server process, not forked from the run with its threads and open
-warehouse) use the other cores; the results come back in order, and the warehouse is still written
+whatever the fetching concurrency. Worker processes (a pool kept until `shutdown`, so that a run's
+shards share it) use the other cores; the results come back in order, and the warehouse is still written
 by the calling process alone. Below PARALLEL_MIN_BYTES of payloads, starting and feeding the workers
 costs more than it saves, and everything runs in the calling process.
 
@@ -27,7 +26,6 @@ R = TypeVar("R")
 ENV_WORKERS = "BEDIGITAL_PARSE_WORKERS"
 # About a second of parsing on one core: less than that is not worth handing to other processes.
 PARALLEL_MIN_BYTES = 8 * 2**20
-PRELOAD = ["bedigital.ingest"]
 
 _pool: ProcessPoolExecutor | None = None
 _pool_workers = 0
@@ -85,18 +83,11 @@ def _shared_pool(workers: int) -> Executor:
     with _lock:
         if _pool is None or _pool_workers != workers:
             _discard_pool()
-            context = _context()
+            # Spawned: fresh interpreters, not forks of this process with its threads and open
+            # warehouse; they exit with the pool (a fork server would stay, holding the parsers).
+            context = multiprocessing.get_context("spawn")
             _pool, _pool_workers = ProcessPoolExecutor(max_workers=workers, mp_context=context), workers
         return _pool
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    # The server imports the parsers once; each worker forked from it starts with them loaded.
-    context.set_forkserver_preload(PRELOAD)
-    return context
 
 
 def _discard_pool() -> None:

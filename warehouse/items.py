@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -357,14 +358,51 @@ UPSERT_ITEMS = """
 """
 
 
-def _write_batch(con: duckdb.DuckDBPyConnection, canonicals: Sequence[_Canonical], history: list[dict[str, Any]]) -> None:
-    """One part of a refresh, in its own transaction: the rebuilt items and their history rows."""
-    with transaction(con), registered(con, {
-        "in_canonical": _items_frame([c for c in canonicals if not c.stored]),
-        "in_history": pd.DataFrame(history, columns=HISTORY_COLUMNS),
-    }):
+def _part_frames(canonicals: Sequence[_Canonical], history: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
+    """One part of a refresh: the rebuilt items and their history rows."""
+    return {"in_canonical": _items_frame([c for c in canonicals if not c.stored]),
+            "in_history": pd.DataFrame(history, columns=HISTORY_COLUMNS)}
+
+
+def _write_frames(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) -> None:
+    """A part written in its own transaction."""
+    with transaction(con), registered(con, frames):
         con.execute(UPSERT_ITEMS)
         con.execute("INSERT INTO item_history SELECT * FROM in_history")
+
+
+class _PartWriter:
+    """Writes a refresh's parts one after the other, each while the next one is built.
+
+    DuckDB inserts and commits a part without holding the GIL; building the next part is Python. The
+    writes go through a connection of their own (one thread uses it), so the builder may read and
+    write the warehouse meanwhile; `wait` returns once every part given is committed, and raises what
+    a write raised."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._cursor = con.cursor()
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="refresh-writer")
+        self._pending: Future[None] | None = None
+
+    def write(self, canonicals: Sequence[_Canonical], history: list[dict[str, Any]]) -> None:
+        frames = _part_frames(canonicals, history)  # built here: pandas needs the GIL
+        self.wait()
+        self._pending = self._thread.submit(_write_frames, self._cursor, frames)
+
+    def wait(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def __enter__(self) -> "_PartWriter":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        try:
+            self.wait()
+        finally:
+            self._thread.shutdown(wait=True)
+            self._cursor.close()
 
 
 def _write_links(con: duckdb.DuckDBPyConnection, merges: list[dict[str, Any]], sources: list[dict[str, Any]]) -> None:
@@ -513,25 +551,26 @@ def refresh_items(
     # keeps the parts written (their group keys) and finishes the rest. What links items to their sources and the
     # removals are written at the end, together; the fingerprint after them.
     fingerprints.record(con, fingerprints.ITEMS_IN_PROGRESS, now.isoformat(), now=now)
-    for batch in _batches(_grouped_members(con, pending), GROUPS_PER_BATCH):
-        canonicals = [_canonical(group, members, defaults, unmapped) for group, members in batch]
-        before_translation = len(warnings)
-        counts["translated"] += _translate(con, [c.record for c in canonicals], translator, now, warnings)
-        failed = len(warnings) > before_translation
-        translation_failed = translation_failed or failed
-        for c in canonicals:
-            # Texts left untranslated by an outage are translated by the next refresh: no key, no skipping.
-            c.group_key = None if failed else to_build[id(c.group)]
-        records = _stored_records(con, [c.item_id for c in canonicals if c.item_id in existing])
-        history = [row for c in canonicals
-                   if (row := _compare(c, existing.get(c.item_id), records.get(c.item_id), origins, counts, now))]
-        for c in canonicals:
-            for m in c.members:
-                absorbed_by[m.item_id] = c.item_id
-        counts["merged"] += sum(len(c.members) - 1 for c in canonicals)
-        history_rows += len(history)
-        built += [(c.item_id, c.group) for c in canonicals]
-        _write_batch(con, canonicals, history)
+    with _PartWriter(con) as writer:
+        for batch in _batches(_grouped_members(con, pending), GROUPS_PER_BATCH):
+            canonicals = [_canonical(group, members, defaults, unmapped) for group, members in batch]
+            before_translation = len(warnings)
+            counts["translated"] += _translate(con, [c.record for c in canonicals], translator, now, warnings)
+            failed = len(warnings) > before_translation
+            translation_failed = translation_failed or failed
+            for c in canonicals:
+                # Texts left untranslated by an outage are translated by the next refresh: no key, no skipping.
+                c.group_key = None if failed else to_build[id(c.group)]
+            records = _stored_records(con, [c.item_id for c in canonicals if c.item_id in existing])
+            history = [row for c in canonicals
+                       if (row := _compare(c, existing.get(c.item_id), records.get(c.item_id), origins, counts, now))]
+            for c in canonicals:
+                for m in c.members:
+                    absorbed_by[m.item_id] = c.item_id
+            counts["merged"] += sum(len(c.members) - 1 for c in canonicals)
+            history_rows += len(history)
+            built += [(c.item_id, c.group) for c in canonicals]
+            writer.write(canonicals, history)
     counts["merged"] += sum(len(group.members) - 1 for _, group in kept)
     # A stored item no group is named after any more was absorbed by a merge (absorbed_by says into which).
     removed = [item_id for item_id in existing if absorbed_by.get(item_id) != item_id]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from pathlib import Path
 
 import pytest
 
@@ -70,3 +71,10 @@ def test_a_bad_worker_setting_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.setenv(processing.ENV_WORKERS, value)
     with pytest.raises(ValueError, match=f"BEDIGITAL_PARSE_WORKERS={value!r}"):
         workers_for(0)
+
+
+def test_the_workers_exit_when_the_pool_is_shut_down() -> None:
+    workers = {pid for _, pid in map_in_order(square_with_pid, list(range(40)), workers=2)}
+    assert workers and all(Path(f"/proc/{pid}").exists() for pid in workers)
+    processing.shutdown()
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)

@@ -213,7 +213,7 @@ def test_a_refresh_interrupted_midway_is_finished_by_the_next_one(tmp_path, monk
         refresh_items(reference, now=later, translator=None, defaults={})
         before = _tables(interrupted)
 
-        real, calls = warehouse.items._write_batch, {"n": 0}
+        real, calls = warehouse.items._write_frames, {"n": 0}
 
         def interrupted_after_one_part(*args, **kwargs):
             calls["n"] += 1
@@ -221,13 +221,13 @@ def test_a_refresh_interrupted_midway_is_finished_by_the_next_one(tmp_path, monk
                 raise OSError("disk full")
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(warehouse.items, "_write_batch", interrupted_after_one_part)
+        monkeypatch.setattr(warehouse.items, "_write_frames", interrupted_after_one_part)
         with pytest.raises(OSError):
             refresh_items(interrupted, now=later, translator=None, defaults={})
         assert _tables(interrupted)["items"] != before["items"]  # the first part stayed written
         with pytest.raises(IncompleteItems, match="did not finish"):  # no agenda from half-rebuilt items
             stage_agenda(interrupted, now=later)
-        monkeypatch.setattr(warehouse.items, "_write_batch", real)
+        monkeypatch.setattr(warehouse.items, "_write_frames", real)
         stale = fingerprints.recorded(interrupted, fingerprints.ITEMS)
         # Even when the inputs are those of the recorded fingerprint again (a partner's edit undone meanwhile),
         # an interrupted refresh is finished, not skipped.

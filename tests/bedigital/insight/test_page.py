@@ -1,7 +1,6 @@
 """The /insight page on a real server: the same figures as the command's report, 503 while the warehouse is unavailable."""
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path

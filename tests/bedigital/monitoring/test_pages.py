@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bedigital.monitoring.pages import (
-    _environment, _one_ahead, item_cells, labels, report_json, with_explanations, write_partner_pages,
+    _environment, _one_ahead, item_cells, item_rows, labels, report_json, with_explanations, write_partner_pages,
 )
 from bedigital.monitoring.reasons import reason_table
 from bedigital.monitoring.routes import build_monitoring_router
@@ -105,6 +105,32 @@ def test_item_cells_are_what_the_template_wrote() -> None:
     ]
     for item in items:
         assert item_cells(item) == reference.render(i=item)
+
+
+TEMPLATE_ROWS = (
+    '{% for i, cells in rows %}<tr>\n'
+    '<td>{{ t("status_" ~ i.status) }}{% if i.merged_with %}<br><small>{{ t("merged_with") }} {% for m in i.merged_with %}'
+    '{{ m.partner_id }}/{{ m.source_id }}{% if not loop.last %}, {% endif %}{% endfor %}</small>{% endif %}</td>\n'
+    '{{ cells }}\n'
+    '<td>{{ t("in_agenda_yes") if i.in_agenda else t("in_agenda_no") }}</td>\n'
+    '</tr>{% endfor %}'
+)
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_item_rows_are_what_the_template_wrote(lang: str) -> None:
+    reference = _environment().from_string(TEMPLATE_ROWS)
+    items = [
+        _item(),
+        _item(status="merged", in_agenda=False,
+              merged_with=[{"partner_id": "lab", "source_id": "news"}, {"partner_id": "<x>", "source_id": "a&b"}]),
+        _item(status="unchanged", merged_with=[{"partner_id": "hub", "source_id": "agenda"}]),
+        _item(status="updated"),
+    ]
+    rows = [(item, item_cells(item)) for item in items]
+    expected = reference.render(rows=rows, t=lambda key: labels()[key][lang])
+    assert item_rows(rows, lang) == expected
+    assert item_rows([], lang) == ""
 
 
 def test_partner_page_json_is_the_report_with_explanations(warehouse: Path, tmp_path: Path) -> None:

@@ -2,11 +2,11 @@
 
 Parsing and normalisation are pure Python: on one core a thousand sources take most of a minute,
 whatever the fetching concurrency. Worker processes (a pool kept until `shutdown`, so that a run's
-shards share it) use the other cores; the results come back in order, and the warehouse is still written
+shards share it) use the other cores, and the calling process works beside them; the results come back in order, and the warehouse is still written
 by the calling process alone. Below PARALLEL_MIN_BYTES of payloads, starting and feeding the workers
 costs more than it saves, and everything runs in the calling process.
 
-BEDIGITAL_PARSE_WORKERS sets the number of workers (0: never use worker processes).
+BEDIGITAL_PARSE_WORKERS sets the number of worker processes besides the calling one (0: none).
 """
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ import logging
 import multiprocessing
 import os
 import threading
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Sequence, TypeVar
 
@@ -47,35 +48,65 @@ def configured_workers() -> int | None:
 
 
 def workers_for(payload_bytes: int, *, requested: int | None = None) -> int:
-    """How many worker processes to parse `payload_bytes` with: `requested`, else the environment's
-    setting, else one per core when there are at least PARALLEL_MIN_BYTES (0: in this process)."""
+    """How many worker processes to parse `payload_bytes` with, besides the calling process: `requested`,
+    else the environment's setting, else one per core but one when there are at least PARALLEL_MIN_BYTES."""
     if requested is None:
         requested = configured_workers()
     if requested is not None:
         return requested
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return cores if cores > 1 and payload_bytes >= PARALLEL_MIN_BYTES else 0
+    return cores - 1 if payload_bytes >= PARALLEL_MIN_BYTES else 0
 
 
 def map_in_order(function: Callable[[T], R], values: Sequence[T], *, workers: int) -> list[R]:
-    """[function(v) for v in values], computed by `workers` processes when workers > 0 and there is
-    more than one value. `function` and the values must pickle. A pool that breaks (a worker killed,
-    say by the kernel for memory) is logged and the values left are computed here."""
+    """[function(v) for v in values], computed by `workers` worker processes and the calling process.
+
+    The values are taken in pieces, in order, by whoever is free: the workers are kept two pieces ahead,
+    and the calling process takes the next piece itself rather than wait (a worker's memory is ~0.25 GB:
+    so one worker less does as much). `function` and the values must pickle. A pool that breaks (a
+    worker killed, say by the kernel for memory) is logged and let go, and what it had not returned is
+    computed here; an exception `function` raises reaches the caller."""
     if workers <= 0 or len(values) < 2:
         return [function(value) for value in values]
-    results: list[R] = []
-    try:
-        pool = _shared_pool(workers)
-        # Chunks of a few values: fewer round trips, and still every worker busy until the end.
-        chunk = max(1, min(8, len(values) // (workers * 8)))
-        for result in pool.map(function, values, chunksize=chunk):
-            results.append(result)
-    except BrokenProcessPool as exc:
-        log.warning("the parsing workers stopped (%s): the %d sources left are processed in this process",
-                    exc, len(values) - len(results))
-        shutdown()
-        results += [function(value) for value in values[len(results):]]
-    return results
+    size = max(1, min(8, len(values) // ((workers + 1) * 6)))  # small pieces: the work is shared evenly
+    pieces = [values[start:start + size] for start in range(0, len(values), size)]
+    results: list[list[R]] = [[] for _ in pieces]
+    in_flight: deque[tuple[int, Future[list[R]]]] = deque()
+    taken, broken = 0, False
+
+    def collect() -> None:
+        nonlocal broken
+        index, future = in_flight.popleft()
+        try:
+            results[index] = future.result()
+        except BrokenProcessPool as exc:
+            if not broken:
+                log.warning("the parsing workers stopped (%s): what they had not returned is processed here", exc)
+                shutdown()
+                broken = True
+            results[index] = _apply(function, pieces[index])
+
+    while taken < len(pieces) or in_flight:
+        while not broken and taken < len(pieces) and len(in_flight) < 2 * workers:
+            try:
+                in_flight.append((taken, _shared_pool(workers).submit(_apply, function, pieces[taken])))
+            except BrokenProcessPool:  # broken since its last use
+                shutdown()
+                broken = True
+                break
+            taken += 1
+        while in_flight and in_flight[0][1].done():
+            collect()
+        if taken < len(pieces):
+            results[taken] = _apply(function, pieces[taken])
+            taken += 1
+        elif in_flight:
+            collect()
+    return [result for piece in results for result in piece]
+
+
+def _apply(function: Callable[[T], R], values: Sequence[T]) -> list[R]:
+    return [function(value) for value in values]
 
 
 def _shared_pool(workers: int) -> Executor:

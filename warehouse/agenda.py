@@ -10,7 +10,7 @@ import orjson
 import pandas as pd
 
 from warehouse import fingerprints
-from warehouse.connection import bulk_writes, registered, scan_memory, transaction
+from warehouse.connection import BackgroundWriter, bulk_writes, registered, scan_memory, transaction
 from warehouse.documents import agenda_document, sort_key, today_in_brussels
 
 NEWS_WINDOW_DAYS = 90
@@ -102,8 +102,9 @@ def _agenda_rows(documents: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def _insert_agenda(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]], table: str) -> None:
-    with registered(con, {"in_agenda": _agenda_rows(documents)}):
+def _insert_agenda(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, table: str) -> None:
+    """Agenda rows (_agenda_rows) added to `table` in a transaction of their own."""
+    with transaction(con), registered(con, {"in_agenda": rows}):
         con.execute(f"INSERT INTO {table} SELECT * FROM in_agenda")
 
 
@@ -130,12 +131,13 @@ def _replace_agenda(con: duckdb.DuckDBPyConnection, chunks: Iterable[list[dict[s
     (a chunk, or `each` given it) leaves it so."""
     _create_staging_table(con)
     total = 0
-    with bulk_writes(con):
+    # Each chunk is inserted while the next one is built and encoded.
+    with bulk_writes(con), BackgroundWriter(con) as writer:
         for chunk in chunks:
-            with transaction(con):
-                _insert_agenda(con, chunk, STAGING_TABLE)
+            writer.write(_insert_agenda, _agenda_rows(chunk), STAGING_TABLE)
             each(chunk)
             total += len(chunk)
+        writer.wait()
         with transaction(con):
             con.execute("DROP TABLE agenda")
             con.execute(f"ALTER TABLE {STAGING_TABLE} RENAME TO agenda")

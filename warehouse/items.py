@@ -19,7 +19,6 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,7 +34,7 @@ from transforms.model import stable_hash, stable_json, stable_json_bytes, text_a
 from transforms.taxonomy import read_packaged_yaml
 from transforms.translation import add_translations, missing_texts
 from warehouse import fingerprints
-from warehouse.connection import registered, transaction
+from warehouse.connection import BackgroundWriter, registered, transaction
 
 log = logging.getLogger(__name__)
 
@@ -371,40 +370,6 @@ def _write_frames(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame
         con.execute("INSERT INTO item_history SELECT * FROM in_history")
 
 
-class _PartWriter:
-    """Writes a refresh's parts one after the other, each while the next one is built.
-
-    DuckDB inserts and commits a part without holding the GIL; building the next part is Python. The
-    writes go through a connection of their own (one thread uses it), so the builder may read and
-    write the warehouse meanwhile; `wait` returns once every part given is committed, and raises what
-    a write raised."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self._cursor = con.cursor()
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="refresh-writer")
-        self._pending: Future[None] | None = None
-
-    def write(self, canonicals: Sequence[_Canonical], history: list[dict[str, Any]]) -> None:
-        frames = _part_frames(canonicals, history)  # built here: pandas needs the GIL
-        self.wait()
-        self._pending = self._thread.submit(_write_frames, self._cursor, frames)
-
-    def wait(self) -> None:
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            pending.result()
-
-    def __enter__(self) -> "_PartWriter":
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        try:
-            self.wait()
-        finally:
-            self._thread.shutdown(wait=True)
-            self._cursor.close()
-
-
 def _write_links(con: duckdb.DuckDBPyConnection, merges: list[dict[str, Any]], sources: list[dict[str, Any]]) -> None:
     with registered(con, {
         "in_merges": pd.DataFrame(merges, columns=["item_id", "source_item_id", "other_item_id", "score", "rule", "fields", "decided_at"]),
@@ -551,7 +516,8 @@ def refresh_items(
     # keeps the parts written (their group keys) and finishes the rest. What links items to their sources and the
     # removals are written at the end, together; the fingerprint after them.
     fingerprints.record(con, fingerprints.ITEMS_IN_PROGRESS, now.isoformat(), now=now)
-    with _PartWriter(con) as writer:
+    # Each part is written while the next is built: DuckDB writes without the GIL that building needs.
+    with BackgroundWriter(con) as writer:
         for batch in _batches(_grouped_members(con, pending), GROUPS_PER_BATCH):
             canonicals = [_canonical(group, members, defaults, unmapped) for group, members in batch]
             before_translation = len(warnings)
@@ -570,7 +536,7 @@ def refresh_items(
             counts["merged"] += sum(len(c.members) - 1 for c in canonicals)
             history_rows += len(history)
             built += [(c.item_id, c.group) for c in canonicals]
-            writer.write(canonicals, history)
+            writer.write(_write_frames, _part_frames(canonicals, history))
     counts["merged"] += sum(len(group.members) - 1 for _, group in kept)
     # A stored item no group is named after any more was absorbed by a merge (absorbed_by says into which).
     removed = [item_id for item_id in existing if absorbed_by.get(item_id) != item_id]

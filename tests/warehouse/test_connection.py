@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from warehouse.connection import (
-    BULK_CHECKPOINT_THRESHOLD, DEFAULT_MEMORY_LIMIT, MEMORY_LIMIT_ENV, SCAN_MEMORY_LIMIT, bulk_writes, connect,
-    registered, scan_memory, transaction,
+    BULK_CHECKPOINT_THRESHOLD, DEFAULT_MEMORY_LIMIT, MEMORY_LIMIT_ENV, SCAN_MEMORY_LIMIT, BackgroundWriter, bulk_writes,
+    connect, registered, scan_memory, transaction,
 )
 
 
@@ -95,3 +95,41 @@ def test_a_statement_that_aborts_the_transaction_reports_its_own_error(con) -> N
     with registered(con, {"in_keys": pd.DataFrame({"k": [2]})}):  # the name can be lent again
         con.execute("INSERT INTO keyed SELECT k FROM in_keys")
     assert con.execute("SELECT k FROM keyed").fetchall() == [(2,)]
+
+
+def _insert(cursor: duckdb.DuckDBPyConnection, value: int) -> None:
+    with transaction(cursor):
+        cursor.execute("INSERT INTO t VALUES (?, current_setting('TimeZone'), ?::TIMESTAMPTZ::VARCHAR)",
+                       [value, "2026-03-01 10:00:00"])
+
+
+def test_background_writes_are_committed_in_order_on_a_connection_of_their_own(con) -> None:
+    con.execute("CREATE TABLE t (x INTEGER, zone VARCHAR, seen_at VARCHAR)")
+    con.execute("SET TimeZone = 'Europe/Brussels'")
+    seen = []
+    with BackgroundWriter(con) as writer:
+        for value in range(5):
+            writer.write(_insert, value)
+            seen.append(con.execute("SELECT count(*) FROM t").fetchone()[0])  # the caller reads meanwhile
+    assert con.execute("SELECT x FROM t ORDER BY rowid").fetchall() == [(n,) for n in range(5)]
+    assert seen == sorted(seen) and seen[-1] >= 4  # each write waited for the one before it
+    # The writer read a time without an offset as the caller would have: in the caller's time zone.
+    assert con.execute("SELECT DISTINCT zone, seen_at FROM t").fetchall() == [("Europe/Brussels", "2026-03-01 10:00:00+01")]
+
+
+def test_a_failed_background_write_raises_at_the_next_write_or_at_the_end(con) -> None:
+    con.execute("CREATE TABLE t (x INTEGER PRIMARY KEY, zone VARCHAR, seen_at VARCHAR)")
+    with pytest.raises(duckdb.ConstraintException), BackgroundWriter(con) as writer:
+        writer.write(_insert, 1)
+        writer.write(_insert, 1)  # a duplicate key: its transaction is rolled back
+    with pytest.raises(duckdb.ConstraintException):
+        with BackgroundWriter(con) as writer:
+            writer.write(_insert, 2)
+            writer.write(_insert, 2)
+            writer.write(_insert, 3)  # raises the failure of the write before it, and is not started
+    assert con.execute("SELECT x FROM t ORDER BY x").fetchall() == [(1,), (2,)]
+
+
+def test_the_callers_connection_is_free_for_any_work_once_the_writer_is_made(con) -> None:
+    with BackgroundWriter(con), registered(con, {"in_x": pd.DataFrame({"x": [1]})}):
+        assert con.execute("SELECT x FROM in_x").fetchall() == [(1,)]

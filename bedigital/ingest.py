@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from functools import partial
 from datetime import datetime
+from functools import partial
 from typing import Sequence
 
 import duckdb
@@ -33,7 +33,7 @@ WEB_PAGE_KINDS = frozenset({"jsonld", "html"})
 _CURSOR_COLUMNS = {"updated": "$.updated_utc", "published": "$.published_utc"}
 
 
-Task = tuple[Partner, Source, "FetchResult | CrawlResult"]
+Task = tuple[Partner, Source, FetchResult | CrawlResult]  # a source and what fetching it brought
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,8 +204,8 @@ def ingest_sources(
 ) -> IngestResult:
     """Fetch every selected source concurrently, then process and load them all in one transaction.
 
-    `workers`: processes that parse and normalise the payloads (see bedigital.processing); by default
-    as many as the machine has cores once the payloads are big enough to pay for them, else none."""
+    `workers`: processes that parse and normalise the payloads beside this one (bedigital.processing); by
+    default one per core beyond the first once the payloads are big enough to pay for them, else none."""
     states = source_states(con)
     requests, jobs = [], []
     for partner, source in selection:

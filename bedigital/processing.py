@@ -2,9 +2,10 @@
 
 Parsing and normalisation are pure Python: on one core a thousand sources take most of a minute,
 whatever the fetching concurrency. Worker processes (a pool kept until `shutdown`, so that a run's
-shards share it) use the other cores, and the calling process works beside them; the results come back in order, and the warehouse is still written
-by the calling process alone. Below PARALLEL_MIN_BYTES of payloads, starting and feeding the workers
-costs more than it saves, and everything runs in the calling process.
+shards share it) use the other cores, and the calling process works beside them; the results come back
+in order, and the warehouse is still written by the calling process alone. Below PARALLEL_MIN_BYTES of
+payloads, starting and feeding the workers costs more than it saves, and everything runs in the calling
+process.
 
 BEDIGITAL_PARSE_WORKERS sets the number of worker processes besides the calling one (0: none).
 """
@@ -49,7 +50,7 @@ def configured_workers() -> int | None:
 
 def workers_for(payload_bytes: int, *, requested: int | None = None) -> int:
     """How many worker processes to parse `payload_bytes` with, besides the calling process: `requested`,
-    else the environment's setting, else one per core but one when there are at least PARALLEL_MIN_BYTES."""
+    else the environment's setting, else one per core beyond the first once there are PARALLEL_MIN_BYTES."""
     if requested is None:
         requested = configured_workers()
     if requested is not None:

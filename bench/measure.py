@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
 import resource
-from pathlib import Path
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterator
 
 

@@ -12,6 +12,7 @@ import pytest
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 from pytest_httpserver import HTTPServer
 
+from bedigital import processing
 from bedigital.runner import run_pipeline
 from pipelines.resources import HttpResource
 
@@ -134,6 +135,26 @@ def test_a_registry_served_anywhere_on_loopback_is_ingested_and_published(regist
     text = (out / "agenda.json").read_text()
     assert "<script" not in text and "javascript:" not in text and "onclick" not in text
     assert {"agenda.json", "agenda.schema.json", "agenda.ics", "feed.atom"} <= {p.name for p in out.iterdir()}
+
+
+def test_a_run_whose_payloads_a_worker_process_parses_stores_and_publishes_the_same(
+        registry: Path, tmp_path: Path, instance, monkeypatch: pytest.MonkeyPatch) -> None:
+    pools = []
+    shared_pool = processing._shared_pool
+    monkeypatch.setattr(processing, "_shared_pool", lambda workers: pools.append(workers) or shared_pool(workers))
+    runs = {}
+    for workers in ("0", "1"):
+        monkeypatch.setenv(processing.ENV_WORKERS, workers)
+        warehouse, out = tmp_path / workers / "w.duckdb", tmp_path / workers / "public"
+        report = run_pipeline(registry, warehouse, out, instance=instance, http=FAST)
+        assert report.published, report.failure
+        agenda = json.loads((out / "agenda.json").read_text())
+        runs[workers] = (table(warehouse, "SELECT item_id, content_hash, record FROM source_items ORDER BY item_id"),
+                         table(warehouse, "SELECT reason, key FROM rejections ORDER BY ALL"),
+                         [(d["id"], d["title"], d["categories"]) for d in agenda["items"]])
+    assert pools and set(pools) == {1}  # the second run did hand its payloads to a worker
+    assert processing._pool is None  # and the items step stopped it
+    assert runs["1"] == runs["0"] and len(runs["0"][0]) == 9
 
 
 def test_a_second_run_fetches_nothing_new_and_changes_nothing(registry: Path, tmp_path: Path, instance) -> None:

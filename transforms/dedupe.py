@@ -118,11 +118,12 @@ def candidate(item_id: str, record: Mapping[str, Any], *, first_seen: datetime |
     """The Candidate of a normalised record (an Item as a dict, as the warehouse keeps it)."""
     titles = dict(record.get("title") or {})
     concept_words = frozenset(f"~{c}" for c in concepts)
+    page = language_free_url(record.get("canonical_url"))
     return Candidate(
         words={lang: frozenset(title_words(t)) | concept_words for lang, t in titles.items()},
         numbers=title_numbers(titles.values()),
-        page=language_free_url(record.get("canonical_url")),
-        slug=page_slug(record.get("canonical_url")),
+        page=page,
+        slug=page_slug(page),
         place=fold(record["venue"]) if record.get("venue") else None,
         id=item_id,
         partner_id=record.get("partner_id") or "",
@@ -153,10 +154,9 @@ def language_free_url(url: str | None) -> str | None:
     return urlunsplit((parts.scheme, parts.netloc.lower(), path.rstrip("/"), query, ""))
 
 
-def page_slug(url: str | None) -> str | None:
-    """Host, last path segment and query of a URL without its language: /fr/appels/call-x and
-    /nl/oproepen/call-x of one site are the same page translated, sections and all."""
-    page = language_free_url(url)
+def page_slug(page: str | None) -> str | None:
+    """Host, last path segment and query of a URL without its language (language_free_url's): /fr/appels/call-x
+    and /nl/oproepen/call-x of one site are the same page translated, sections and all."""
     if not page:
         return None
     parts = urlsplit(page)

@@ -82,3 +82,11 @@ def test_a_partner_page_in_another_language_is_the_same_item_even_without_a_time
     nl = news("nl", {"nl": "Cyberveiligheidscheque voor kmo's"}, "https://innov.example/nl/oproepen/call-cyber-pme", "nl")
     other = news("x", {"nl": "Andere oproep"}, "https://innov.example/nl/oproepen/call-green-data", "nl")
     assert groups_of([fr, nl, other]) == [["fr", "nl"], ["x"]]
+
+
+def test_a_page_and_its_translation_have_one_slug_sections_and_all() -> None:
+    french, dutch = (candidate("a", {"canonical_url": "https://x.be/fr/appels/call-x.html?lang=fr"}),
+                     candidate("b", {"canonical_url": "https://X.be/nl/oproepen/call-x"}))
+    assert french.slug == dutch.slug == "x.be|call-x|"
+    assert candidate("c", {"canonical_url": "https://x.be/fr/a"}).slug is None  # too short to tell a page
+    assert candidate("d", {}).slug is None and candidate("d", {}).page is None

@@ -10,6 +10,7 @@ import orjson
 import pandas as pd
 
 from warehouse import fingerprints
+from warehouse.collector import paused_gc
 from warehouse.connection import BackgroundWriter, bulk_writes, registered, scan_memory, transaction
 from warehouse.documents import agenda_document, sort_key, today_in_brussels
 
@@ -155,6 +156,7 @@ class IncompleteItems(RuntimeError):
     """The canonical items are being rebuilt, or their last refresh was interrupted: no agenda from them."""
 
 
+@paused_gc()  # every document built, encoded and checked
 def stage_agenda(con: duckdb.DuckDBPyConnection, *, now: datetime, news_days: int = NEWS_WINDOW_DAYS,
                  each: Callable[[list[dict[str, Any]]], None] = lambda documents: None) -> int:
     """Replace the staged agenda table with the agenda at `now` (select_agenda + store_agenda) without ever
@@ -207,6 +209,7 @@ def shared(value: Any, seen: dict[tuple, Any]) -> Any:
     return seen.setdefault(key, value)
 
 
+@paused_gc()  # every document decoded, and held
 def load_agenda(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Every staged document, in display order, for the publication, which only reads them: the values of
     SHARED_FIELDS equal in several documents are one object (a decoded agenda takes 40 % less memory)."""

@@ -34,6 +34,7 @@ from transforms.model import stable_hash, stable_json, stable_json_bytes, text_a
 from transforms.taxonomy import read_packaged_yaml
 from transforms.translation import add_translations, missing_texts
 from warehouse import fingerprints
+from warehouse.collector import paused_gc
 from warehouse.connection import BackgroundWriter, registered, transaction
 
 log = logging.getLogger(__name__)
@@ -456,6 +457,7 @@ def _fingerprint_settings(defaults: Defaults, overrides: Overrides, translator: 
     ]
 
 
+@paused_gc()  # candidates, records and merged items by the hundred thousand
 def refresh_items(
     con: duckdb.DuckDBPyConnection, *, now: datetime, translator: TranslatorLike | None = _USE_ENVIRONMENT,
     overrides: Overrides | None = None, defaults: Defaults | None = None, force: bool = False,

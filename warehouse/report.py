@@ -12,6 +12,8 @@ import duckdb
 import orjson
 import pandas as pd
 
+from warehouse.collector import paused_gc
+
 HISTORY_RUNS = 20
 COUNT_FIELDS = ("fetched", "new", "updated", "unchanged", "merged", "rejected")
 
@@ -176,21 +178,23 @@ def _payloads(fetches: dict[str, list[dict[str, Any]]]) -> list[list[str]]:
 
 
 # The report reads a few fields of the stored record and agenda document: DuckDB extracts them (in
-# parallel, outside the GIL the page rendering needs) rather than Python decoding 8 KB per item.
-RECORD_FIELDS = ("title", "url", "start_utc", "start_date", "end_utc", "end_date", "deadline_utc", "categories",
-                 "category_reasons")
-DOCUMENT_FIELDS = ("title", "categories", "category_reasons")
+# parallel, outside the GIL the page rendering needs) rather than Python decoding 8 KB per item. The
+# strings come out as text; the objects as JSON, decoded only where they are shown (a record's
+# categories only when the item has no agenda document).
+RECORD_TEXTS = ("url", "start_utc", "start_date", "end_utc", "end_date", "deadline_utc")
+OBJECT_FIELDS = ("title", "categories", "category_reasons")
 
 
 def _paths(fields: Sequence[str]) -> list[str]:
     return [f"$.{name}" for name in fields]
 
 
-def _fields(names: Sequence[str], values: list[str | None] | None) -> dict[str, Any]:
-    """The extracted JSON values by field name; a field the JSON does not have is left out."""
-    return {name: orjson.loads(value) for name, value in zip(names, values or ()) if value is not None}
+def _decoded(extracted: str | None) -> Any:
+    """An extracted JSON value (None when the field is missing)."""
+    return None if extracted is None else orjson.loads(extracted)
 
 
+@paused_gc()  # the items of 25 partners' runs at a time
 def _items(con: duckdb.DuckDBPyConnection, fetches: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
     """The records of the payload each source read in the run, as they are now, with their status and agenda entry."""
     payloads = _payloads(fetches)
@@ -202,8 +206,9 @@ def _items(con: duckdb.DuckDBPyConnection, fetches: dict[str, list[dict[str, Any
         WITH payloads AS (SELECT unnest(?::VARCHAR[]) AS partner_id, unnest(?::VARCHAR[]) AS source_id,
                                  unnest(?::VARCHAR[]) AS body_hash)
         SELECT si.partner_id, si.item_id, si.source_id, si.kind, si.first_seen, si.updated_at, si.last_seen,
-               json_extract(si.record, ?::VARCHAR[]) AS record, m.item_id AS canonical_id,
-               a.document IS NOT NULL AS in_agenda, json_extract(a.document, ?::VARCHAR[]) AS document,
+               json_extract_string(si.record, ?::VARCHAR[]) AS texts, json_extract(si.record, ?::VARCHAR[]) AS record,
+               m.item_id AS canonical_id, a.document IS NOT NULL AS in_agenda,
+               json_extract(a.document, ?::VARCHAR[]) AS document,
                (SELECT list({'partner_id': o.partner_id, 'source_id': o.source_id} ORDER BY o.partner_id, o.source_id)
                 FROM item_sources o WHERE o.item_id = m.item_id AND o.source_item_id <> si.item_id) AS merged_with
         FROM source_items si
@@ -214,14 +219,15 @@ def _items(con: duckdb.DuckDBPyConnection, fetches: dict[str, list[dict[str, Any
         LEFT JOIN agenda a ON a.item_id = m.item_id
         ORDER BY si.partner_id, si.source_id, si.first_seen, si.item_id
         """,
-        [*payloads, _paths(RECORD_FIELDS), _paths(DOCUMENT_FIELDS)],
+        [*payloads, _paths(RECORD_TEXTS), _paths(OBJECT_FIELDS), _paths(OBJECT_FIELDS)],
     )
     started = {(partner_id, f["source_id"]): f["started_at"]
                for partner_id, rows in fetches.items() for f in rows if f["outcome"] == "fetched"}
     items = []
     for row in rows:
-        record = _fields(RECORD_FIELDS, row["record"])
-        document = _fields(DOCUMENT_FIELDS, row["document"])
+        texts = dict(zip(RECORD_TEXTS, row["texts"]))
+        record = dict(zip(OBJECT_FIELDS, row["record"]))
+        document = dict(zip(OBJECT_FIELDS, row["document"] or (None,) * len(OBJECT_FIELDS)))
         run_start = started.get((row["partner_id"], row["source_id"]))
         merged_with = [dict(m) for m in (row["merged_with"] or [])]
         items.append({
@@ -231,15 +237,15 @@ def _items(con: duckdb.DuckDBPyConnection, fetches: dict[str, list[dict[str, Any
             "kind": row["kind"],
             "status": _item_status(row, run_start, merged_with),
             "merged_with": merged_with,
-            "title": record.get("title") or {},
-            "url": record.get("url"),
-            "start": record.get("start_utc") or record.get("start_date"),
-            "end": record.get("end_utc") or record.get("end_date"),
-            "deadline": record.get("deadline_utc"),
+            "title": _decoded(record["title"]) or {},
+            "url": texts["url"],
+            "start": texts["start_utc"] or texts["start_date"],
+            "end": texts["end_utc"] or texts["end_date"],
+            "deadline": texts["deadline_utc"],
             "in_agenda": bool(row["in_agenda"]),
-            "agenda_title": document.get("title") or {},
-            "categories": document.get("categories") or record.get("categories") or {},
-            "category_reasons": document.get("category_reasons") or record.get("category_reasons") or {},
+            "agenda_title": _decoded(document["title"]) or {},
+            "categories": _decoded(document["categories"]) or _decoded(record["categories"]) or {},
+            "category_reasons": _decoded(document["category_reasons"]) or _decoded(record["category_reasons"]) or {},
         })
     return _by_partner(items)
 

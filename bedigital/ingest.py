@@ -23,6 +23,7 @@ from connectors.registry import PAGED_KINDS, Partner, Source
 from transforms.model import Rejection
 from transforms.normalise import SourceContext, normalise_all
 from warehouse.archive import PayloadArchive
+from warehouse.collector import paused_gc
 from warehouse.load import load_batches, source_states
 from warehouse.records import FetchRecord, SourceBatch, SourceCounts
 
@@ -142,6 +143,7 @@ def process_pages(
     return _normalise(batch, partner, source, parsed, base_url=crawl.pages[0].url, now=now)
 
 
+@paused_gc()  # a source's records, items and rejections: no reference cycles among them
 def process(task: Task, *, archive: PayloadArchive, now: datetime) -> SourceBatch:
     """One source's fetch result (or crawl) as an accounted batch: archived, parsed and normalised."""
     partner, source, fetched = task
@@ -191,6 +193,7 @@ def _lost_record_rejections(batch: SourceBatch) -> None:
             )
 
 
+@paused_gc()  # a shard's batches, built, unpickled and loaded
 def ingest_sources(
     con: duckdb.DuckDBPyConnection,
     selection: Sequence[tuple[Partner, Source]],

@@ -195,9 +195,10 @@ def _decoded(extracted: str | None) -> Any:
 
 
 @paused_gc()  # the items of 25 partners' runs at a time
-def _items(con: duckdb.DuckDBPyConnection, fetches: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-    """The records of the payload each source read in the run, as they are now, with their status and agenda entry."""
-    payloads = _payloads(fetches)
+def _items(con: duckdb.DuckDBPyConnection, fetches: dict[str, list[dict[str, Any]]],
+           payloads: list[list[str]]) -> dict[str, list[dict[str, Any]]]:
+    """The records of the payload each source read in the run (`payloads`, of `fetches`), as they are now,
+    with their status and agenda entry."""
     if not payloads:
         return {}
     rows = _rows(
@@ -262,8 +263,8 @@ def _item_status(row: dict[str, Any], run_start: str | None, merged_with: list[d
     return "unchanged"
 
 
-def _rejections(con: duckdb.DuckDBPyConnection, fetches: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-    payloads = _payloads(fetches)
+def _rejections(con: duckdb.DuckDBPyConnection, payloads: list[list[str]]) -> dict[str, list[dict[str, Any]]]:
+    """The rejections of the payloads each source read in the run."""
     if not payloads:
         return {}
     rows = _rows(
@@ -310,7 +311,8 @@ def _reports(con: duckdb.DuckDBPyConnection, partners: list[dict[str, Any]], run
              chosen: dict[str, str | None]) -> list[dict[str, Any]]:
     """The reports of `partners`, each on its chosen run (None: it never ran)."""
     fetches = _fetches(con, {p: r for p, r in chosen.items() if r})
-    items, rejections = _items(con, fetches), _rejections(con, fetches)
+    payloads = _payloads(fetches)
+    items, rejections = _items(con, fetches, payloads), _rejections(con, payloads)
     reports = []
     for partner in partners:
         pid = partner["id"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from bedigital.dagster_sqlite import relax_sqlite_sync
+from bedigital.dagster_sqlite import batch_planned_events, relax_sqlite_sync
 from connectors.registry import RegistryInvalid, load_registry
 from pipelines.assets.tags import FULL_REFRESH_TAG
 from pipelines.build import INGEST_JOB, build_definitions
@@ -75,6 +75,7 @@ def dagster_instance(home: Path | None) -> dg.DagsterInstance:
         config.write_text(DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(target)
     relax_sqlite_sync()
+    batch_planned_events()
     return dg.DagsterInstance.get()
 
 

@@ -1,12 +1,17 @@
 """The Dagster instance's SQLite storage: no fsync per commit, and no new engine per event."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dagster as dg
+import pytest
 import sqlalchemy
 
-from bedigital.dagster_sqlite import OPEN_SHARDS, PooledSqliteEventLogStorage, relax_sqlite_sync, synchronous_mode
+from bedigital.dagster_sqlite import (
+    EVENT_BATCH_SIZE, EVENT_BATCH_VARIABLE, OPEN_SHARDS, PooledSqliteEventLogStorage, batch_planned_events,
+    relax_sqlite_sync, synchronous_mode,
+)
 from bedigital.runner import DAGSTER_YAML, dagster_instance
 
 
@@ -73,3 +78,55 @@ def test_a_dagster_yaml_we_wrote_earlier_is_brought_up_to_date_but_a_hand_writte
         dagster_instance(home)
     assert (ours / "dagster.yaml").read_text(encoding="utf-8") == DAGSTER_YAML
     assert (theirs / "dagster.yaml").read_text(encoding="utf-8") == "telemetry:\n  enabled: false\n"
+
+
+PLANNED = {dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED, dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED}
+
+
+def _planned(instance: dg.DagsterInstance, run_id: str) -> list:
+    return [e for e in instance.all_logs(run_id) if e.dagster_event_type in PLANNED]
+
+
+def test_the_runner_lets_dagster_batch_planned_events_unless_the_environment_says_otherwise(monkeypatch) -> None:
+    monkeypatch.delenv(EVENT_BATCH_VARIABLE, raising=False)
+    batch_planned_events()
+    assert int(os.environ[EVENT_BATCH_VARIABLE]) == EVENT_BATCH_SIZE
+    monkeypatch.setenv(EVENT_BATCH_VARIABLE, "0")
+    batch_planned_events()
+    assert os.environ[EVENT_BATCH_VARIABLE] == "0"
+
+
+def test_a_run_stores_its_planned_events_as_one_batch_readable_like_single_events(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv(EVENT_BATCH_VARIABLE, "100")
+    instance = dagster_instance(tmp_path / "dagster")
+    storage = instance.event_log_storage
+    batches: list[list] = []
+    store_event_batch = storage.store_event_batch
+
+    def recording(events):  # Dagster's call, recorded and passed on unchanged
+        batches.append([e.dagster_event_type for e in events])
+        store_event_batch(events)
+
+    monkeypatch.setattr(storage, "store_event_batch", recording)
+    result = dg.materialize([numbers], instance=instance)
+    assert result.success
+    assert batches == [[dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED, dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED]]
+    assert {e.dagster_event_type for e in _planned(instance, result.run_id)} == PLANNED
+    check = dg.AssetCheckKey(dg.AssetKey("numbers"), "positive")
+    execution = storage.get_latest_asset_check_execution_by_key([check])[check]
+    assert execution.run_id == result.run_id and execution.status.value == "SUCCEEDED"
+
+
+def test_a_batch_that_fails_part_way_stores_none_of_its_events(tmp_path: Path) -> None:
+    instance = dagster_instance(tmp_path / "dagster")
+    result = dg.materialize([numbers], instance=instance)
+    planned = _planned(instance, result.run_id)
+    fresh = PooledSqliteEventLogStorage(str(tmp_path / "fresh"))
+    with pytest.raises(Exception):
+        fresh.store_event_batch([*planned, "not an event"])
+    assert fresh.get_logs_for_run(result.run_id) == []
+    with fresh.index_connection() as connection:  # the index database is not left locked either
+        assert connection.execute(sqlalchemy.text("SELECT count(*) FROM asset_check_executions")).scalar() == 0
+    fresh.store_event_batch(planned)
+    assert [e.dagster_event_type for e in fresh.get_logs_for_run(result.run_id)] == [e.dagster_event_type for e in planned]
+    fresh.dispose()

@@ -1,13 +1,15 @@
-"""Parsing and normalising payloads in worker processes, when there is enough of them to pay for it.
+"""Parsing and normalising payloads (and categorising items) in worker processes, when there is enough
+of them to pay for it.
 
-Parsing and normalisation are pure Python: on one core a thousand sources take most of a minute,
-whatever the fetching concurrency. Worker processes (a pool kept until `shutdown`, so that a run's
+Parsing, normalisation and categorisation are pure Python: on one core a thousand sources take most of a
+minute each, whatever the fetching concurrency. Worker processes (a pool kept until `shutdown`, so that a run's
 shards share it) use the other cores, and the calling process works beside them; the results come back
 in order, and the warehouse is still written by the calling process alone. Below PARALLEL_MIN_BYTES of
 payloads, starting and feeding the workers costs more than it saves, and everything runs in the calling
 process.
 
-BEDIGITAL_PARSE_WORKERS sets the number of worker processes besides the calling one (0: none).
+BEDIGITAL_PARSE_WORKERS sets the number of worker processes besides the calling one (0: none), for
+both uses.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ R = TypeVar("R")
 ENV_WORKERS = "BEDIGITAL_PARSE_WORKERS"
 # About a second of parsing on one core: less than that is not worth handing to other processes.
 PARALLEL_MIN_BYTES = 8 * 2**20
+PARALLEL_MIN_VALUES = 1_000  # values for `parallel` to share: about 0.25 s of categorisation
 
 _pool: ProcessPoolExecutor | None = None
 _pool_workers = 0
@@ -48,15 +51,25 @@ def configured_workers() -> int | None:
     return workers
 
 
-def workers_for(payload_bytes: int, *, requested: int | None = None) -> int:
-    """How many worker processes to parse `payload_bytes` with, besides the calling process: `requested`,
-    else the environment's setting, else one per core beyond the first once there are PARALLEL_MIN_BYTES."""
+def workers_for(amount: int, *, requested: int | None = None, minimum: int = PARALLEL_MIN_BYTES) -> int:
+    """How many worker processes to share `amount` of work with (by default bytes of payloads), besides the
+    calling process: `requested`, else the environment's setting, else one per core beyond the first once
+    there is `minimum` of it."""
     if requested is None:
         requested = configured_workers()
     if requested is not None:
         return requested
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return cores - 1 if payload_bytes >= PARALLEL_MIN_BYTES else 0
+    return cores - 1 if amount >= minimum else 0
+
+
+def parallel(function: Callable[[T], R], *, minimum: int = PARALLEL_MIN_VALUES) -> Callable[[Sequence[T]], list[R]]:
+    """A function of a list: [function(v) for v in values] by map_in_order, with the workers `workers_for`
+    gives `minimum` values or more (none below). `function` must be importable by the workers."""
+    def mapped(values: Sequence[T]) -> list[R]:
+        return map_in_order(function, values, workers=workers_for(len(values), minimum=minimum))
+
+    return mapped
 
 
 def map_in_order(function: Callable[[T], R], values: Sequence[T], *, workers: int) -> list[R]:

@@ -22,12 +22,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import duckdb
 import pandas as pd
 
-from transforms.categorise import CategoryInput, categorise, load_rules, title_concepts
+from transforms.categorise import Categorised, CategoryInput, categorise, load_rules, title_concepts
 from transforms.dedupe import Candidate, Group, Overrides, candidate, group_duplicates, parse_overrides
 from transforms.merge import Member, carry_reschedule, change_kind, changed_fields, merge_records, ordered
 from transforms.model import stable_hash, stable_json, stable_json_bytes, text_and_hash
@@ -45,6 +45,8 @@ TRANSLATION_TARGET = "en"
 VOLUME_DROP = 0.5
 
 Defaults = Mapping[tuple[str, str], Sequence[tuple[str, Mapping[str, Sequence[str]]]]]
+# Categorises a list of inputs, results in the same order: in turn here, or shared with worker processes.
+CategoriseAll = Callable[[Sequence[CategoryInput]], list[Categorised]]
 
 
 class ItemChanges(dict):
@@ -239,17 +241,18 @@ def _given_categories(members: Sequence[Member]) -> dict[str, list[str]]:
     return {facet: slugs for facet, slugs in given.items() if slugs}
 
 
-def _categorised(record: dict[str, Any], members: Sequence[Member], defaults: Defaults, unmapped: dict[str, int]) -> None:
+def _category_input(record: dict[str, Any], members: Sequence[Member], defaults: Defaults) -> CategoryInput | None:
+    """What the rules read of a merged record; None when its sources gave its categories (set on it here)."""
     given = _given_categories(members)
     if given:
         # Categories given upstream are kept as they are: they were decided with more knowledge than our rules.
         record["categories"] = given
         record["category_reasons"] = {f: {s: [{"rule": "given by the source"}] for s in slugs} for f, slugs in given.items()}
-        return
+        return None
     chosen = []
     for member in members:
         chosen.extend(defaults.get((member.record.get("partner_id"), member.record.get("source_id")), ()))
-    result = categorise(CategoryInput(
+    return CategoryInput(
         kind=record.get("kind") or "news",
         title=record.get("title") or {},
         summary=record.get("summary") or {},
@@ -259,11 +262,24 @@ def _categorised(record: dict[str, Any], members: Sequence[Member], defaults: De
         is_free=record.get("is_free"),
         price=record.get("price"),
         defaults=chosen,
-    ))
-    record["categories"] = result.categories
-    record["category_reasons"] = result.reasons
-    for tag in result.unmapped:
-        unmapped[tag] = unmapped.get(tag, 0) + 1
+    )
+
+
+def _categorised(canonicals: Sequence[_Canonical], defaults: Defaults, unmapped: dict[str, int],
+                 categorise_all: CategoriseAll) -> None:
+    """Categorise the canonical records (those whose sources gave no categories) in one call of `categorise_all`."""
+    asked = [(c.record, found) for c in canonicals if (found := _category_input(c.record, c.members, defaults))]
+    results = categorise_all([found for _, found in asked])
+    for (record, _), result in zip(asked, results, strict=True):
+        record["categories"] = result.categories
+        record["category_reasons"] = result.reasons
+        for tag in result.unmapped:
+            unmapped[tag] = unmapped.get(tag, 0) + 1
+
+
+def categorise_in_turn(inputs: Sequence[CategoryInput]) -> list[Categorised]:
+    """The default CategoriseAll: each input categorised here, in order."""
+    return [categorise(found) for found in inputs]
 
 
 def _text_hash(text: str) -> str:
@@ -389,12 +405,10 @@ def _write_removals(con: duckdb.DuckDBPyConnection, removed: list[str], history:
         con.execute("INSERT INTO item_history SELECT * FROM in_history")
 
 
-def _canonical(group: Group, members: list[Member], defaults: Defaults, unmapped: dict[str, int]) -> _Canonical:
-    """One group merged into its canonical record, categorised."""
+def _merged(group: Group, members: list[Member]) -> _Canonical:
+    """One group merged into its canonical record (categorised afterwards, a batch at a time)."""
     members = ordered(members)
-    record = merge_records(members)
-    _categorised(record, members, defaults, unmapped)
-    return _Canonical(members[0].item_id, record, members, min(m.first_seen for m in members), group)
+    return _Canonical(members[0].item_id, merge_records(members), members, min(m.first_seen for m in members), group)
 
 
 def _set_text(c: _Canonical) -> None:
@@ -461,11 +475,13 @@ def _fingerprint_settings(defaults: Defaults, overrides: Overrides, translator: 
 def refresh_items(
     con: duckdb.DuckDBPyConnection, *, now: datetime, translator: TranslatorLike | None = _USE_ENVIRONMENT,
     overrides: Overrides | None = None, defaults: Defaults | None = None, force: bool = False,
+    categorise_all: CategoriseAll | None = None,
 ) -> ItemChanges:
     """Bring the canonical items up to date with the source items; returns counts of changes (with
     `.warnings` and `.unmapped`). The translator defaults to the one the environment configures (none).
     When nothing they are built from changed since the last refresh, nothing is rebuilt (`skipped` = 1)
-    unless `force`."""
+    unless `force`. `categorise_all` categorises the merged records a batch at a time (default: in turn, here)."""
+    categorise_all = categorise_all or categorise_in_turn
     warnings: list[str] = []
     if translator is _USE_ENVIRONMENT:
         from connectors.translate import translator_from_env
@@ -521,7 +537,8 @@ def refresh_items(
     # Each part is written while the next is built: DuckDB writes without the GIL that building needs.
     with BackgroundWriter(con) as writer:
         for batch in _batches(_grouped_members(con, pending), GROUPS_PER_BATCH):
-            canonicals = [_canonical(group, members, defaults, unmapped) for group, members in batch]
+            canonicals = [_merged(group, members) for group, members in batch]
+            _categorised(canonicals, defaults, unmapped, categorise_all)
             before_translation = len(warnings)
             counts["translated"] += _translate(con, [c.record for c in canonicals], translator, now, warnings)
             failed = len(warnings) > before_translation

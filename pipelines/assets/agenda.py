@@ -17,6 +17,7 @@ from bedigital import processing
 from pipelines.assets.tags import FULL_REFRESH_TAG, WRITER_OP_TAGS
 from pipelines.checks import AgendaChecks, agenda_check_specs
 from pipelines.resources import PublicationResource, WarehouseResource
+from transforms.categorise import categorise
 from warehouse import fingerprints
 from warehouse.agenda import NEWS_WINDOW_DAYS, load_agenda, stage_agenda
 from warehouse.documents import sort_key
@@ -51,8 +52,12 @@ def build_agenda_assets(source_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinit
         started = time.monotonic()
         # The sources are read: their parsing workers would only hold memory through the heavier steps.
         processing.shutdown()
-        with warehouse.connection() as con:
-            changes = refresh_items(con, now=datetime.now(timezone.utc), force=full_refresh(context))
+        try:
+            with warehouse.connection() as con:
+                changes = refresh_items(con, now=datetime.now(timezone.utc), force=full_refresh(context),
+                                        categorise_all=processing.parallel(categorise))
+        finally:
+            processing.shutdown()  # nor would the categorising ones through the agenda and the publication
         if changes.get("skipped"):
             context.log.info("no source item, rule or setting changed since the last refresh: items kept as they are")
         return dg.MaterializeResult(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bedigital import processing
-from bedigital.processing import PARALLEL_MIN_BYTES, map_in_order, workers_for
+from bedigital.processing import PARALLEL_MIN_BYTES, map_in_order, parallel, workers_for
 
 
 def square_with_pid(n: int) -> tuple[int, int]:
@@ -69,6 +69,17 @@ def test_workers_are_used_for_big_payloads_only_unless_asked(monkeypatch: pytest
     monkeypatch.setattr(processing.os, "sched_getaffinity", lambda _pid: {0})
     monkeypatch.delenv(processing.ENV_WORKERS)
     assert workers_for(10 * PARALLEL_MIN_BYTES) == 0  # one core: nothing to gain
+
+
+def test_parallel_shares_long_lists_with_workers_and_keeps_short_ones_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(processing.ENV_WORKERS, raising=False)
+    monkeypatch.setattr(processing.os, "sched_getaffinity", lambda _pid: {0, 1})
+    squares = parallel(square_with_pid, minimum=100)
+    short, long = squares(list(range(99))), squares(list(range(300)))
+    assert [square for square, _ in short] == [n * n for n in range(99)]
+    assert {pid for _, pid in short} == {os.getpid()}
+    assert [square for square, _ in long] == [n * n for n in range(300)]
+    assert len({pid for _, pid in long}) == 2
 
 
 @pytest.mark.parametrize("value", ["two", "-1"])

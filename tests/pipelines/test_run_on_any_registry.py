@@ -137,7 +137,7 @@ def test_a_registry_served_anywhere_on_loopback_is_ingested_and_published(regist
     assert {"agenda.json", "agenda.schema.json", "agenda.ics", "feed.atom"} <= {p.name for p in out.iterdir()}
 
 
-def test_a_run_whose_payloads_a_worker_process_parses_stores_and_publishes_the_same(
+def test_a_run_whose_payloads_and_items_a_worker_process_parses_and_categorises_stores_and_publishes_the_same(
         registry: Path, tmp_path: Path, instance, monkeypatch: pytest.MonkeyPatch) -> None:
     pools = []
     shared_pool = processing._shared_pool
@@ -152,7 +152,7 @@ def test_a_run_whose_payloads_a_worker_process_parses_stores_and_publishes_the_s
         runs[workers] = (table(warehouse, "SELECT item_id, content_hash, record FROM source_items ORDER BY item_id"),
                          table(warehouse, "SELECT reason, key FROM rejections ORDER BY ALL"),
                          [(d["id"], d["title"], d["categories"]) for d in agenda["items"]])
-    assert pools and set(pools) == {1}  # the second run did hand its payloads to a worker
+    assert pools and set(pools) == {1}  # the second run did hand its payloads and items to a worker
     assert processing._pool is None  # and the items step stopped it
     assert runs["1"] == runs["0"] and len(runs["0"][0]) == 9
 

@@ -11,6 +11,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from connectors.translate import Translator
+from transforms.categorise import categorise
 from transforms.model import Item, item_id, stable_hash, stable_json
 from warehouse.agenda import IncompleteItems, select_agenda, stage_agenda
 from warehouse.coverage import english_coverage
@@ -39,9 +40,9 @@ def batch(partner: str, source: str, items: list[Item], *, body: str, at: dateti
     )
 
 
-def run(con, batches: list[SourceBatch], *, at: datetime = NOW, translator=None, run_id: str = "r1"):
+def run(con, batches: list[SourceBatch], *, at: datetime = NOW, translator=None, run_id: str = "r1", **options):
     load_batches(con, batches, run_id=run_id, now=at)
-    return refresh_items(con, now=at, translator=translator, defaults={})
+    return refresh_items(con, now=at, translator=translator, defaults={}, **options)
 
 
 FR = event("innov", "agenda-fr", "e1", {"fr": "Atelier : intelligence artificielle et PME"}, venue="BeCentral",
@@ -164,15 +165,15 @@ def _tables(con) -> dict[str, list[tuple]]:
     return {name: con.execute(query).fetchall() for name, query in queries.items()}
 
 
-def _refreshes(con) -> list[dict]:
+def _refreshes(con, **options) -> list[dict]:
     """Runs that insert, merge, reschedule and absorb: an item first listed apart, then matching another."""
     apart = replace(NL, start_utc=START + timedelta(days=3), venue="Elsewhere")
     first = run(con, [batch("innov", "agenda-fr", [FR], body="a"), batch("innov", "agenda-nl", [apart], body="b"),
-                      batch("hub", "agenda", [OTHER], body="c")])
+                      batch("hub", "agenda", [OTHER], body="c")], **options)
     later = NOW + timedelta(hours=1)
     moved = replace(OTHER, start_utc=OTHER.start_utc + timedelta(hours=2))
     second = run(con, [batch("innov", "agenda-nl", [NL], body="d", at=later), batch("hub", "agenda", [moved], body="e", at=later)],
-                 at=later, run_id="r2")
+                 at=later, run_id="r2", **options)
     return [dict(first), dict(second)]
 
 
@@ -190,6 +191,29 @@ def test_items_are_the_same_whatever_the_number_of_groups_refreshed_at_a_time(tm
     assert counts_whole[1]["merged"] == 1 and {row[2] for row in tables_whole["item_history"]} == {"merged_into", "rescheduled"}
     whole.close()
     one_by_one.close()
+
+
+def test_each_batch_is_categorised_in_one_call_of_the_given_function_whose_results_the_items_carry(tmp_path, monkeypatch) -> None:
+    import warehouse.items
+    from warehouse.connection import connect
+
+    default = connect(tmp_path / "default.duckdb")
+    _refreshes(default)
+    calls: list[list[str]] = []
+
+    def reversed_then_restored(inputs):  # computes out of order, answers in order: as worker processes do
+        calls.append([next(iter(found.title.values())) for found in inputs])
+        results = {id(found): categorise(found) for found in reversed(inputs)}
+        return [results[id(found)] for found in inputs]
+
+    monkeypatch.setattr(warehouse.items, "GROUPS_PER_BATCH", 2)
+    given = connect(tmp_path / "given.duckdb")
+    _refreshes(given, categorise_all=reversed_then_restored)
+    assert _tables(given) == _tables(default)
+    assert calls and all(1 <= len(titles) <= 2 for titles in calls)
+    assert any(row[4] and '"theme"' in row[4] for row in _tables(given)["items"])  # categories did land on items
+    default.close()
+    given.close()
 
 
 def test_a_refresh_interrupted_midway_is_finished_by_the_next_one(tmp_path, monkeypatch) -> None:

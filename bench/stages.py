@@ -130,6 +130,8 @@ def _skipped(name: str, exc: Exception) -> Any:
 def warehouse_stages(stages: Stages, partners_dir: Path, warehouse: Path, out_dir: Path,
                      batches: list[SourceBatch], now: datetime) -> dict[str, int]:
     """Load, refresh items, select the agenda and publish, on a fresh warehouse."""
+    from bedigital import processing
+    from transforms.categorise import categorise
     from warehouse.agenda import load_agenda, stage_agenda
     from warehouse.items import refresh_items
     from warehouse.publish import publish
@@ -149,8 +151,12 @@ def warehouse_stages(stages: Stages, partners_dir: Path, warehouse: Path, out_di
                 start += len(shard)
             stage.count = sum(len(b.items) for b in batches)
         stage.note = f"items; raw records, rejections and fetch log in one transaction per {SHARD_SIZE} sources"
-        with stages.timed("items", note="refresh_items: categorise + dedupe + write") as stage:
-            changes = refresh_items(con, now=now, translator=None)
+        with stages.timed("items", note="refresh_items: categorise (shared with worker processes, as a run does) "
+                                         "+ dedupe + write") as stage:
+            try:
+                changes = refresh_items(con, now=now, translator=None, categorise_all=processing.parallel(categorise))
+            finally:
+                processing.shutdown()
             stage.count = int(changes.get("total", 0))
         with stages.timed("agenda", note="stage_agenda (select, store, in chunks) + load_agenda, as a run does") as stage:
             stage_agenda(con, now=now)

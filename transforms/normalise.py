@@ -26,6 +26,7 @@ from transforms.times import (
     day_start_utc,
     display,
     implausibility,
+    impossible_date,
     local_date,
     resolve_timezone,
     to_utc,
@@ -78,6 +79,9 @@ def _read_time(value: TimeValue, field: str, tz: str, now: datetime) -> datetime
     try:
         parsed = to_utc(value, tz)
     except ValueError:
+        impossible = impossible_date(value) if isinstance(value, str) else None
+        if impossible:
+            raise _Rejected("invalid_date", field, f"{field} ({_shown(value)}) is not a real date: {impossible}") from None
         raise _Rejected(
             "invalid_date", field,
             f"{field} ({_shown(value)}) is not a date or time we can read; use ISO 8601 such as 2026-03-10T18:30:00+01:00",

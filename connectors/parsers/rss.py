@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import feedparser
@@ -25,6 +25,12 @@ _RAW_RECORD = re.compile(
     r"<(?:[\w.-]+:)?(item|entry)\b[^>]*?(?:/>|>[^<]*(?:<(?!/(?:[\w.-]+:)?\1\s*>)[^<]*)*</(?:[\w.-]+:)?\1\s*>)"
 )
 
+# The date shapes feedparser reads right (see _feedparser_reads_right).
+_SAFE_RFC822 = re.compile(
+    r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?\s+(?:[+-]\d{4}|GMT|UTC?|Z)$"
+)
+_SAFE_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+
 
 def _aware(parsed: time.struct_time | None) -> datetime | None:
     # feedparser's *_parsed values are already in UTC.
@@ -36,10 +42,36 @@ def _aware(parsed: time.struct_time | None) -> datetime | None:
         return None
 
 
+def _feedparser_reads_right(text: str) -> bool:
+    """True for the date shapes feedparser reads exactly: RFC 822 with an offset or GMT/UT/Z, ISO 8601
+    with an offset or Z, and a real calendar day.
+
+    feedparser reads a zone name it does not know ("CET", "CEST", "BST", "Europe/Brussels") and a
+    time without a zone as UTC, where the source's local time is meant, and it rolls impossible
+    days over ("2026-02-30" becomes 2 March, month 13 next January). Those are handed on as text:
+    the normaliser reads them in the source's zone, knows the European zone names, and rejects an
+    impossible date naming the field.
+    """
+    if _SAFE_RFC822.match(text):
+        return True  # feedparser itself refuses an impossible day in this form
+    iso = _SAFE_ISO.match(text)
+    if iso is None:
+        return False
+    try:
+        date.fromisoformat(iso.group(1))
+    except ValueError:
+        return False
+    return True
+
+
 def _time(entry: Any, name: str) -> datetime | str | None:
-    """An aware UTC datetime when feedparser could read the date, else the raw string."""
+    """An aware UTC datetime when feedparser read the date right, else the raw string."""
     # dict.get: FeedParserDict.get("updated") silently falls back to the published date.
-    return _aware(dict.get(entry, f"{name}_parsed")) or (dict.get(entry, name) or None)
+    text = dict.get(entry, name) or None
+    parsed = dict.get(entry, f"{name}_parsed")
+    if parsed and isinstance(text, str) and not _feedparser_reads_right(text.strip()):
+        return text
+    return _aware(parsed) or text
 
 
 def _xml_problem(exc: BaseException) -> str:

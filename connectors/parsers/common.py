@@ -1,6 +1,7 @@
 """What every parser shares: the result type, keys, excerpts, languages and rejections."""
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass, field
 from email.message import Message
 from urllib.parse import urljoin
@@ -70,6 +71,36 @@ def charset_of(content_type: str | None) -> str | None:
     if not isinstance(charset, str):
         return None
     return charset.strip().strip('"') or None
+
+
+# Single-byte Western charsets that servers and CMS templates claim by default, often for bytes that are UTF-8.
+_SINGLE_BYTE_WESTERN = frozenset({"ascii", "iso8859-1", "cp1252", "iso8859-15"})
+
+
+def utf8_mislabelled(body: bytes, declared: str | None) -> bool:
+    """True when `declared` names a single-byte Western charset but `body` is UTF-8 holding non-ASCII text.
+
+    Such a body decodes without error in Windows-1252 or Latin-1, into mojibake ("CafÃ©"). Valid
+    multi-byte UTF-8 sequences almost never occur by chance in text really written in those
+    charsets, so the label is the server's or the template's mistake and the bytes are UTF-8.
+    """
+    if not declared or body.isascii():
+        return False
+    try:
+        name = codecs.lookup(declared.strip()).name
+    except LookupError:
+        return False
+    if name not in _SINGLE_BYTE_WESTERN:
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def mislabelled_warning(what: str, declared: str) -> str:
+    return f"{what} is labelled {declared} but its bytes are UTF-8; it was read as UTF-8"
 
 
 def drop_duplicate_keys(result: ParseResult, origin: Origin) -> ParseResult:

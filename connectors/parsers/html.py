@@ -14,7 +14,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from connectors.pages import Page, PageRequest
-from connectors.parsers.common import Origin, ParseResult, charset_of, resolve
+from connectors.parsers.common import Origin, ParseResult, charset_of, resolve, utf8_mislabelled
 from connectors.parsers.fields import build_item, is_empty, transform
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
@@ -28,6 +28,8 @@ def decode(page: Page) -> str:
     if not declared:
         match = _META_CHARSET.search(page.body[:2048])
         declared = match.group(1).decode("ascii") if match else None
+    if utf8_mislabelled(page.body, declared):
+        return page.body.decode("utf-8")  # a UTF-8 page its server or template calls Windows-1252 or Latin-1
     for encoding in filter(None, (declared, "utf-8")):
         try:
             return page.body.decode(encoding)

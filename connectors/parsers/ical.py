@@ -9,7 +9,10 @@ import icalendar
 import recurring_ical_events
 from icalendar.parser.string import _foldline
 
-from connectors.parsers.common import Origin, ParseResult, charset_of, excerpt, hash_key, resolve
+from connectors.parsers.common import (
+    Origin, ParseResult, charset_of, excerpt, hash_key,
+    mislabelled_warning, resolve, utf8_mislabelled,
+)
 from transforms.model import RawItem, RawLocation
 
 RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "RECURRENCE-ID")
@@ -19,6 +22,8 @@ FOLD_OCTETS = 74  # icalendar folds before the character that would make a line 
 def _decode(body: bytes, content_type: str | None) -> tuple[str, str | None]:
     """The payload as text, and a warning when it was not what it claimed to be."""
     declared = charset_of(content_type)
+    if declared and utf8_mislabelled(body, declared):
+        return body.decode("utf-8-sig"), mislabelled_warning("calendar", declared)
     for encoding in filter(None, (declared, "utf-8-sig")):
         try:
             return body.decode(encoding), None

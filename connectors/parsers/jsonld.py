@@ -13,7 +13,10 @@ from bs4.dammit import EncodingDetector
 from extruct.jsonld import JsonLdExtractor
 from extruct.utils import parse_html
 
-from connectors.parsers.common import Origin, ParseResult, charset_of, excerpt, hash_key, resolve, short_language
+from connectors.parsers.common import (
+    Origin, ParseResult, charset_of, excerpt, hash_key,
+    mislabelled_warning, resolve, short_language, utf8_mislabelled,
+)
 from transforms.model import RawItem, RawLocation, stable_json
 
 EVENT_TYPES = frozenset({
@@ -38,6 +41,8 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 def _decode(body: bytes, content_type: str | None) -> tuple[str, str | None]:
     """The page as text: the HTTP charset, else <meta charset>, else UTF-8 (bad bytes replaced)."""
     declared = charset_of(content_type) or EncodingDetector.find_declared_encoding(body, is_html=True)
+    if declared and utf8_mislabelled(body, declared):
+        return body.decode("utf-8"), mislabelled_warning("page", declared)
     for encoding in filter(None, (declared, "utf-8")):
         try:
             return body.decode(encoding), None

@@ -6,16 +6,21 @@ by feedparser itself. Both give entries shaped like feedparser's, turned into Ra
 """
 from __future__ import annotations
 
+import codecs
 import re
 import time
 from datetime import UTC, date, datetime
 from typing import Any
 
 import feedparser
+from feedparser.encodings import RE_XML_PI_ENCODING
 from feedparser.exceptions import ThingsNobodyCaresAboutButMe
 
 from connectors.parsers import xml_feed
-from connectors.parsers.common import Origin, ParseResult, excerpt, hash_key, resolve, short_language
+from connectors.parsers.common import (
+    Origin, ParseResult, charset_of, excerpt, hash_key,
+    mislabelled_warning, resolve, short_language, utf8_mislabelled,
+)
 from transforms.model import RawItem, RawLocation, stable_json
 
 # One <item> or <entry> element in the raw text, namespace prefix allowed, to quote in excerpts:
@@ -29,6 +34,7 @@ _RAW_RECORD = re.compile(
 _SAFE_RFC822 = re.compile(
     r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?\s+(?:[+-]\d{4}|GMT|UTC?|Z)$"
 )
+_CHARSET_PARAMETER = re.compile(r"""(charset\s*=\s*)["']?[^;\s"']*["']?""", re.IGNORECASE)
 _SAFE_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 
 
@@ -184,6 +190,34 @@ def _items(entries: list[Any], feed: Any, raws: list[str] | None, origin: Origin
     return result
 
 
+def _with_utf8_charset(content_type: str | None) -> str:
+    """`content_type` with its charset parameter set to utf-8 (added when missing)."""
+    if not content_type or not content_type.strip():
+        return "application/xml; charset=utf-8"
+    if _CHARSET_PARAMETER.search(content_type):
+        return _CHARSET_PARAMETER.sub(r"\g<1>utf-8", content_type, count=1)
+    return f"{content_type.rstrip('; ')}; charset=utf-8"
+
+
+def _relabelled_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str | None, str | None]:
+    """(body, content type, warning): a UTF-8 feed that its HTTP header or XML declaration says is
+    Windows-1252, Latin-1 or ASCII, relabelled UTF-8 in both, so that neither reader makes mojibake of it.
+
+    feedparser believes the HTTP charset, then the declaration; it repairs UTF-8 read as Latin-1
+    but not as Windows-1252 (the usual default of Windows servers and templates).
+    """
+    http_charset = charset_of(content_type)
+    bom = len(codecs.BOM_UTF8) if body.startswith(codecs.BOM_UTF8) else 0
+    declaration = RE_XML_PI_ENCODING.match(body, bom)
+    xml_charset = declaration.group(1).decode("ascii", "replace") if declaration else None
+    wrong = [label for label in (http_charset, xml_charset) if utf8_mislabelled(body, label)]
+    if not wrong:
+        return body, content_type, None
+    if declaration is not None and xml_charset in wrong:
+        body = body[: declaration.start(1)] + b"utf-8" + body[declaration.end(1):]
+    return body, _with_utf8_charset(content_type), mislabelled_warning("feed", " and ".join(dict.fromkeys(wrong)))
+
+
 def _parse_fast(body: bytes, origin: Origin, content_type: str | None) -> ParseResult | None:
     """The result read by xml_feed; None when feedparser has to read the payload."""
     fast = xml_feed.read(body, content_type)
@@ -215,5 +249,10 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, fast: bool =
     """
     if not body.strip():
         return ParseResult([], [], error="the payload is empty: no feed could be read")
+    body, content_type, relabelled = _relabelled_utf8(body, content_type)
     result = _parse_fast(body, origin, content_type) if fast else None
-    return result if result is not None else _parse_with_feedparser(body, origin, content_type)
+    if result is None:
+        result = _parse_with_feedparser(body, origin, content_type)
+    if relabelled:
+        result.warnings.insert(0, relabelled)
+    return result

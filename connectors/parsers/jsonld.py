@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import jstyleson
@@ -13,11 +13,13 @@ from bs4.dammit import EncodingDetector
 from extruct.jsonld import JsonLdExtractor
 from extruct.utils import parse_html
 
+from connectors.dates import DateTextError, parse_date_text
 from connectors.parsers.common import (
     Origin, ParseResult, charset_of, excerpt, hash_key,
     mislabelled_warning, resolve, short_language, utf8_mislabelled,
 )
 from transforms.model import RawItem, RawLocation, stable_json
+from transforms.times import to_utc
 
 EVENT_TYPES = frozenset({
     "Event", "BusinessEvent", "ChildrensEvent", "ComedyEvent", "CourseInstance", "DanceEvent", "DeliveryEvent",
@@ -36,6 +38,8 @@ _SCRIPTS = lxml.etree.XPath(
 _WRAPPERS = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
 _DATE_ONLY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_MONTH_WORD = re.compile(r"[^\W\d_]{3,}")
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
 def _decode(body: bytes, content_type: str | None) -> tuple[str, str | None]:
@@ -59,7 +63,7 @@ def _type_names(node: dict[str, Any]) -> set[str]:
 
 
 def _walk(value: Any) -> Iterator[dict[str, Any]]:
-    """Every node of a JSON-LD document that may be a record: @graph, lists, ItemList, mainEntity."""
+    """Every node of a JSON-LD document that may be a record: @graph, lists, ItemList, mainEntity, subEvent."""
     if isinstance(value, list):
         for element in value:
             yield from _walk(element)
@@ -78,6 +82,10 @@ def _walk(value: Any) -> Iterator[dict[str, Any]]:
             yield from _walk(element["item"] if isinstance(element, dict) and "item" in element else element)
     if "mainEntity" in value:
         yield from _walk(value["mainEntity"])
+    # A festival or series lists its sessions as subEvent(s): each is an event of its own.
+    for name in ("subEvent", "subEvents"):
+        if name in value:
+            yield from _walk(value[name])
 
 
 def _blocks(scripts: list[Any], warnings: list[str]) -> list[Any]:
@@ -120,7 +128,27 @@ def _enum(value: Any) -> str | None:
     return re.split(r"[/:#]", text.rstrip("/"))[-1] if text else None
 
 
-def _time(value: Any) -> date | str | None:
+def _written_date(text: str) -> date | datetime | None:
+    """A date written out in words ("6 mai 2026 à 14h", "12 maart 2026 om 14u30") where schema.org
+    wants ISO 8601, as some CMSs fill startDate; None for any other text.
+
+    Only texts with a month word and a four-digit year are tried: the normaliser reads the machine
+    formats, and a date without its year would depend on the day the page is read.
+    """
+    if not _MONTH_WORD.search(text) or not _YEAR.search(text):
+        return None
+    try:
+        to_utc(text, "UTC")
+        return None  # a machine format: left to the normaliser as it is
+    except ValueError:
+        pass
+    try:
+        return parse_date_text(text).start  # naive: the normaliser reads it in the source's zone
+    except DateTextError:
+        return None
+
+
+def _time(value: Any) -> date | datetime | str | None:
     text = _string(value)
     if text is None:
         return None
@@ -130,7 +158,7 @@ def _time(value: Any) -> date | str | None:
             return date(*(int(g) for g in match.groups()))
         except ValueError:
             return text  # an impossible date: the normaliser names it in its rejection
-    return text
+    return _written_date(text) or text
 
 
 def _url(value: Any, base: str) -> str | None:
@@ -238,7 +266,7 @@ def _record(node: dict[str, Any], origin: Origin, base: str) -> RawItem:
         kind="event" if is_event else "news",
         start=start,
         end=end,
-        all_day=isinstance(start, date),
+        all_day=isinstance(start, date) and not isinstance(start, datetime),
         location=_location(node.get("location"), base),
         attendance_mode=_enum(node.get("eventAttendanceMode")),
         status=_enum(node.get("eventStatus")),

@@ -35,6 +35,11 @@ DESCRIPTION_MAX_CHARS = 50_000
 
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Characters no export can carry: the C0 controls but tab and line breaks, DEL and U+FFFE/U+FFFF (XML 1.0 forbids
+# them: one in one partner's title would make agenda.ics and feed.atom unreadable to every client) and lone
+# surrogates (UTF-8 cannot encode them: a CMS that cuts an emoji's escape "\ud83d\ude00" in half in its JSON).
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_UNWRITABLE_AS_SPACE = frozenset("\x0b\x0c")  # vertical tab and form feed: line breaks in Word and Outlook exports
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|<br>|&nbsp;)*</p>")
 # What nh3 leaves of an image or link whose URL it refused: an <img> without src, an <a> without href.
@@ -46,6 +51,20 @@ _LINK_WITHOUT_HREF = re.compile(r'<a(?![^>]*\shref=)[^>]*>(.*?)</a>', re.DOTALL)
 # re.ASCII: with IGNORECASE alone, [a-z] also matches letters that fold to ASCII ones ("ſ", "K").
 _ESCAPED_MARKUP_PROOF = re.compile(r"</\s*[a-zA-Z][a-zA-Z0-9]*\s*>|<br\s*/?>", re.IGNORECASE | re.ASCII)
 _TITLE_SEPARATORS = (" | ", "|", " - ", " – ", " — ", " · ", " • ", " :: ", " » ")
+
+
+def _unwritable_replacement(match: re.Match[str]) -> str:
+    return " " if match.group(0) in _UNWRITABLE_AS_SPACE else ""
+
+
+def writable(text: str) -> str:
+    """`text` without the characters no export can write (see _UNWRITABLE); vertical tabs and form feeds become spaces."""
+    return _UNWRITABLE.sub(_unwritable_replacement, text) if _UNWRITABLE.search(text) else text
+
+
+def has_unwritable(text: str) -> bool:
+    """True when `text` holds a character `writable` would remove."""
+    return _UNWRITABLE.search(text) is not None
 
 
 def looks_like_html(text: str) -> bool:

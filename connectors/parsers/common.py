@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import codecs
+import html
+import re
 from dataclasses import dataclass, field
 from email.message import Message
 from urllib.parse import urljoin
@@ -101,6 +103,26 @@ def utf8_mislabelled(body: bytes, declared: str | None) -> bool:
 
 def mislabelled_warning(what: str, declared: str) -> str:
     return f"{what} is labelled {declared} but its bytes are UTF-8; it was read as UTF-8"
+
+
+_HTML_PAGE = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
+_HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_TITLE_CHARS = 80
+
+
+def html_page_instead_of(body: bytes, what: str) -> str | None:
+    """The payload error for an HTML page served where `what` (a feed, a calendar) was expected; None otherwise.
+
+    Servers answer a moved feed, a login wall or their own failure with an HTML page and status 200:
+    saying so, with the page's title, tells the partner what to fix far better than a syntax error.
+    """
+    if not _HTML_PAGE.match(body[:4096]):
+        return None
+    found = _HTML_TITLE.search(body[:65536])
+    title = " ".join(html.unescape(found.group(1).decode("utf-8", "replace")).split()) if found else ""
+    titled = f" titled {title[:_TITLE_CHARS]!r}" if title else ""
+    return (f"the payload is not {what} but an HTML page{titled}: an error or login page answered with "
+            "status 200, or a URL that is not the feed's")
 
 
 def drop_duplicate_keys(result: ParseResult, origin: Origin) -> ParseResult:

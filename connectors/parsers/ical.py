@@ -10,7 +10,7 @@ import recurring_ical_events
 from icalendar.parser.string import _foldline
 
 from connectors.parsers.common import (
-    Origin, ParseResult, charset_of, excerpt, hash_key,
+    Origin, ParseResult, charset_of, excerpt, hash_key, html_page_instead_of,
     mislabelled_warning, resolve, utf8_mislabelled,
 )
 from transforms.model import RawItem, RawLocation
@@ -220,6 +220,9 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
     """The occurrences between a day ago and `window_days` ahead; older and later ones are left out."""
     if not body.strip():
         return ParseResult([], [], error="the payload is empty: no calendar could be read")
+    html_page = html_page_instead_of(body, "an iCalendar file")
+    if html_page is not None:
+        return ParseResult([], [], error=html_page)
     text, warning = _decode(body, content_type)
     result = ParseResult([], [], warnings=[warning] if warning else [])
     try:

@@ -22,6 +22,7 @@ from transforms.text import (
     sanitise_html,
     strip_accents,
     summarise,
+    writable,
 )
 
 BASE = "https://hub.example/agenda/atelier"
@@ -351,3 +352,16 @@ def test_concurrent_calls_keep_their_own_base() -> None:
     for base, out in zip(bases, results):
         assert out == _per_call_nh3(html_text, base)
         assert out.count(f'href="{base}rel/') == 30
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Atelier\x01 IA", "Atelier IA"),
+    ("ligne 1\x0bligne 2\x0cfin", "ligne 1 ligne 2 fin"),  # Word's line break and form feed become spaces
+    ("coupé \ud83d", "coupé "),  # half an emoji
+    ("fête 🎉\ufffe", "fête 🎉"),
+    ("tab\tand\nnewline\r", "tab\tand\nnewline\r"),  # allowed in XML: kept
+    ("déjà propre", "déjà propre"),
+])
+def test_writable_removes_what_no_export_can_carry(text: str, expected: str) -> None:
+    assert writable(text) == expected
+    writable(text).encode("utf-8")

@@ -30,8 +30,6 @@ _RAW_RECORD = re.compile(
     r"<(?:[\w.-]+:)?(item|entry)\b[^>]*?(?:/>|>[^<]*(?:<(?!/(?:[\w.-]+:)?\1\s*>)[^<]*)*</(?:[\w.-]+:)?\1\s*>)"
 )
 
-# The start tag of an <item> or <entry>, namespace prefix allowed, to count the entries a broken feed opens.
-_ENTRY_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s/>]")
 # The date shapes feedparser reads right (see _feedparser_reads_right).
 _SAFE_RFC822 = re.compile(
     r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?\s+(?:[+-]\d{4}|GMT|UTC?|Z)$"
@@ -155,22 +153,14 @@ def _entry(entry: Any, feed: Any, origin: Origin, feed_base: str, raw: str) -> R
     )
 
 
-def _lost_entries(body: bytes, recovered: int) -> str:
-    """', N more started in the text are lost' when a malformed feed opens more entries than were read: a cut-off
-    feed loses its last entries, and the report must say how many, since no rejection can name them."""
-    started = len(_ENTRY_START.findall(body))
-    return f"; {started - recovered} more started in the text are lost" if started > recovered else ""
-
-
-def _problems(parsed: Any, entries: list[Any], body: bytes) -> tuple[list[str], str | None]:
+def _problems(parsed: Any, entries: list[Any]) -> tuple[list[str], str | None]:
     """(warnings, error) for feedparser's bozo flag and version."""
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     warnings: list[str] = []
     if problem is not None and not isinstance(problem, ThingsNobodyCaresAboutButMe):
         if not entries:
-            return [], f"malformed XML at {_xml_problem(problem)}; no entries could be read{_lost_entries(body, 0)}"
-        warnings.append(f"feed is not well-formed XML ({_xml_problem(problem)}); {len(entries)} entries recovered"
-                        f"{_lost_entries(body, len(entries))}")
+            return [], f"malformed XML at {_xml_problem(problem)}; no entries could be read"
+        warnings.append(f"feed is not well-formed XML ({_xml_problem(problem)}); {len(entries)} entries recovered")
     elif problem is not None:
         warnings.append(f"feed: {problem}")
     if not parsed.get("version") and not entries:
@@ -245,7 +235,7 @@ def _parse_with_feedparser(body: bytes, origin: Origin, content_type: str | None
     headers = {"content-type": content_type} if content_type else {}
     parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
     entries = parsed.get("entries") or []
-    warnings, error = _problems(parsed, entries, body)
+    warnings, error = _problems(parsed, entries)
     if error is not None:
         return ParseResult([], [], error=error)
     raws = _raw_records(body, parsed.get("encoding"), len(entries))

@@ -39,3 +39,13 @@ def test_a_login_page_served_as_the_calendar_is_named_as_such(httpserver):
 ])
 def test_feeds_are_not_taken_for_html_pages(body):
     assert html_page_instead_of(body, "a feed") is None
+
+
+def test_a_cut_off_feed_keeps_its_whole_items_and_accounts_for_the_cut_one(normalised):
+    result, items, rejections = normalised("rss", "rss20_truncated.xml", language="nl")
+    assert result.error is None
+    assert [i.title["nl"] for i in items.values()] == ["Hackathon open data", "Nieuwe lesreeks Python"]
+    [warning] = result.warnings
+    assert "not well-formed XML" in warning and "3 entries recovered" in warning
+    [cut] = rejections  # the third item lost its title in the cut: rejected, not silently dropped
+    assert (cut.reason, cut.field, cut.partner_id, cut.source_id) == ("missing_title", "title", "hub", "agenda")

@@ -101,6 +101,27 @@ def utf8_mislabelled(body: bytes, declared: str | None) -> bool:
     return True
 
 
+def _cp1252_for_invalid_utf8(error: UnicodeError) -> tuple[str, int]:
+    """A codecs error handler: the bytes that break UTF-8 read as Windows-1252 (U+FFFD for its 5 unused bytes)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("bedigital-cp1252-fallback", _cp1252_for_invalid_utf8)
+
+
+def lenient_utf8(body: bytes) -> str:
+    """`body` read as UTF-8, each byte that is not part of a valid UTF-8 sequence read as Windows-1252.
+
+    A UTF-8 feed with one stray Windows-1252 byte (a pasted "é" or "’" from a legacy template) is
+    common; reading the whole payload in a single-byte charset because of it, as decoders that
+    guess do, turns every other accented letter of every item into mojibake. A payload that is
+    Windows-1252 throughout reads the same as with that codec.
+    """
+    return body.decode("utf-8", errors="bedigital-cp1252-fallback")
+
+
 def mislabelled_warning(what: str, declared: str) -> str:
     return f"{what} is labelled {declared} but its bytes are UTF-8; it was read as UTF-8"
 

@@ -14,7 +14,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from connectors.pages import Page, PageRequest
-from connectors.parsers.common import Origin, ParseResult, charset_of, resolve, utf8_mislabelled
+from connectors.parsers.common import Origin, ParseResult, charset_of, lenient_utf8, resolve, utf8_mislabelled
 from connectors.parsers.fields import build_item, is_empty, transform
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
@@ -23,7 +23,7 @@ _EXCERPT_CHARS = 1000
 
 
 def decode(page: Page) -> str:
-    """The page's text: the HTTP charset, else <meta charset>, else UTF-8 (bad bytes replaced)."""
+    """The page's text: the HTTP charset, else <meta charset>, else UTF-8 (bytes that are not UTF-8 read as Windows-1252)."""
     declared = charset_of(page.content_type)
     if not declared:
         match = _META_CHARSET.search(page.body[:2048])
@@ -35,7 +35,7 @@ def decode(page: Page) -> str:
             return page.body.decode(encoding)
         except (LookupError, UnicodeDecodeError):
             continue
-    return page.body.decode("utf-8", errors="replace")
+    return lenient_utf8(page.body)
 
 
 def _text(node: LexborNode) -> str:

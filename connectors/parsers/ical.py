@@ -1,6 +1,7 @@
 """iCalendar feeds: every occurrence of every VEVENT inside a bounded window, recurrences expanded."""
 from __future__ import annotations
 
+import codecs
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -11,7 +12,7 @@ from icalendar.parser.string import _foldline
 
 from connectors.parsers.common import (
     Origin, ParseResult, charset_of, excerpt, hash_key, html_page_instead_of,
-    mislabelled_warning, resolve, utf8_mislabelled,
+    lenient_utf8, mislabelled_warning, resolve, utf8_mislabelled,
 )
 from transforms.model import RawItem, RawLocation
 
@@ -29,8 +30,9 @@ def _decode(body: bytes, content_type: str | None) -> tuple[str, str | None]:
             return body.decode(encoding), None
         except (LookupError, UnicodeDecodeError):
             continue
-    # Windows-1252 decodes any byte; Outlook exports in it are the usual non-UTF-8 calendars.
-    return body.decode("cp1252", errors="replace"), "calendar is not valid UTF-8; read as Windows-1252"
+    # Windows-1252 decodes any byte; Outlook exports in it are the usual non-UTF-8 calendars. Byte by byte:
+    # a UTF-8 calendar with one stray Windows-1252 byte keeps its other accented letters.
+    return lenient_utf8(body.removeprefix(codecs.BOM_UTF8)), "calendar is not valid UTF-8; read as Windows-1252"
 
 
 def _fold(line: str) -> str:

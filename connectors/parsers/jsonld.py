@@ -16,7 +16,7 @@ from extruct.utils import parse_html
 from connectors.dates import DateTextError, parse_date_text
 from connectors.parsers.common import (
     Origin, ParseResult, charset_of, excerpt, hash_key,
-    mislabelled_warning, resolve, short_language, utf8_mislabelled,
+    lenient_utf8, mislabelled_warning, resolve, short_language, utf8_mislabelled,
 )
 from transforms.model import RawItem, RawLocation, stable_json
 from transforms.times import to_utc
@@ -52,7 +52,8 @@ def _decode(body: bytes, content_type: str | None) -> tuple[str, str | None]:
             return body.decode(encoding), None
         except (LookupError, UnicodeDecodeError):
             continue
-    return body.decode("utf-8", errors="replace"), "page is not valid UTF-8 and declares no usable charset; bad bytes were replaced"
+    return lenient_utf8(body), ("page is not valid UTF-8 and declares no usable charset; "
+                                "the bytes that are not UTF-8 were read as Windows-1252")
 
 
 def _type_names(node: dict[str, Any]) -> set[str]:

@@ -19,7 +19,7 @@ from feedparser.exceptions import ThingsNobodyCaresAboutButMe
 from connectors.parsers import xml_feed
 from connectors.parsers.common import (
     Origin, ParseResult, charset_of, excerpt, hash_key, html_page_instead_of,
-    mislabelled_warning, resolve, short_language, utf8_mislabelled,
+    lenient_utf8, mislabelled_warning, resolve, short_language, utf8_mislabelled,
 )
 from transforms.model import RawItem, RawLocation, stable_json
 
@@ -199,6 +199,11 @@ def _with_utf8_charset(content_type: str | None) -> str:
     return f"{content_type.rstrip('; ')}; charset=utf-8"
 
 
+def _xml_declaration(body: bytes) -> re.Match[bytes] | None:
+    """The XML declaration's encoding (group 1), after a UTF-8 byte order mark if there is one."""
+    return RE_XML_PI_ENCODING.match(body, len(codecs.BOM_UTF8) if body.startswith(codecs.BOM_UTF8) else 0)
+
+
 def _relabelled_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str | None, str | None]:
     """(body, content type, warning): a UTF-8 feed that its HTTP header or XML declaration says is
     Windows-1252, Latin-1 or ASCII, relabelled UTF-8 in both, so that neither reader makes mojibake of it.
@@ -207,8 +212,7 @@ def _relabelled_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str 
     but not as Windows-1252 (the usual default of Windows servers and templates).
     """
     http_charset = charset_of(content_type)
-    bom = len(codecs.BOM_UTF8) if body.startswith(codecs.BOM_UTF8) else 0
-    declaration = RE_XML_PI_ENCODING.match(body, bom)
+    declaration = _xml_declaration(body)
     xml_charset = declaration.group(1).decode("ascii", "replace") if declaration else None
     wrong = [label for label in (http_charset, xml_charset) if utf8_mislabelled(body, label)]
     if not wrong:
@@ -216,6 +220,39 @@ def _relabelled_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str 
     if declaration is not None and xml_charset in wrong:
         body = body[: declaration.start(1)] + b"utf-8" + body[declaration.end(1):]
     return body, _with_utf8_charset(content_type), mislabelled_warning("feed", " and ".join(dict.fromkeys(wrong)))
+
+
+def _is_utf8_label(label: str | None) -> bool:
+    """True for no label at all (XML's default is UTF-8) or a name of UTF-8."""
+    if label is None:
+        return True
+    try:
+        return codecs.lookup(label.strip()).name == "utf-8"
+    except LookupError:
+        return False
+
+
+def _repaired_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str | None, str | None]:
+    """(body, content type, warning): a feed in UTF-8 by its labels, or by default, holding bytes that are not
+    UTF-8, re-encoded with those bytes read as Windows-1252 (common.lenient_utf8).
+
+    feedparser reads such a feed whole in a charset it guesses (ISO-8859-2 for a stray "é"), which turns
+    every accented letter of every item into mojibake ("SĂŠance"); only the stray bytes are wrong.
+    """
+    if body.isascii() or body[:1] == b"\x00" or body[:2] in (b"\xfe\xff", b"\xff\xfe"):
+        return body, content_type, None  # ASCII, or UTF-16/32: not this problem
+    declaration = _xml_declaration(body)
+    xml_charset = declaration.group(1).decode("ascii", "replace") if declaration else None
+    if not (_is_utf8_label(charset_of(content_type)) and _is_utf8_label(xml_charset)):
+        return body, content_type, None  # labelled in another charset: read in that one
+    try:
+        body.decode("utf-8")
+        return body, content_type, None
+    except UnicodeDecodeError as exc:
+        first = exc.start
+    warning = (f"feed is not valid UTF-8 (from byte {first}: {body[first:first + 4]!r}); "
+               "the bytes that are not UTF-8 were read as Windows-1252")
+    return lenient_utf8(body).encode("utf-8"), _with_utf8_charset(content_type), warning
 
 
 def _parse_fast(body: bytes, origin: Origin, content_type: str | None) -> ParseResult | None:
@@ -253,9 +290,9 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, fast: bool =
     if html_page is not None:
         return ParseResult([], [], error=html_page)
     body, content_type, relabelled = _relabelled_utf8(body, content_type)
+    body, content_type, repaired = _repaired_utf8(body, content_type)
     result = _parse_fast(body, origin, content_type) if fast else None
     if result is None:
         result = _parse_with_feedparser(body, origin, content_type)
-    if relabelled:
-        result.warnings.insert(0, relabelled)
+    result.warnings[:0] = [warning for warning in (relabelled, repaired) if warning]
     return result

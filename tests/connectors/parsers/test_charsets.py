@@ -87,3 +87,30 @@ def test_html_kind_pages_with_a_wrong_charset_are_read_as_utf8():
     assert "Café numérique" in decode(Page(PageRequest("https://hub.example.be/agenda"), body, content_type="text/html"))
     header = Page(PageRequest("https://hub.example.be/agenda"), body, content_type="text/html; charset=iso-8859-1")
     assert "Café numérique" in decode(header)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_one_stray_windows1252_byte_does_not_garble_a_utf8_feed(fast):
+    from connectors.parsers import rss
+    from connectors.parsers.common import Origin
+
+    body = fixture_bytes("rss", "rss20_utf8_with_stray_windows1252.xml")
+    result = rss.parse(body, Origin("hub", "agenda", "https://hub.example.be/"), content_type="application/rss+xml", fast=fast)
+    assert titles(result) == ["Atelier CV – créer son profil", "Séance d’information ’", "Café emploi « numérique »"]
+    assert [i.summary for i in result.items] == [
+        "Réservé aux chercheurs d’emploi.", "Présentation des services numériques.", "Entrée libre."]
+    [warning] = result.warnings
+    assert warning.startswith("feed is not valid UTF-8 (from byte ") and "read as Windows-1252" in warning
+
+
+def test_one_stray_windows1252_byte_does_not_garble_a_utf8_calendar(parse):
+    result = parse("ical", "utf8_with_stray_windows1252.ics")
+    assert titles(result) == ["Formation à la cybersécurité", "Séance d’accueil ’"]
+    assert result.items[1].description_html == "Présentation générale."
+    assert result.warnings == ["calendar is not valid UTF-8; read as Windows-1252"]
+
+
+def test_one_stray_windows1252_byte_does_not_garble_a_utf8_page(parse):
+    result = parse("jsonld", "utf8_with_stray_windows1252.html")
+    assert titles(result) == ["Café numérique à Laeken", "Séance d’initiation ’"]
+    assert any("not valid UTF-8" in w for w in result.warnings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from itertools import islice
 from typing import Any
 
 import icalendar
@@ -17,6 +18,12 @@ from connectors.parsers.common import (
 from transforms.model import RawItem, RawLocation
 
 RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "RECURRENCE-ID")
+# The most occurrences one series may have in the window: a daily event through a whole year is 366. A rule
+# repeating by the hour, minute or second (a partner's slip: FREQ=MINUTELY is half a million occurrences in a
+# year) is expanded lazily and rejected past this, instead of flooding the agenda and stalling the run.
+MAX_OCCURRENCES = 1000
+SUB_DAILY_FREQUENCIES = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
+SUB_DAILY_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND")
 FOLD_OCTETS = 74  # icalendar folds before the character that would make a line 75 octets long
 
 
@@ -194,6 +201,54 @@ def _expand(components: list[Any], timezones: list[Any], lower: datetime, upper:
     return recurring_ical_events.CalendarQuery(calendar, keep_recurrence_attributes=True).between(lower, upper)
 
 
+class TooManyOccurrences(ValueError):
+    """A series repeats more than MAX_OCCURRENCES times in the window."""
+
+
+def _repeats_within_a_day(components: list[Any]) -> bool:
+    """True when a rule of the series can repeat more than once a day: a sub-daily FREQ, or BYHOUR/BYMINUTE/BYSECOND."""
+    for component in components:
+        rules = component.get("RRULE")
+        for rule in rules if isinstance(rules, list) else [rules]:
+            try:
+                frequencies = (rule.get("FREQ") or []) if rule else []
+                parts = [part for part in SUB_DAILY_PARTS if part in rule] if rule else []
+            except Exception:  # noqa: BLE001 - an unreadable rule: its expansion reports it
+                continue
+            if parts or any(str(f).upper() in SUB_DAILY_FREQUENCIES for f in frequencies):
+                return True
+    return False
+
+
+def _starts_before(occurrence: Any, upper: datetime) -> bool:
+    start = _time_property(occurrence, "DTSTART")
+    if isinstance(start, datetime):
+        return start < (upper if start.tzinfo is not None else upper.replace(tzinfo=None))
+    return isinstance(start, date) and start < upper.date()
+
+
+def _expand_bounded(components: list[Any], timezones: list[Any], lower: datetime, upper: datetime) -> list[Any]:
+    """_expand for a series whose rule repeats within a day, reading at most MAX_OCCURRENCES + 1 occurrences
+    lazily; TooManyOccurrences when the window holds more."""
+    calendar = icalendar.Calendar()
+    calendar.subcomponents = [*timezones, *components]
+    query = recurring_ical_events.CalendarQuery(calendar, keep_recurrence_attributes=True)
+    first = list(islice(query.after(lower), MAX_OCCURRENCES + 1))
+    if len(first) > MAX_OCCURRENCES and _starts_before(first[-1], upper):
+        rule = components[0].get("RRULE")
+        written = rule.to_ical().decode(errors="replace") if hasattr(rule, "to_ical") else "its RRULE"
+        raise TooManyOccurrences(
+            f"it repeats more than {MAX_OCCURRENCES} times between {lower.date()} and {upper.date()} ({written}); "
+            "an agenda event repeats by the day at most: check the rule")
+    return _expand(components, timezones, lower, upper)
+
+
+def _expand_series(components: list[Any], timezones: list[Any], lower: datetime, upper: datetime) -> list[Any]:
+    if _repeats_within_a_day(components):
+        return _expand_bounded(components, timezones, lower, upper)
+    return _expand(components, timezones, lower, upper)
+
+
 def _expand_together(series: dict[object, list[Any]], timezones: list[Any], lower: datetime,
                      upper: datetime) -> dict[object, list[Any]] | None:
     """The occurrences of every series with a UID, by UID, from one query; None when it fails.
@@ -247,14 +302,21 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
         series: dict[object, list[Any]] = defaultdict(list)
         for event in events:
             series[_uid(event) or id(event)].append(event)
-        expanded = _expand_together(series, timezones, lower, upper)
+        # Series repeating within a day are left out of the joint query: each is expanded alone, bounded.
+        everyday = {uid: components for uid, components in series.items() if not _repeats_within_a_day(components)}
+        expanded = _expand_together(everyday, timezones, lower, upper) or {}
         for uid, components in series.items():
             try:
-                occurrences = expanded[uid] if expanded is not None and isinstance(uid, str) else \
-                    _expand(components, timezones, lower, upper)
+                occurrences = expanded[uid] if uid in expanded else _expand_series(components, timezones, lower, upper)
                 has_end = any("DTEND" in c or "DURATION" in c for c in components)
                 lone = components[0] if len(components) == 1 and uid not in series_uids else None
                 items = [_occurrence(o, origin, series_uids, calendar_tz, has_end=has_end, single=lone) for o in occurrences]
+            except TooManyOccurrences as exc:
+                key = uid if isinstance(uid, str) else None
+                result.rejections.append(origin.reject(
+                    "too_many_occurrences", "RRULE", f"event {key or _text(components[0], 'SUMMARY')!r}: {exc}",
+                    key=key, excerpt=_raw(components[0])))
+                continue
             except Exception as exc:  # noqa: BLE001 - a broken series costs only itself
                 key = uid if isinstance(uid, str) else None
                 result.rejections.append(origin.reject(

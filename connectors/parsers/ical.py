@@ -111,6 +111,10 @@ def _categories(component: Any) -> list[str]:
         return []
 
 
+def _negative(duration: Any) -> bool:
+    return isinstance(duration, timedelta) and duration < timedelta(0)
+
+
 def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar_tz: str | None, *, has_end: bool,
                 single: Any | None = None) -> RawItem:
     # A single event's own DTSTART/DTEND are taken as written: recurring_ical_events swaps an end
@@ -119,6 +123,10 @@ def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar
     start = _time_property(timed, "DTSTART")
     # recurring_ical_events fills a missing DTEND with DTSTART; a timed event without one has no known end.
     end = _time_property(timed, "DTEND") if has_end or not isinstance(start, datetime) else None
+    if single is not None and "DTEND" not in single and _negative(_time_property(single, "DURATION")):
+        # A negative DURATION too: recurring_ical_events would swap start and end, moving the event.
+        start = _time_property(single, "DTSTART")
+        end = start + _time_property(single, "DURATION")
     uid = _uid(occurrence)
     title = _text(occurrence, "SUMMARY")
     if uid is None:

@@ -1,4 +1,4 @@
-"""Recurrence rules that repeat within a day: a slip like FREQ=MINUTELY must not flood the agenda or stall the run."""
+"""Recurrence rules and durations that would move or multiply events: FREQ=MINUTELY slips, negative DURATIONs."""
 from __future__ import annotations
 
 import time
@@ -25,3 +25,14 @@ def test_legitimate_rules_within_a_day_and_the_other_events_are_kept(parse):
         "twice-a-day@edih.example.be": 10,  # FREQ=DAILY;BYHOUR=9,14 over five days
         "single@edih.example.be": 1,
     }
+
+
+def test_a_negative_duration_is_reported_not_swapped(normalised):
+    from datetime import UTC, datetime
+
+    _, items, rejections = normalised("ical", "negative_duration.ics", content="event", language="en")
+    [rejection] = rejections  # recurring_ical_events swapped start and end: the event moved an hour earlier
+    assert (rejection.key, rejection.reason, rejection.field) == ("neg-duration@plaine.example.be", "end_before_start", "end")
+    assert "is before start (2026-03-18 10:00)" in rejection.message
+    lecture = items["duration@plaine.example.be"]
+    assert (lecture.start_utc, lecture.end_utc) == (datetime(2026, 3, 19, 9, 0, tzinfo=UTC), datetime(2026, 3, 19, 10, 30, tzinfo=UTC))

@@ -4,24 +4,22 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from transforms.deadlines import deadline_in_text, within
 from transforms.kinds import decide_kind
 from transforms.language import text_language
-from transforms.model import LANGUAGES, Item, RawItem, RawLocation, Rejection, TimeValue, item_id
+from transforms.model import LANGUAGES, Item, RawItem, Rejection, TimeValue, item_id
 from transforms.places import resolve_place
 from transforms.prices import price_in_text, registration_link, registration_required_in_text
 from transforms.text import (
     clean_title,
     collapse_whitespace,
     fold,
-    has_unwritable,
     html_to_text,
     sanitise_html,
     summarise,
-    writable,
 )
 from transforms.times import (
     day_end_utc,
@@ -39,10 +37,6 @@ SUMMARY_MAX_CHARS = 280
 _CANCELLED_WORDS = re.compile(r"\b(annule|annulee|annules|annulees|geannuleerd|cancelled|canceled)\b")
 _POSTPONED_WORDS = re.compile(r"\b(reporte|reportee|reportes|reportees|uitgesteld|postponed)\b")
 _TAG_SEPARATOR = re.compile(r"[-_]")
-# The text fields of a RawItem (times may be strings too: an unreadable one is quoted in its rejection).
-_RAW_TEXT_FIELDS: tuple[str, ...] = tuple(
-    f.name for f in fields(RawItem) if f.name not in ("partner_id", "source_id", "categories", "location", "all_day",
-                                                      "is_free", "price"))
 
 
 @dataclass(frozen=True)
@@ -169,27 +163,6 @@ def _deadline_from_text(kind: str, texts: list[str], tz: str, now: datetime) -> 
     reference = local_date(now, tz)
     found = deadline_in_text("\n".join(t for t in texts if t), reference=reference)
     return to_utc(found, tz) if found is not None and within(found, reference) else None
-
-
-def _location_texts(location: RawLocation | None) -> list[object]:
-    return [getattr(location, f.name) for f in fields(location)] if location is not None else []
-
-
-def writable_record(raw: RawItem) -> RawItem:
-    """`raw` with every text cleared of the characters no export can write (transforms.text.writable):
-    a control character or half an emoji in one record must cost neither that record nor the publication."""
-    texts = [getattr(raw, name) for name in _RAW_TEXT_FIELDS]
-    location_texts = _location_texts(raw.location)
-    # One search over all the texts joined: records hardly ever hold such a character.
-    if not has_unwritable("\n".join(t for t in (*texts, *raw.categories, *location_texts) if isinstance(t, str))):
-        return raw
-    changes: dict[str, object] = {
-        name: writable(value) for name, value in zip(_RAW_TEXT_FIELDS, texts) if isinstance(value, str)
-    }
-    changes["categories"] = [writable(c) if isinstance(c, str) else c for c in raw.categories]
-    if raw.location is not None:
-        changes["location"] = RawLocation(*(writable(t) if isinstance(t, str) else t for t in location_texts))
-    return replace(raw, **changes)  # type: ignore[arg-type]
 
 
 def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
@@ -319,7 +292,6 @@ def _rejection(raw: RawItem, ctx: SourceContext, reason: str, field: str | None,
 
 def normalise(raw: RawItem, ctx: SourceContext, *, now: datetime) -> Item | Rejection:
     """The agenda Item for `raw`, or a Rejection with a stable reason code, the field and a readable message."""
-    raw = writable_record(raw)
     try:
         return _build(raw, ctx, now)
     except _Rejected as problem:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from connectors.pages import Page, PageRequest
-from connectors.parsers.common import Origin, ParseResult, drop_duplicate_keys
+from connectors.parsers.common import Origin, ParseResult, drop_duplicate_keys, writable_result
 
 __all__ = ["KINDS", "PAGED_KINDS", "ParseResult", "parse_pages", "parse_payload"]
 
@@ -57,7 +57,7 @@ def parse_payload(
             return ParseResult([], [], error=f"unknown source kind {kind!r} (expected one of {', '.join(KINDS + PAGED_KINDS)})")
     except Exception as exc:  # noqa: BLE001 - a parser bug on one payload must read as that payload's error
         return ParseResult([], [], error=f"the {kind} parser failed on {base_url}: {type(exc).__name__}: {exc}")
-    return drop_duplicate_keys(result, origin)
+    return drop_duplicate_keys(writable_result(result), origin)
 
 
 def parse_pages(source: Any, pages: Sequence[Page], *, partner_id: str, now: datetime) -> ParseResult:
@@ -83,4 +83,4 @@ def parse_pages(source: Any, pages: Sequence[Page], *, partner_id: str, now: dat
             return ParseResult([], [], error=f"source kind {source.kind!r} is not read page by page")
     except Exception as exc:  # noqa: BLE001 - a parser bug on one source must read as that source's error
         return ParseResult([], [], error=f"the {source.kind} parser failed on {base_url}: {type(exc).__name__}: {exc}")
-    return drop_duplicate_keys(result, origin)
+    return drop_duplicate_keys(writable_result(result), origin)

@@ -4,11 +4,12 @@ from __future__ import annotations
 import codecs
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from email.message import Message
 from urllib.parse import urljoin
 
-from transforms.model import LANGUAGES, RawItem, Rejection, stable_hash
+from transforms.model import LANGUAGES, RawItem, RawLocation, Rejection, stable_hash
+from transforms.text import has_unwritable, writable
 
 EXCERPT_CHARS = 1000
 
@@ -144,6 +145,48 @@ def html_page_instead_of(body: bytes, what: str) -> str | None:
     titled = f" titled {title[:_TITLE_CHARS]!r}" if title else ""
     return (f"the payload is not {what} but an HTML page{titled}: an error or login page answered with "
             "status 200, or a URL that is not the feed's")
+
+
+# The text fields of a RawItem (times may be strings too: an unreadable one is quoted in its rejection).
+_RAW_TEXT_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(RawItem) if f.name not in ("partner_id", "source_id", "categories", "location", "all_day",
+                                                      "is_free", "price"))
+
+
+def writable_record(raw: RawItem) -> RawItem:
+    """`raw` with every text cleared of the characters no export can write (transforms.text.writable).
+
+    A control character or half an emoji (a lone surrogate, from a CMS that cuts a JSON escape in
+    two) in one record must cost neither that record nor the run: UTF-8 cannot encode a lone
+    surrogate, so storing the raw record failed, and XML forbids the controls in the exports.
+    """
+    texts = [getattr(raw, name) for name in _RAW_TEXT_FIELDS]
+    places = [getattr(raw.location, f.name) for f in fields(RawLocation)] if raw.location is not None else []
+    # One search over all the texts joined: records hardly ever hold such a character.
+    if not has_unwritable("\n".join(t for t in (*texts, *raw.categories, *places) if isinstance(t, str))):
+        return raw
+    changes: dict[str, object] = {
+        name: writable(value) for name, value in zip(_RAW_TEXT_FIELDS, texts) if isinstance(value, str)
+    }
+    changes["categories"] = [writable(c) if isinstance(c, str) else c for c in raw.categories]
+    if raw.location is not None:
+        changes["location"] = RawLocation(*(writable(t) if isinstance(t, str) else t for t in places))
+    return replace(raw, **changes)  # type: ignore[arg-type]
+
+
+def _writable_rejection(rejection: Rejection) -> Rejection:
+    texts = (rejection.message, rejection.key or "", rejection.excerpt)
+    if not has_unwritable("\n".join(texts)):
+        return rejection
+    return replace(rejection, message=writable(rejection.message), excerpt=writable(rejection.excerpt),
+                   key=writable(rejection.key) if rejection.key is not None else None)
+
+
+def writable_result(result: ParseResult) -> ParseResult:
+    """Every record and rejection of `result` made writable (writable_record)."""
+    result.items = [writable_record(item) for item in result.items]
+    result.rejections = [_writable_rejection(rejection) for rejection in result.rejections]
+    return result
 
 
 def drop_duplicate_keys(result: ParseResult, origin: Origin) -> ParseResult:

@@ -359,21 +359,3 @@ def test_canonical_url_matches_its_first_writing(url: str) -> None:
     from transforms.urls import canonical_url
 
     assert canonical_url(url) == _canonical_reference(url)
-
-
-def test_unwritable_characters_cost_neither_the_record_nor_its_texts() -> None:
-    result = item(
-        title="Atelier \ud83d IA\x01", description_html="<p>Texte\x0bcoupé \ud83d</p>", categories=["IA\x07"],
-        location=RawLocation(name="Salle\x02 B", text="Rue Haute 10\x00, 1000 Bruxelles"),
-    )
-    assert result.title == {"fr": "Atelier IA"}
-    assert result.description == {"fr": "<p>Texte coupé </p>"}
-    assert result.source_categories == ["IA"]
-    assert result.venue == "Salle B"
-
-
-def test_writable_record_leaves_clean_records_as_they_are() -> None:
-    from transforms.normalise import writable_record
-
-    clean = raw(title="Atelier IA", categories=["IA"], location=RawLocation(text="Rue Haute 10"))
-    assert writable_record(clean) is clean

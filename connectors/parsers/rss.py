@@ -15,6 +15,7 @@ from typing import Any
 import feedparser
 from feedparser.encodings import RE_XML_PI_ENCODING
 from feedparser.exceptions import ThingsNobodyCaresAboutButMe
+from feedparser.urls import resolve_relative_uris
 
 from connectors.parsers import xml_feed
 from connectors.parsers.common import (
@@ -120,6 +121,18 @@ def _raw_records(body: bytes, encoding: str | None, count: int) -> list[str] | N
     return records if len(records) == count else None
 
 
+def _resolved_in_scope(html_text: str | None, base: str, origin: Origin) -> str | None:
+    """`html_text` with its relative links resolved against the xml:base in scope, when the feed declares one.
+
+    The normaliser resolves what stays relative against the item's own URL, which is right for
+    feeds without xml:base; with one, Atom (RFC 4287 §2) and RSS readers resolve against it, and
+    the item's URL may sit in another folder ("posts/a" beside "register").
+    """
+    if not html_text or base == origin.base_url or ("href" not in html_text and "src" not in html_text):
+        return html_text
+    return resolve_relative_uris(html_text, base, "utf-8", "text/html")
+
+
 def _entry(entry: Any, feed: Any, origin: Origin, feed_base: str, raw: str) -> RawItem | None:
     base = _entry_base(entry, feed_base)
     title = entry.get("title")
@@ -130,7 +143,7 @@ def _entry(entry: Any, feed: Any, origin: Origin, feed_base: str, raw: str) -> R
     updated = _time(entry, "updated")
     key = entry.get("id") or url or hash_key(title, dict.get(entry, "published") or dict.get(entry, "updated"))
     content = entry.get("content") or []
-    summary = entry.get("summary")
+    summary = _resolved_in_scope(entry.get("summary"), base, origin)
     location_text = entry.get("ev_location")
     language = (entry.get("title_detail") or {}).get("language") or entry.get("language") or feed.get("language")
     return RawItem(
@@ -138,7 +151,8 @@ def _entry(entry: Any, feed: Any, origin: Origin, feed_base: str, raw: str) -> R
         source_id=origin.source_id,
         key=str(key),
         title=title,
-        description_html=(content[0].get("value") if content else None) or summary,
+        description_html=_resolved_in_scope((content[0].get("value") if content else None) or entry.get("summary"),
+                                            base, origin),
         summary=summary,
         url=url,
         language=short_language(language),

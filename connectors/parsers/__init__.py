@@ -31,7 +31,8 @@ def parse_payload(
 
     `default_timezone` is not applied here (the normaliser does that); it is accepted so that
     every kind has the same signature. The paged kinds (json_api, html, python) need `source`,
-    their configuration; `body` is then read as their only page.
+    their configuration; `body` is then read as their only page. An rss `source` whose content is
+    event has the dates written in its items' titles read when they carry no event date.
     """
     if kind in PAGED_KINDS:
         if source is None:
@@ -44,7 +45,9 @@ def parse_payload(
         if kind == "rss":
             from connectors.parsers import rss
 
-            result = rss.parse(body, origin, content_type=content_type)
+            # A source of events reads the dates written in titles of items that carry no event date.
+            result = rss.parse(body, origin, content_type=content_type, today=now.date(),
+                               dates_in_text=getattr(source, "content", None) == "event")
         elif kind == "ical":
             from connectors.parsers import ical
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import re
 import time
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -17,12 +18,14 @@ from feedparser.encodings import RE_XML_PI_ENCODING
 from feedparser.exceptions import ThingsNobodyCaresAboutButMe
 from feedparser.urls import resolve_relative_uris
 
+from connectors.dates import DateTextError, ParsedDate, parse_fast
 from connectors.parsers import xml_feed
 from connectors.parsers.common import (
     Origin, ParseResult, charset_of, excerpt, hash_key, html_page_instead_of,
     lenient_utf8, mislabelled_warning, resolve, short_language, utf8_mislabelled,
 )
 from transforms.model import RawItem, RawLocation, stable_json
+from transforms.text import html_to_text
 
 # One <item> or <entry> element in the raw text, namespace prefix allowed, to quote in excerpts:
 # up to the first matching end tag, found by skipping runs without "<" (the same matches as a
@@ -293,10 +296,45 @@ def _parse_with_feedparser(body: bytes, origin: Origin, content_type: str | None
     return _items(entries, parsed.get("feed") or {}, raws, origin, ParseResult([], [], warnings=warnings))
 
 
-def parse(body: bytes, origin: Origin, *, content_type: str | None, fast: bool = True) -> ParseResult:
+def _date_in_text(texts: Iterable[str | None], today: date | None) -> ParsedDate | None:
+    """The first date written in one of `texts` (HTML or plain), in the forms web pages use; None when none has one."""
+    for text in texts:
+        if not text:
+            continue
+        try:
+            found = parse_fast(html_to_text(text) if "<" in text else text, today=today)
+        except DateTextError:  # "31 février": not a date, and not worth guessing at
+            continue
+        if found is not None:
+            return found
+    return None
+
+
+def _starts_from_text(result: ParseResult, today: date | None) -> ParseResult:
+    """For a source of events: items without an event date (ev:startdate) take the date written in their title,
+    else in their description ("Atelier RGPD – mardi 10 mars 2026 à 18h30"), as many CMSs publish events in
+    plain RSS; without one they stay without a start, which the normaliser rejects naming the field."""
+    read = 0
+    for item in result.items:
+        if item.start is not None:
+            continue
+        found = _date_in_text((item.title, item.summary, item.description_html), today)
+        if found is not None:
+            item.start, item.end = found.start, found.end
+            read += 1
+    if read:
+        result.warnings.append(f"{read} of {len(result.items)} items carry no event date (ev:startdate): "
+                               "their start was read from the date written in their title or description")
+    return result
+
+
+def parse(body: bytes, origin: Origin, *, content_type: str | None, fast: bool = True, dates_in_text: bool = False,
+          today: date | None = None) -> ParseResult:
     """Every entry of the feed as a RawItem; a payload error when not one entry could be read.
 
     `fast=False` reads with feedparser only (the reference the fast reader is tested against).
+    `dates_in_text`: the source publishes events, so an item without an event date takes the one
+    written in its title or description (year-less dates are placed after `today`).
     """
     if not body.strip():
         return ParseResult([], [], error="the payload is empty: no feed could be read")
@@ -309,4 +347,4 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, fast: bool =
     if result is None:
         result = _parse_with_feedparser(body, origin, content_type)
     result.warnings[:0] = [warning for warning in (relabelled, repaired) if warning]
-    return result
+    return _starts_from_text(result, today) if dates_in_text else result

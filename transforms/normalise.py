@@ -34,6 +34,8 @@ from transforms.times import (
 from transforms.urls import absolute_url, canonical_url
 
 SUMMARY_MAX_CHARS = 280
+# A title is a line on the agenda: a longer one is a CMS putting the description (or a whole page) in it.
+TITLE_MAX_CHARS = 300
 _CANCELLED_WORDS = re.compile(r"\b(annule|annulee|annules|annulees|geannuleerd|cancelled|canceled)\b")
 _POSTPONED_WORDS = re.compile(r"\b(reporte|reportee|reportes|reportees|uitgesteld|postponed)\b")
 _TAG_SEPARATOR = re.compile(r"[-_]")
@@ -166,7 +168,7 @@ def _deadline_from_text(kind: str, texts: list[str], tz: str, now: datetime) -> 
 
 
 def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
-    title = clean_title(raw.title or "", ctx.site_names)
+    title = summarise(clean_title(raw.title or "", ctx.site_names), TITLE_MAX_CHARS)
     if not title:
         shown = f" ({raw.title.strip()[:80]!r})" if raw.title and raw.title.strip() else ""
         raise _Rejected("missing_title", "title", f"title{shown} is missing or empty, and every item needs one")

@@ -1,6 +1,7 @@
 """schema.org JSON-LD in web pages: events and articles from <script type="application/ld+json"> blocks."""
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -100,13 +101,29 @@ def _blocks(scripts: list[Any], warnings: list[str]) -> list[Any]:
     for number, script in enumerate(scripts, start=1):
         text = _WRAPPERS.sub("", script.xpath("string()")).strip()
         try:
-            documents.append(json.loads(text, strict=False))
+            documents.append(_json(text))
         except ValueError as exc:
-            try:
-                documents.append(jstyleson.loads(text, strict=False))
-            except Exception:  # noqa: BLE001 - jstyleson raises whatever its tokenizer hits
-                warnings.append(f"JSON-LD block {number} of {len(scripts)} is not valid JSON ({exc}); it was skipped")
+            warnings.append(f"JSON-LD block {number} of {len(scripts)} is not valid JSON ({exc}); it was skipped")
     return documents
+
+
+def _json(text: str) -> Any:
+    """The JSON of one block: strict JSON, else with JS comments and trailing commas forgiven, else (a CMS that
+    HTML-escapes the block: {&quot;@type&quot;: ...}) the same once unescaped; ValueError naming the first problem."""
+    try:
+        return json.loads(text, strict=False)
+    except ValueError as exc:
+        problem = exc
+    try:
+        return jstyleson.loads(text, strict=False)
+    except Exception:  # noqa: BLE001, S110 - jstyleson raises whatever its tokenizer hits
+        pass
+    if "&quot;" in text or "&#34;" in text:
+        try:
+            return json.loads(html.unescape(text), strict=False)
+        except ValueError:
+            pass
+    raise problem
 
 
 def _first(value: Any) -> Any:

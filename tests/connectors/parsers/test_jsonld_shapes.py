@@ -29,3 +29,13 @@ def test_dates_written_in_words_are_read_in_the_source_zone(normalised):
     assert (rejection.key, rejection.reason, rejection.field) == ("https://hub.example.be/e/soon", "invalid_date", "start")
     assert "'mardi prochain'" in rejection.message
     assert len(items) + len(rejections) == len(result.items)
+
+
+def test_an_html_escaped_block_is_read_and_a_broken_one_costs_only_itself(parse):
+    result = parse("jsonld", "html_escaped_block.html")
+    assert {item.key: item.title for item in result.items} == {
+        "https://buurtlab.example.be/agenda/repair-cafe": "Repair café & digitale hulp",
+        "https://buurtlab.example.be/agenda/codeclub": "Codeclub",
+    }
+    [warning] = result.warnings
+    assert warning.startswith("JSON-LD block 2 of 3 is not valid JSON")

@@ -58,6 +58,8 @@ _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", 
                 "November", "December")
 # A numeric date whose day or month may not exist: ISO "2026-02-30", Belgian "30/02/2026".
 _NUMERIC_DATE = re.compile(r"(?<!\d)(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[/.](\d{1,2})[/.](\d{4}))(?!\d)")
+# ISO 8601's end of day, "2026-04-02T24:00" (an event's endDate "until midnight"): 00:00 the next day.
+_END_OF_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]24:00(?::00(?:\.0+)?)?(?=$|Z|[+-])")
 # A time followed by an IANA zone name: "04 Mar 2026 14:00:00 Europe/Brussels".
 _IANA_SUFFIX = re.compile(r"^(?P<time>.*\d)\s+(?P<zone>[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)+)$")
 _ISO_DATE = re.compile(r"^\d{4}-?\d{2}-?\d{2}$")
@@ -159,6 +161,9 @@ def _parse_string(text: str) -> datetime | date:
         return datetime.fromisoformat(text.replace("z", "Z"))
     except ValueError:
         pass
+    if "24:00" in text and (midnight := _END_OF_DAY.match(text)) is not None:
+        day = date.fromisoformat(midnight.group(1)) + timedelta(days=1)
+        return _parse_string(f"{day.isoformat()}T00:00:00{text[midnight.end():]}")
     if "/" in text and (zoned := _with_iana_zone(text)) is not None:
         return zoned
     text = _in_english(text)

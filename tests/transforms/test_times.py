@@ -64,6 +64,9 @@ def test_all_day_values_stay_dates() -> None:
         # a wall time followed by its IANA zone name
         ("10 Mar 2026 18:30:00 Europe/Brussels", datetime(2026, 3, 10, 17, 30, tzinfo=UTC)),
         ("2026-07-10T18:30:00 Europe/London", datetime(2026, 7, 10, 17, 30, tzinfo=UTC)),
+        # ISO 8601's end of day: midnight at the start of the next day
+        ("2026-03-10T24:00:00", datetime(2026, 3, 10, 23, 0, tzinfo=UTC)),
+        ("2026-12-31T24:00Z", datetime(2027, 1, 1, 0, 0, tzinfo=UTC)),
     ],
 )
 def test_strings_in_machine_formats_are_parsed(text: str, expected: datetime) -> None:

@@ -85,6 +85,7 @@ def process_payload(
             content_type=result.content_type,
             default_timezone=source.timezone,
             now=now,
+            source=source,
         )
     except Exception as exc:  # a parser bug must not stop the other sources
         log.exception("parser crashed on %s/%s", partner.id, source.id)

@@ -17,7 +17,7 @@ MONTHS: dict[str, int] = {
     "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8, "september": 9,
     "october": 10, "november": 11, "december": 12,
     # short forms
-    "jan": 1, "feb": 2, "fev": 2, "mar": 3, "mrt": 3, "apr": 4, "avr": 4, "jun": 6, "jul": 7, "juil": 7,
+    "jan": 1, "janv": 1, "feb": 2, "fev": 2, "fevr": 2, "mar": 3, "mrt": 3, "apr": 4, "avr": 4, "jun": 6, "jul": 7, "juil": 7,
     "aug": 8, "sep": 9, "sept": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12,
 }
 # The words announcing a deadline, on accent-folded lower-case text.

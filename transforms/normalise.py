@@ -26,6 +26,7 @@ from transforms.times import (
     day_start_utc,
     display,
     implausibility,
+    impossible_date,
     local_date,
     resolve_timezone,
     to_utc,
@@ -33,6 +34,8 @@ from transforms.times import (
 from transforms.urls import absolute_url, canonical_url
 
 SUMMARY_MAX_CHARS = 280
+# A title is a line on the agenda: a longer one is a CMS putting the description (or a whole page) in it.
+TITLE_MAX_CHARS = 300
 _CANCELLED_WORDS = re.compile(r"\b(annule|annulee|annules|annulees|geannuleerd|cancelled|canceled)\b")
 _POSTPONED_WORDS = re.compile(r"\b(reporte|reportee|reportes|reportees|uitgesteld|postponed)\b")
 _TAG_SEPARATOR = re.compile(r"[-_]")
@@ -78,6 +81,9 @@ def _read_time(value: TimeValue, field: str, tz: str, now: datetime) -> datetime
     try:
         parsed = to_utc(value, tz)
     except ValueError:
+        impossible = impossible_date(value) if isinstance(value, str) else None
+        if impossible:
+            raise _Rejected("invalid_date", field, f"{field} ({_shown(value)}) is not a real date: {impossible}") from None
         raise _Rejected(
             "invalid_date", field,
             f"{field} ({_shown(value)}) is not a date or time we can read; use ISO 8601 such as 2026-03-10T18:30:00+01:00",
@@ -162,7 +168,7 @@ def _deadline_from_text(kind: str, texts: list[str], tz: str, now: datetime) -> 
 
 
 def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
-    title = clean_title(raw.title or "", ctx.site_names)
+    title = summarise(clean_title(raw.title or "", ctx.site_names), TITLE_MAX_CHARS)
     if not title:
         shown = f" ({raw.title.strip()[:80]!r})" if raw.title and raw.title.strip() else ""
         raise _Rejected("missing_title", "title", f"title{shown} is missing or empty, and every item needs one")

@@ -29,15 +29,42 @@ BLOCK_TAGS = frozenset(
     }
 )
 ELLIPSIS = "…"
+# The most partner HTML kept for one description: far more than any real description, small enough
+# that a runaway CMS field (a whole page, a pasted base64 image) cannot bloat the warehouse and the exports.
+DESCRIPTION_MAX_CHARS = 50_000
 
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Characters no export can carry: the C0 controls but tab and line breaks, DEL and U+FFFE/U+FFFF (XML 1.0 forbids
+# them: one in one partner's title would make agenda.ics and feed.atom unreadable to every client) and lone
+# surrogates (UTF-8 cannot encode them: a CMS that cuts an emoji's escape "\ud83d\ude00" in half in its JSON).
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_UNWRITABLE_AS_SPACE = frozenset("\x0b\x0c")  # vertical tab and form feed: line breaks in Word and Outlook exports
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|<br>|&nbsp;)*</p>")
 # What nh3 leaves of an image or link whose URL it refused: an <img> without src, an <a> without href.
 _IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 _LINK_WITHOUT_HREF = re.compile(r'<a(?![^>]*\shref=)[^>]*>(.*?)</a>', re.DOTALL)
+# After one unescaping, a closing tag or a <br> proves that a text without tags was HTML escaped once
+# too often ("&lt;p&gt;Texte&lt;/p&gt;", as CMSs put HTML into JSON-LD or into an escaped RSS
+# description); an escaped "<" alone ("1 &lt; 2") is plain text.
+# re.ASCII: with IGNORECASE alone, [a-z] also matches letters that fold to ASCII ones ("ſ", "K").
+_ESCAPED_MARKUP_PROOF = re.compile(r"</\s*[a-zA-Z][a-zA-Z0-9]*\s*>|<br\s*/?>", re.IGNORECASE | re.ASCII)
 _TITLE_SEPARATORS = (" | ", "|", " - ", " – ", " — ", " · ", " • ", " :: ", " » ")
+
+
+def _unwritable_replacement(match: re.Match[str]) -> str:
+    return " " if match.group(0) in _UNWRITABLE_AS_SPACE else ""
+
+
+def writable(text: str) -> str:
+    """`text` without the characters no export can write (see _UNWRITABLE); vertical tabs and form feeds become spaces."""
+    return _UNWRITABLE.sub(_unwritable_replacement, text) if _UNWRITABLE.search(text) else text
+
+
+def has_unwritable(text: str) -> bool:
+    """True when `text` holds a character `writable` would remove."""
+    return _UNWRITABLE.search(text) is not None
 
 
 def looks_like_html(text: str) -> bool:
@@ -99,14 +126,44 @@ def _clean(source: str, base_url: str | None) -> str:
         _BASE_URL.reset(token)
 
 
-def sanitise_html(html_text: str, base_url: str | None) -> str:
+def _as_html(text: str) -> str:
+    """`text` as HTML to sanitise: HTML as it is, HTML escaped once too often unescaped, plain text as paragraphs."""
+    if looks_like_html(text):
+        return text
+    unescaped = text
+    for _ in range(2):  # escaped once too often, or twice ("&amp;lt;p&amp;gt;")
+        if "&" not in unescaped:
+            break
+        unescaped = html.unescape(unescaped)
+        if _ESCAPED_MARKUP_PROOF.search(unescaped):
+            return unescaped
+    return plain_text_to_html(text)
+
+
+def _shortened(source: str, limit: int) -> str:
+    """`source` cut to at most `limit` characters at a space outside any tag; the sanitiser closes what stays open."""
+    cut = source.rfind(" ", 0, limit)
+    cut = cut if cut > limit // 2 else limit
+    tag_start = source.rfind("<", 0, cut)
+    if tag_start > source.rfind(">", 0, cut):
+        cut = tag_start  # the cut fell inside a tag: drop the whole tag
+    return source[:cut]
+
+
+def sanitise_html(html_text: str, base_url: str | None, max_chars: int = DESCRIPTION_MAX_CHARS) -> str:
     """Partner HTML reduced to the allow-list: no scripts, styles, frames or event handlers; only
     http(s)/mailto URLs; relative links resolved against `base_url` (dropped without one);
-    links get rel="noopener noreferrer nofollow". Plain text becomes escaped paragraphs."""
+    links get rel="noopener noreferrer nofollow". Plain text becomes escaped paragraphs, HTML
+    escaped once too often is unescaped first. Longer than `max_chars`, it is cut and ends with "…"."""
     if not html_text or not html_text.strip():
         return ""
-    source = html_text if looks_like_html(html_text) else plain_text_to_html(html_text)
+    source = _as_html(html_text)
+    shortened = len(source) > max_chars
+    if shortened:
+        source = _shortened(source, max_chars)
     cleaned = _clean(_INVISIBLE.sub("", source), base_url)
+    if shortened:
+        cleaned += f"<p>{ELLIPSIS}</p>"
     # Each clean-up pass only where its pattern can match at all: a substring test is far cheaper than a scan.
     if "<img" in cleaned:
         cleaned = _IMG_WITHOUT_SRC.sub("", cleaned)

@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateutil_parser
 
+from transforms.deadlines import MONTHS
 from transforms.model import TimeValue
+from transforms.text import fold
 
 EARLIEST = date(2000, 1, 1)
 MAX_YEARS_AHEAD = 5
@@ -45,6 +47,21 @@ _ZONE_OFFSETS_H = {
     "CEST": 2, "MEST": 2, "EET": 2, "EEST": 3,
     "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
 }
+# An RFC 822 date written with French or Dutch names, as some CMSs localise RSS dates:
+# "lun., 09 mars 2026 10:00:00 +0100", "Ma, 02 Mrt 2026 14:00 CET", "jeu. 5 févr. 2026 09:30:00 GMT".
+# The weekday is dropped (the date says it) and the month is looked up in MONTHS after accent folding.
+_LOCAL_RFC822 = re.compile(
+    r"^(?:[^\W\d_]{2,9}\.?,?\s*)?(?P<day>\d{1,2})\s+(?P<month>[^\W\d_]{3,10})\.?\s+(?P<rest>\d{2,4}\s+\d{1,2}:\d{2}.*)$"
+)
+# English names, written out: strftime("%B") would follow the process locale.
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
+# A numeric date whose day or month may not exist: ISO "2026-02-30", Belgian "30/02/2026".
+_NUMERIC_DATE = re.compile(r"(?<!\d)(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[/.](\d{1,2})[/.](\d{4}))(?!\d)")
+# ISO 8601's end of day, "2026-04-02T24:00" (an event's endDate "until midnight"): 00:00 the next day.
+_END_OF_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]24:00(?::00(?:\.0+)?)?(?=$|Z|[+-])")
+# A time followed by an IANA zone name: "04 Mar 2026 14:00:00 Europe/Brussels".
+_IANA_SUFFIX = re.compile(r"^(?P<time>.*\d)\s+(?P<zone>[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)+)$")
 _ISO_DATE = re.compile(r"^\d{4}-?\d{2}-?\d{2}$")
 _HAS_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)|^\d{8}")
 _HAS_TIME = re.compile(r"\d{1,2}[:h]\d{2}|T\d{2}", re.IGNORECASE)
@@ -95,6 +112,48 @@ def _parse_rfc822(text: str, zone_name: str | None) -> datetime:
     return naive.replace(tzinfo=timezone(offset))
 
 
+def _in_english(text: str) -> str:
+    """An RFC 822 date with French or Dutch day and month names rewritten with English ones; other texts unchanged."""
+    match = _LOCAL_RFC822.match(text)
+    if match is None:
+        return text
+    month = MONTHS.get(fold(match.group("month")))
+    if month is None:
+        return text
+    return f"{match.group('day')} {_MONTH_NAMES[month - 1][:3]} {match.group('rest')}"
+
+
+def impossible_date(text: str) -> str | None:
+    """Why the numeric date in `text` is not a real calendar day ('2026-02-30': 'February 2026 has no day 30'); None otherwise."""
+    match = _NUMERIC_DATE.search(text)
+    if match is None:
+        return None
+    year, month, day = (match.group(1), match.group(2), match.group(3)) if match.group(1) else (
+        match.group(6), match.group(5), match.group(4))
+    try:
+        date(int(year), int(month), int(day))
+    except ValueError:
+        if not 1 <= int(month) <= 12:
+            return f"there is no month {int(month)}"
+        return f"{_MONTH_NAMES[int(month) - 1]} {year} has no day {int(day)}"
+    return None
+
+
+def _with_iana_zone(text: str) -> datetime | None:
+    """A wall time followed by the IANA name of its zone, as an aware datetime; None for other texts."""
+    match = _IANA_SUFFIX.match(text)
+    if match is None:
+        return None
+    try:
+        tz = zone(match.group("zone"))
+    except ValueError:
+        return None
+    parsed = _parse_string(match.group("time"))
+    if not isinstance(parsed, datetime) or parsed.tzinfo is not None:
+        return None
+    return parsed.replace(tzinfo=tz, fold=0)
+
+
 def _parse_string(text: str) -> datetime | date:
     if _ISO_DATE.match(text):
         return date.fromisoformat(text)
@@ -102,6 +161,12 @@ def _parse_string(text: str) -> datetime | date:
         return datetime.fromisoformat(text.replace("z", "Z"))
     except ValueError:
         pass
+    if "24:00" in text and (midnight := _END_OF_DAY.match(text)) is not None:
+        day = date.fromisoformat(midnight.group(1)) + timedelta(days=1)
+        return _parse_string(f"{day.isoformat()}T00:00:00{text[midnight.end():]}")
+    if "/" in text and (zoned := _with_iana_zone(text)) is not None:
+        return zoned
+    text = _in_english(text)
     rfc822 = _RFC822.match(text)
     if rfc822:
         return _parse_rfc822(text[: rfc822.start("zone")] if rfc822.group("zone") else text, rfc822.group("zone"))

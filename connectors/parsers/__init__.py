@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from connectors.pages import Page, PageRequest
-from connectors.parsers.common import Origin, ParseResult, drop_duplicate_keys
+from connectors.parsers.common import Origin, ParseResult, drop_duplicate_keys, writable_result
 
 __all__ = ["KINDS", "PAGED_KINDS", "ParseResult", "parse_pages", "parse_payload"]
 
@@ -31,7 +31,8 @@ def parse_payload(
 
     `default_timezone` is not applied here (the normaliser does that); it is accepted so that
     every kind has the same signature. The paged kinds (json_api, html, python) need `source`,
-    their configuration; `body` is then read as their only page.
+    their configuration; `body` is then read as their only page. An rss `source` whose content is
+    event has the dates written in its items' titles read when they carry no event date.
     """
     if kind in PAGED_KINDS:
         if source is None:
@@ -44,7 +45,9 @@ def parse_payload(
         if kind == "rss":
             from connectors.parsers import rss
 
-            result = rss.parse(body, origin, content_type=content_type)
+            # A source of events reads the dates written in titles of items that carry no event date.
+            result = rss.parse(body, origin, content_type=content_type, today=now.date(),
+                               dates_in_text=getattr(source, "content", None) == "event")
         elif kind == "ical":
             from connectors.parsers import ical
 
@@ -57,7 +60,7 @@ def parse_payload(
             return ParseResult([], [], error=f"unknown source kind {kind!r} (expected one of {', '.join(KINDS + PAGED_KINDS)})")
     except Exception as exc:  # noqa: BLE001 - a parser bug on one payload must read as that payload's error
         return ParseResult([], [], error=f"the {kind} parser failed on {base_url}: {type(exc).__name__}: {exc}")
-    return drop_duplicate_keys(result, origin)
+    return drop_duplicate_keys(writable_result(result), origin)
 
 
 def parse_pages(source: Any, pages: Sequence[Page], *, partner_id: str, now: datetime) -> ParseResult:
@@ -83,4 +86,4 @@ def parse_pages(source: Any, pages: Sequence[Page], *, partner_id: str, now: dat
             return ParseResult([], [], error=f"source kind {source.kind!r} is not read page by page")
     except Exception as exc:  # noqa: BLE001 - a parser bug on one source must read as that source's error
         return ParseResult([], [], error=f"the {source.kind} parser failed on {base_url}: {type(exc).__name__}: {exc}")
-    return drop_duplicate_keys(result, origin)
+    return drop_duplicate_keys(writable_result(result), origin)

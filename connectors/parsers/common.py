@@ -1,11 +1,15 @@
 """What every parser shares: the result type, keys, excerpts, languages and rejections."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import codecs
+import html
+import re
+from dataclasses import dataclass, field, fields, replace
 from email.message import Message
 from urllib.parse import urljoin
 
-from transforms.model import LANGUAGES, RawItem, Rejection, stable_hash
+from transforms.model import LANGUAGES, RawItem, RawLocation, Rejection, stable_hash
+from transforms.text import has_unwritable, writable
 
 EXCERPT_CHARS = 1000
 
@@ -70,6 +74,119 @@ def charset_of(content_type: str | None) -> str | None:
     if not isinstance(charset, str):
         return None
     return charset.strip().strip('"') or None
+
+
+# Single-byte Western charsets that servers and CMS templates claim by default, often for bytes that are UTF-8.
+_SINGLE_BYTE_WESTERN = frozenset({"ascii", "iso8859-1", "cp1252", "iso8859-15"})
+
+
+def utf8_mislabelled(body: bytes, declared: str | None) -> bool:
+    """True when `declared` names a single-byte Western charset but `body` is UTF-8 holding non-ASCII text.
+
+    Such a body decodes without error in Windows-1252 or Latin-1, into mojibake ("CafÃ©"). Valid
+    multi-byte UTF-8 sequences almost never occur by chance in text really written in those
+    charsets, so the label is the server's or the template's mistake and the bytes are UTF-8.
+    """
+    if not declared or body.isascii():
+        return False
+    try:
+        name = codecs.lookup(declared.strip()).name
+    except LookupError:
+        return False
+    if name not in _SINGLE_BYTE_WESTERN:
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _cp1252_for_invalid_utf8(error: UnicodeError) -> tuple[str, int]:
+    """A codecs error handler: the bytes that break UTF-8 read as Windows-1252 (U+FFFD for its 5 unused bytes)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("bedigital-cp1252-fallback", _cp1252_for_invalid_utf8)
+
+
+def lenient_utf8(body: bytes) -> str:
+    """`body` read as UTF-8, each byte that is not part of a valid UTF-8 sequence read as Windows-1252.
+
+    A UTF-8 feed with one stray Windows-1252 byte (a pasted "é" or "’" from a legacy template) is
+    common; reading the whole payload in a single-byte charset because of it, as decoders that
+    guess do, turns every other accented letter of every item into mojibake. A payload that is
+    Windows-1252 throughout reads the same as with that codec.
+    """
+    return body.decode("utf-8", errors="bedigital-cp1252-fallback")
+
+
+def mislabelled_warning(what: str, declared: str) -> str:
+    return f"{what} is labelled {declared} but its bytes are UTF-8; it was read as UTF-8"
+
+
+_HTML_PAGE = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
+_HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_TITLE_CHARS = 80
+
+
+def html_page_instead_of(body: bytes, what: str) -> str | None:
+    """The payload error for an HTML page served where `what` (a feed, a calendar) was expected; None otherwise.
+
+    Servers answer a moved feed, a login wall or their own failure with an HTML page and status 200:
+    saying so, with the page's title, tells the partner what to fix far better than a syntax error.
+    """
+    if not _HTML_PAGE.match(body[:4096]):
+        return None
+    found = _HTML_TITLE.search(body[:65536])
+    title = " ".join(html.unescape(found.group(1).decode("utf-8", "replace")).split()) if found else ""
+    titled = f" titled {title[:_TITLE_CHARS]!r}" if title else ""
+    return (f"the payload is not {what} but an HTML page{titled}: an error or login page answered with "
+            "status 200, or a URL that is not the feed's")
+
+
+# The text fields of a RawItem (times may be strings too: an unreadable one is quoted in its rejection).
+_RAW_TEXT_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(RawItem) if f.name not in ("partner_id", "source_id", "categories", "location", "all_day",
+                                                      "is_free", "price"))
+
+
+def writable_record(raw: RawItem) -> RawItem:
+    """`raw` with every text cleared of the characters no export can write (transforms.text.writable).
+
+    A control character or half an emoji (a lone surrogate, from a CMS that cuts a JSON escape in
+    two) in one record must cost neither that record nor the run: UTF-8 cannot encode a lone
+    surrogate, so storing the raw record failed, and XML forbids the controls in the exports.
+    """
+    texts = [getattr(raw, name) for name in _RAW_TEXT_FIELDS]
+    places = [getattr(raw.location, f.name) for f in fields(RawLocation)] if raw.location is not None else []
+    # One search over all the texts joined: records hardly ever hold such a character.
+    if not has_unwritable("\n".join(t for t in (*texts, *raw.categories, *places) if isinstance(t, str))):
+        return raw
+    changes: dict[str, object] = {
+        name: writable(value) for name, value in zip(_RAW_TEXT_FIELDS, texts) if isinstance(value, str)
+    }
+    changes["categories"] = [writable(c) if isinstance(c, str) else c for c in raw.categories]
+    if raw.location is not None:
+        changes["location"] = RawLocation(*(writable(t) if isinstance(t, str) else t for t in places))
+    return replace(raw, **changes)  # type: ignore[arg-type]
+
+
+def _writable_rejection(rejection: Rejection) -> Rejection:
+    texts = (rejection.message, rejection.key or "", rejection.excerpt)
+    if not has_unwritable("\n".join(texts)):
+        return rejection
+    return replace(rejection, message=writable(rejection.message), excerpt=writable(rejection.excerpt),
+                   key=writable(rejection.key) if rejection.key is not None else None)
+
+
+def writable_result(result: ParseResult) -> ParseResult:
+    """Every record and rejection of `result` made writable (writable_record)."""
+    result.items = [writable_record(item) for item in result.items]
+    result.rejections = [_writable_rejection(rejection) for rejection in result.rejections]
+    return result
 
 
 def drop_duplicate_keys(result: ParseResult, origin: Origin) -> ParseResult:

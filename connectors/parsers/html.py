@@ -14,7 +14,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from connectors.pages import Page, PageRequest
-from connectors.parsers.common import Origin, ParseResult, charset_of, resolve
+from connectors.parsers.common import Origin, ParseResult, charset_of, lenient_utf8, resolve, utf8_mislabelled
 from connectors.parsers.fields import build_item, is_empty, transform
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
@@ -23,17 +23,19 @@ _EXCERPT_CHARS = 1000
 
 
 def decode(page: Page) -> str:
-    """The page's text: the HTTP charset, else <meta charset>, else UTF-8 (bad bytes replaced)."""
+    """The page's text: the HTTP charset, else <meta charset>, else UTF-8 (bytes that are not UTF-8 read as Windows-1252)."""
     declared = charset_of(page.content_type)
     if not declared:
         match = _META_CHARSET.search(page.body[:2048])
         declared = match.group(1).decode("ascii") if match else None
+    if utf8_mislabelled(page.body, declared):
+        return page.body.decode("utf-8")  # a UTF-8 page its server or template calls Windows-1252 or Latin-1
     for encoding in filter(None, (declared, "utf-8")):
         try:
             return page.body.decode(encoding)
         except (LookupError, UnicodeDecodeError):
             continue
-    return page.body.decode("utf-8", errors="replace")
+    return lenient_utf8(page.body)
 
 
 def _text(node: LexborNode) -> str:

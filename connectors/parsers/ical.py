@@ -1,31 +1,45 @@
 """iCalendar feeds: every occurrence of every VEVENT inside a bounded window, recurrences expanded."""
 from __future__ import annotations
 
+import codecs
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from itertools import islice
 from typing import Any
 
 import icalendar
 import recurring_ical_events
 from icalendar.parser.string import _foldline
 
-from connectors.parsers.common import Origin, ParseResult, charset_of, excerpt, hash_key, resolve
+from connectors.parsers.common import (
+    Origin, ParseResult, charset_of, excerpt, hash_key, html_page_instead_of,
+    lenient_utf8, mislabelled_warning, resolve, utf8_mislabelled,
+)
 from transforms.model import RawItem, RawLocation
 
 RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "RECURRENCE-ID")
+# The most occurrences one series may have in the window: a daily event through a whole year is 366. A rule
+# repeating by the hour, minute or second (a partner's slip: FREQ=MINUTELY is half a million occurrences in a
+# year) is expanded lazily and rejected past this, instead of flooding the agenda and stalling the run.
+MAX_OCCURRENCES = 1000
+SUB_DAILY_FREQUENCIES = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
+SUB_DAILY_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND")
 FOLD_OCTETS = 74  # icalendar folds before the character that would make a line 75 octets long
 
 
 def _decode(body: bytes, content_type: str | None) -> tuple[str, str | None]:
     """The payload as text, and a warning when it was not what it claimed to be."""
     declared = charset_of(content_type)
+    if declared and utf8_mislabelled(body, declared):
+        return body.decode("utf-8-sig"), mislabelled_warning("calendar", declared)
     for encoding in filter(None, (declared, "utf-8-sig")):
         try:
             return body.decode(encoding), None
         except (LookupError, UnicodeDecodeError):
             continue
-    # Windows-1252 decodes any byte; Outlook exports in it are the usual non-UTF-8 calendars.
-    return body.decode("cp1252", errors="replace"), "calendar is not valid UTF-8; read as Windows-1252"
+    # Windows-1252 decodes any byte; Outlook exports in it are the usual non-UTF-8 calendars. Byte by byte:
+    # a UTF-8 calendar with one stray Windows-1252 byte keeps its other accented letters.
+    return lenient_utf8(body.removeprefix(codecs.BOM_UTF8)), "calendar is not valid UTF-8; read as Windows-1252"
 
 
 def _fold(line: str) -> str:
@@ -97,6 +111,10 @@ def _categories(component: Any) -> list[str]:
         return []
 
 
+def _negative(duration: Any) -> bool:
+    return isinstance(duration, timedelta) and duration < timedelta(0)
+
+
 def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar_tz: str | None, *, has_end: bool,
                 single: Any | None = None) -> RawItem:
     # A single event's own DTSTART/DTEND are taken as written: recurring_ical_events swaps an end
@@ -105,6 +123,10 @@ def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar
     start = _time_property(timed, "DTSTART")
     # recurring_ical_events fills a missing DTEND with DTSTART; a timed event without one has no known end.
     end = _time_property(timed, "DTEND") if has_end or not isinstance(start, datetime) else None
+    if single is not None and "DTEND" not in single and _negative(_time_property(single, "DURATION")):
+        # A negative DURATION too: recurring_ical_events would swap start and end, moving the event.
+        start = _time_property(single, "DTSTART")
+        end = start + _time_property(single, "DURATION")
     uid = _uid(occurrence)
     title = _text(occurrence, "SUMMARY")
     if uid is None:
@@ -187,6 +209,54 @@ def _expand(components: list[Any], timezones: list[Any], lower: datetime, upper:
     return recurring_ical_events.CalendarQuery(calendar, keep_recurrence_attributes=True).between(lower, upper)
 
 
+class TooManyOccurrences(ValueError):
+    """A series repeats more than MAX_OCCURRENCES times in the window."""
+
+
+def _repeats_within_a_day(components: list[Any]) -> bool:
+    """True when a rule of the series can repeat more than once a day: a sub-daily FREQ, or BYHOUR/BYMINUTE/BYSECOND."""
+    for component in components:
+        rules = component.get("RRULE")
+        for rule in rules if isinstance(rules, list) else [rules]:
+            try:
+                frequencies = (rule.get("FREQ") or []) if rule else []
+                parts = [part for part in SUB_DAILY_PARTS if part in rule] if rule else []
+            except Exception:  # noqa: BLE001 - an unreadable rule: its expansion reports it
+                continue
+            if parts or any(str(f).upper() in SUB_DAILY_FREQUENCIES for f in frequencies):
+                return True
+    return False
+
+
+def _starts_before(occurrence: Any, upper: datetime) -> bool:
+    start = _time_property(occurrence, "DTSTART")
+    if isinstance(start, datetime):
+        return start < (upper if start.tzinfo is not None else upper.replace(tzinfo=None))
+    return isinstance(start, date) and start < upper.date()
+
+
+def _expand_bounded(components: list[Any], timezones: list[Any], lower: datetime, upper: datetime) -> list[Any]:
+    """_expand for a series whose rule repeats within a day, reading at most MAX_OCCURRENCES + 1 occurrences
+    lazily; TooManyOccurrences when the window holds more."""
+    calendar = icalendar.Calendar()
+    calendar.subcomponents = [*timezones, *components]
+    query = recurring_ical_events.CalendarQuery(calendar, keep_recurrence_attributes=True)
+    first = list(islice(query.after(lower), MAX_OCCURRENCES + 1))
+    if len(first) > MAX_OCCURRENCES and _starts_before(first[-1], upper):
+        rule = components[0].get("RRULE")
+        written = rule.to_ical().decode(errors="replace") if hasattr(rule, "to_ical") else "its RRULE"
+        raise TooManyOccurrences(
+            f"it repeats more than {MAX_OCCURRENCES} times between {lower.date()} and {upper.date()} ({written}); "
+            "an agenda event repeats by the day at most: check the rule")
+    return _expand(components, timezones, lower, upper)
+
+
+def _expand_series(components: list[Any], timezones: list[Any], lower: datetime, upper: datetime) -> list[Any]:
+    if _repeats_within_a_day(components):
+        return _expand_bounded(components, timezones, lower, upper)
+    return _expand(components, timezones, lower, upper)
+
+
 def _expand_together(series: dict[object, list[Any]], timezones: list[Any], lower: datetime,
                      upper: datetime) -> dict[object, list[Any]] | None:
     """The occurrences of every series with a UID, by UID, from one query; None when it fails.
@@ -215,6 +285,9 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
     """The occurrences between a day ago and `window_days` ahead; older and later ones are left out."""
     if not body.strip():
         return ParseResult([], [], error="the payload is empty: no calendar could be read")
+    html_page = html_page_instead_of(body, "an iCalendar file")
+    if html_page is not None:
+        return ParseResult([], [], error=html_page)
     text, warning = _decode(body, content_type)
     result = ParseResult([], [], warnings=[warning] if warning else [])
     try:
@@ -237,14 +310,21 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
         series: dict[object, list[Any]] = defaultdict(list)
         for event in events:
             series[_uid(event) or id(event)].append(event)
-        expanded = _expand_together(series, timezones, lower, upper)
+        # Series repeating within a day are left out of the joint query: each is expanded alone, bounded.
+        everyday = {uid: components for uid, components in series.items() if not _repeats_within_a_day(components)}
+        expanded = _expand_together(everyday, timezones, lower, upper) or {}
         for uid, components in series.items():
             try:
-                occurrences = expanded[uid] if expanded is not None and isinstance(uid, str) else \
-                    _expand(components, timezones, lower, upper)
+                occurrences = expanded[uid] if uid in expanded else _expand_series(components, timezones, lower, upper)
                 has_end = any("DTEND" in c or "DURATION" in c for c in components)
                 lone = components[0] if len(components) == 1 and uid not in series_uids else None
                 items = [_occurrence(o, origin, series_uids, calendar_tz, has_end=has_end, single=lone) for o in occurrences]
+            except TooManyOccurrences as exc:
+                key = uid if isinstance(uid, str) else None
+                result.rejections.append(origin.reject(
+                    "too_many_occurrences", "RRULE", f"event {key or _text(components[0], 'SUMMARY')!r}: {exc}",
+                    key=key, excerpt=_raw(components[0])))
+                continue
             except Exception as exc:  # noqa: BLE001 - a broken series costs only itself
                 key = uid if isinstance(uid, str) else None
                 result.rejections.append(origin.reject(

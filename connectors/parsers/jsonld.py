@@ -1,10 +1,11 @@
 """schema.org JSON-LD in web pages: events and articles from <script type="application/ld+json"> blocks."""
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import jstyleson
@@ -13,8 +14,13 @@ from bs4.dammit import EncodingDetector
 from extruct.jsonld import JsonLdExtractor
 from extruct.utils import parse_html
 
-from connectors.parsers.common import Origin, ParseResult, charset_of, excerpt, hash_key, resolve, short_language
+from connectors.dates import DateTextError, parse_date_text
+from connectors.parsers.common import (
+    Origin, ParseResult, charset_of, excerpt, hash_key,
+    lenient_utf8, mislabelled_warning, resolve, short_language, utf8_mislabelled,
+)
 from transforms.model import RawItem, RawLocation, stable_json
+from transforms.times import to_utc
 
 EVENT_TYPES = frozenset({
     "Event", "BusinessEvent", "ChildrensEvent", "ComedyEvent", "CourseInstance", "DanceEvent", "DeliveryEvent",
@@ -33,17 +39,22 @@ _SCRIPTS = lxml.etree.XPath(
 _WRAPPERS = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
 _DATE_ONLY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_MONTH_WORD = re.compile(r"[^\W\d_]{3,}")
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
 def _decode(body: bytes, content_type: str | None) -> tuple[str, str | None]:
     """The page as text: the HTTP charset, else <meta charset>, else UTF-8 (bad bytes replaced)."""
     declared = charset_of(content_type) or EncodingDetector.find_declared_encoding(body, is_html=True)
+    if declared and utf8_mislabelled(body, declared):
+        return body.decode("utf-8"), mislabelled_warning("page", declared)
     for encoding in filter(None, (declared, "utf-8")):
         try:
             return body.decode(encoding), None
         except (LookupError, UnicodeDecodeError):
             continue
-    return body.decode("utf-8", errors="replace"), "page is not valid UTF-8 and declares no usable charset; bad bytes were replaced"
+    return lenient_utf8(body), ("page is not valid UTF-8 and declares no usable charset; "
+                                "the bytes that are not UTF-8 were read as Windows-1252")
 
 
 def _type_names(node: dict[str, Any]) -> set[str]:
@@ -54,7 +65,7 @@ def _type_names(node: dict[str, Any]) -> set[str]:
 
 
 def _walk(value: Any) -> Iterator[dict[str, Any]]:
-    """Every node of a JSON-LD document that may be a record: @graph, lists, ItemList, mainEntity."""
+    """Every node of a JSON-LD document that may be a record: @graph, lists, ItemList, mainEntity, subEvent."""
     if isinstance(value, list):
         for element in value:
             yield from _walk(element)
@@ -73,6 +84,10 @@ def _walk(value: Any) -> Iterator[dict[str, Any]]:
             yield from _walk(element["item"] if isinstance(element, dict) and "item" in element else element)
     if "mainEntity" in value:
         yield from _walk(value["mainEntity"])
+    # A festival or series lists its sessions as subEvent(s): each is an event of its own.
+    for name in ("subEvent", "subEvents"):
+        if name in value:
+            yield from _walk(value[name])
 
 
 def _blocks(scripts: list[Any], warnings: list[str]) -> list[Any]:
@@ -86,13 +101,29 @@ def _blocks(scripts: list[Any], warnings: list[str]) -> list[Any]:
     for number, script in enumerate(scripts, start=1):
         text = _WRAPPERS.sub("", script.xpath("string()")).strip()
         try:
-            documents.append(json.loads(text, strict=False))
+            documents.append(_json(text))
         except ValueError as exc:
-            try:
-                documents.append(jstyleson.loads(text, strict=False))
-            except Exception:  # noqa: BLE001 - jstyleson raises whatever its tokenizer hits
-                warnings.append(f"JSON-LD block {number} of {len(scripts)} is not valid JSON ({exc}); it was skipped")
+            warnings.append(f"JSON-LD block {number} of {len(scripts)} is not valid JSON ({exc}); it was skipped")
     return documents
+
+
+def _json(text: str) -> Any:
+    """The JSON of one block: strict JSON, else with JS comments and trailing commas forgiven, else (a CMS that
+    HTML-escapes the block: {&quot;@type&quot;: ...}) the same once unescaped; ValueError naming the first problem."""
+    try:
+        return json.loads(text, strict=False)
+    except ValueError as exc:
+        problem = exc
+    try:
+        return jstyleson.loads(text, strict=False)
+    except Exception:  # noqa: BLE001, S110 - jstyleson raises whatever its tokenizer hits
+        pass
+    if "&quot;" in text or "&#34;" in text:
+        try:
+            return json.loads(html.unescape(text), strict=False)
+        except ValueError:
+            pass
+    raise problem
 
 
 def _first(value: Any) -> Any:
@@ -115,7 +146,27 @@ def _enum(value: Any) -> str | None:
     return re.split(r"[/:#]", text.rstrip("/"))[-1] if text else None
 
 
-def _time(value: Any) -> date | str | None:
+def _written_date(text: str) -> date | datetime | None:
+    """A date written out in words ("6 mai 2026 à 14h", "12 maart 2026 om 14u30") where schema.org
+    wants ISO 8601, as some CMSs fill startDate; None for any other text.
+
+    Only texts with a month word and a four-digit year are tried: the normaliser reads the machine
+    formats, and a date without its year would depend on the day the page is read.
+    """
+    if not _MONTH_WORD.search(text) or not _YEAR.search(text):
+        return None
+    try:
+        to_utc(text, "UTC")
+        return None  # a machine format: left to the normaliser as it is
+    except ValueError:
+        pass
+    try:
+        return parse_date_text(text).start  # naive: the normaliser reads it in the source's zone
+    except DateTextError:
+        return None
+
+
+def _time(value: Any) -> date | datetime | str | None:
     text = _string(value)
     if text is None:
         return None
@@ -125,7 +176,7 @@ def _time(value: Any) -> date | str | None:
             return date(*(int(g) for g in match.groups()))
         except ValueError:
             return text  # an impossible date: the normaliser names it in its rejection
-    return text
+    return _written_date(text) or text
 
 
 def _url(value: Any, base: str) -> str | None:
@@ -233,7 +284,7 @@ def _record(node: dict[str, Any], origin: Origin, base: str) -> RawItem:
         kind="event" if is_event else "news",
         start=start,
         end=end,
-        all_day=isinstance(start, date),
+        all_day=isinstance(start, date) and not isinstance(start, datetime),
         location=_location(node.get("location"), base),
         attendance_mode=_enum(node.get("eventAttendanceMode")),
         status=_enum(node.get("eventStatus")),

@@ -6,17 +6,26 @@ by feedparser itself. Both give entries shaped like feedparser's, turned into Ra
 """
 from __future__ import annotations
 
+import codecs
 import re
 import time
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from typing import Any
 
 import feedparser
+from feedparser.encodings import RE_XML_PI_ENCODING
 from feedparser.exceptions import ThingsNobodyCaresAboutButMe
+from feedparser.urls import resolve_relative_uris
 
+from connectors.dates import DateTextError, ParsedDate, parse_fast
 from connectors.parsers import xml_feed
-from connectors.parsers.common import Origin, ParseResult, excerpt, hash_key, resolve, short_language
+from connectors.parsers.common import (
+    Origin, ParseResult, charset_of, excerpt, hash_key, html_page_instead_of,
+    lenient_utf8, mislabelled_warning, resolve, short_language, utf8_mislabelled,
+)
 from transforms.model import RawItem, RawLocation, stable_json
+from transforms.text import html_to_text
 
 # One <item> or <entry> element in the raw text, namespace prefix allowed, to quote in excerpts:
 # up to the first matching end tag, found by skipping runs without "<" (the same matches as a
@@ -24,6 +33,13 @@ from transforms.model import RawItem, RawLocation, stable_json
 _RAW_RECORD = re.compile(
     r"<(?:[\w.-]+:)?(item|entry)\b[^>]*?(?:/>|>[^<]*(?:<(?!/(?:[\w.-]+:)?\1\s*>)[^<]*)*</(?:[\w.-]+:)?\1\s*>)"
 )
+
+# The date shapes feedparser reads right (see _feedparser_reads_right).
+_SAFE_RFC822 = re.compile(
+    r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?\s+(?:[+-]\d{4}|GMT|UTC?|Z)$"
+)
+_CHARSET_PARAMETER = re.compile(r"""(charset\s*=\s*)["']?[^;\s"']*["']?""", re.IGNORECASE)
+_SAFE_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 
 
 def _aware(parsed: time.struct_time | None) -> datetime | None:
@@ -36,10 +52,36 @@ def _aware(parsed: time.struct_time | None) -> datetime | None:
         return None
 
 
+def _feedparser_reads_right(text: str) -> bool:
+    """True for the date shapes feedparser reads exactly: RFC 822 with an offset or GMT/UT/Z, ISO 8601
+    with an offset or Z, and a real calendar day.
+
+    feedparser reads a zone name it does not know ("CET", "CEST", "BST", "Europe/Brussels") and a
+    time without a zone as UTC, where the source's local time is meant, and it rolls impossible
+    days over ("2026-02-30" becomes 2 March, month 13 next January). Those are handed on as text:
+    the normaliser reads them in the source's zone, knows the European zone names, and rejects an
+    impossible date naming the field.
+    """
+    if _SAFE_RFC822.match(text):
+        return True  # feedparser itself refuses an impossible day in this form
+    iso = _SAFE_ISO.match(text)
+    if iso is None:
+        return False
+    try:
+        date.fromisoformat(iso.group(1))
+    except ValueError:
+        return False
+    return True
+
+
 def _time(entry: Any, name: str) -> datetime | str | None:
-    """An aware UTC datetime when feedparser could read the date, else the raw string."""
+    """An aware UTC datetime when feedparser read the date right, else the raw string."""
     # dict.get: FeedParserDict.get("updated") silently falls back to the published date.
-    return _aware(dict.get(entry, f"{name}_parsed")) or (dict.get(entry, name) or None)
+    text = dict.get(entry, name) or None
+    parsed = dict.get(entry, f"{name}_parsed")
+    if parsed and isinstance(text, str) and not _feedparser_reads_right(text.strip()):
+        return text
+    return _aware(parsed) or text
 
 
 def _xml_problem(exc: BaseException) -> str:
@@ -82,6 +124,18 @@ def _raw_records(body: bytes, encoding: str | None, count: int) -> list[str] | N
     return records if len(records) == count else None
 
 
+def _resolved_in_scope(html_text: str | None, base: str, origin: Origin) -> str | None:
+    """`html_text` with its relative links resolved against the xml:base in scope, when the feed declares one.
+
+    The normaliser resolves what stays relative against the item's own URL, which is right for
+    feeds without xml:base; with one, Atom (RFC 4287 §2) and RSS readers resolve against it, and
+    the item's URL may sit in another folder ("posts/a" beside "register").
+    """
+    if not html_text or base == origin.base_url or ("href" not in html_text and "src" not in html_text):
+        return html_text
+    return resolve_relative_uris(html_text, base, "utf-8", "text/html")
+
+
 def _entry(entry: Any, feed: Any, origin: Origin, feed_base: str, raw: str) -> RawItem | None:
     base = _entry_base(entry, feed_base)
     title = entry.get("title")
@@ -92,7 +146,7 @@ def _entry(entry: Any, feed: Any, origin: Origin, feed_base: str, raw: str) -> R
     updated = _time(entry, "updated")
     key = entry.get("id") or url or hash_key(title, dict.get(entry, "published") or dict.get(entry, "updated"))
     content = entry.get("content") or []
-    summary = entry.get("summary")
+    summary = _resolved_in_scope(entry.get("summary"), base, origin)
     location_text = entry.get("ev_location")
     language = (entry.get("title_detail") or {}).get("language") or entry.get("language") or feed.get("language")
     return RawItem(
@@ -100,7 +154,8 @@ def _entry(entry: Any, feed: Any, origin: Origin, feed_base: str, raw: str) -> R
         source_id=origin.source_id,
         key=str(key),
         title=title,
-        description_html=(content[0].get("value") if content else None) or summary,
+        description_html=_resolved_in_scope((content[0].get("value") if content else None) or entry.get("summary"),
+                                            base, origin),
         summary=summary,
         url=url,
         language=short_language(language),
@@ -152,6 +207,71 @@ def _items(entries: list[Any], feed: Any, raws: list[str] | None, origin: Origin
     return result
 
 
+def _with_utf8_charset(content_type: str | None) -> str:
+    """`content_type` with its charset parameter set to utf-8 (added when missing)."""
+    if not content_type or not content_type.strip():
+        return "application/xml; charset=utf-8"
+    if _CHARSET_PARAMETER.search(content_type):
+        return _CHARSET_PARAMETER.sub(r"\g<1>utf-8", content_type, count=1)
+    return f"{content_type.rstrip('; ')}; charset=utf-8"
+
+
+def _xml_declaration(body: bytes) -> re.Match[bytes] | None:
+    """The XML declaration's encoding (group 1), after a UTF-8 byte order mark if there is one."""
+    return RE_XML_PI_ENCODING.match(body, len(codecs.BOM_UTF8) if body.startswith(codecs.BOM_UTF8) else 0)
+
+
+def _relabelled_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str | None, str | None]:
+    """(body, content type, warning): a UTF-8 feed that its HTTP header or XML declaration says is
+    Windows-1252, Latin-1 or ASCII, relabelled UTF-8 in both, so that neither reader makes mojibake of it.
+
+    feedparser believes the HTTP charset, then the declaration; it repairs UTF-8 read as Latin-1
+    but not as Windows-1252 (the usual default of Windows servers and templates).
+    """
+    http_charset = charset_of(content_type)
+    declaration = _xml_declaration(body)
+    xml_charset = declaration.group(1).decode("ascii", "replace") if declaration else None
+    wrong = [label for label in (http_charset, xml_charset) if utf8_mislabelled(body, label)]
+    if not wrong:
+        return body, content_type, None
+    if declaration is not None and xml_charset in wrong:
+        body = body[: declaration.start(1)] + b"utf-8" + body[declaration.end(1):]
+    return body, _with_utf8_charset(content_type), mislabelled_warning("feed", " and ".join(dict.fromkeys(wrong)))
+
+
+def _is_utf8_label(label: str | None) -> bool:
+    """True for no label at all (XML's default is UTF-8) or a name of UTF-8."""
+    if label is None:
+        return True
+    try:
+        return codecs.lookup(label.strip()).name == "utf-8"
+    except LookupError:
+        return False
+
+
+def _repaired_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str | None, str | None]:
+    """(body, content type, warning): a feed in UTF-8 by its labels, or by default, holding bytes that are not
+    UTF-8, re-encoded with those bytes read as Windows-1252 (common.lenient_utf8).
+
+    feedparser reads such a feed whole in a charset it guesses (ISO-8859-2 for a stray "é"), which turns
+    every accented letter of every item into mojibake ("SĂŠance"); only the stray bytes are wrong.
+    """
+    if body.isascii() or body[:1] == b"\x00" or body[:2] in (b"\xfe\xff", b"\xff\xfe"):
+        return body, content_type, None  # ASCII, or UTF-16/32: not this problem
+    declaration = _xml_declaration(body)
+    xml_charset = declaration.group(1).decode("ascii", "replace") if declaration else None
+    if not (_is_utf8_label(charset_of(content_type)) and _is_utf8_label(xml_charset)):
+        return body, content_type, None  # labelled in another charset: read in that one
+    try:
+        body.decode("utf-8")
+        return body, content_type, None
+    except UnicodeDecodeError as exc:
+        first = exc.start
+    warning = (f"feed is not valid UTF-8 (from byte {first}: {body[first:first + 4]!r}); "
+               "the bytes that are not UTF-8 were read as Windows-1252")
+    return lenient_utf8(body).encode("utf-8"), _with_utf8_charset(content_type), warning
+
+
 def _parse_fast(body: bytes, origin: Origin, content_type: str | None) -> ParseResult | None:
     """The result read by xml_feed; None when feedparser has to read the payload."""
     fast = xml_feed.read(body, content_type)
@@ -176,12 +296,55 @@ def _parse_with_feedparser(body: bytes, origin: Origin, content_type: str | None
     return _items(entries, parsed.get("feed") or {}, raws, origin, ParseResult([], [], warnings=warnings))
 
 
-def parse(body: bytes, origin: Origin, *, content_type: str | None, fast: bool = True) -> ParseResult:
+def _date_in_text(texts: Iterable[str | None], today: date | None) -> ParsedDate | None:
+    """The first date written in one of `texts` (HTML or plain), in the forms web pages use; None when none has one."""
+    for text in texts:
+        if not text:
+            continue
+        try:
+            found = parse_fast(html_to_text(text) if "<" in text else text, today=today)
+        except DateTextError:  # "31 février": not a date, and not worth guessing at
+            continue
+        if found is not None:
+            return found
+    return None
+
+
+def _starts_from_text(result: ParseResult, today: date | None) -> ParseResult:
+    """For a source of events: items without an event date (ev:startdate) take the date written in their title,
+    else in their description ("Atelier RGPD – mardi 10 mars 2026 à 18h30"), as many CMSs publish events in
+    plain RSS; without one they stay without a start, which the normaliser rejects naming the field."""
+    read = 0
+    for item in result.items:
+        if item.start is not None:
+            continue
+        found = _date_in_text((item.title, item.summary, item.description_html), today)
+        if found is not None:
+            item.start, item.end = found.start, found.end
+            read += 1
+    if read:
+        result.warnings.append(f"{read} of {len(result.items)} items carry no event date (ev:startdate): "
+                               "their start was read from the date written in their title or description")
+    return result
+
+
+def parse(body: bytes, origin: Origin, *, content_type: str | None, fast: bool = True, dates_in_text: bool = False,
+          today: date | None = None) -> ParseResult:
     """Every entry of the feed as a RawItem; a payload error when not one entry could be read.
 
     `fast=False` reads with feedparser only (the reference the fast reader is tested against).
+    `dates_in_text`: the source publishes events, so an item without an event date takes the one
+    written in its title or description (year-less dates are placed after `today`).
     """
     if not body.strip():
         return ParseResult([], [], error="the payload is empty: no feed could be read")
+    html_page = html_page_instead_of(body, "an RSS or Atom feed")
+    if html_page is not None:
+        return ParseResult([], [], error=html_page)
+    body, content_type, relabelled = _relabelled_utf8(body, content_type)
+    body, content_type, repaired = _repaired_utf8(body, content_type)
     result = _parse_fast(body, origin, content_type) if fast else None
-    return result if result is not None else _parse_with_feedparser(body, origin, content_type)
+    if result is None:
+        result = _parse_with_feedparser(body, origin, content_type)
+    result.warnings[:0] = [warning for warning in (relabelled, repaired) if warning]
+    return _starts_from_text(result, today) if dates_in_text else result

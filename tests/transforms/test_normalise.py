@@ -359,3 +359,11 @@ def test_canonical_url_matches_its_first_writing(url: str) -> None:
     from transforms.urls import canonical_url
 
     assert canonical_url(url) == _canonical_reference(url)
+
+
+def test_a_gigantic_title_is_cut_at_a_word() -> None:
+    from transforms.normalise import TITLE_MAX_CHARS
+
+    title = next(iter(item(title="Atelier numérique " * 10_000).title.values()))
+    assert len(title) <= TITLE_MAX_CHARS and title.endswith("…") and title.startswith("Atelier numérique Atelier")
+    assert item(title="Atelier IA").title == {"fr": "Atelier IA"}

@@ -12,6 +12,7 @@ from transforms.text import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     BLOCK_TAGS,
+    DESCRIPTION_MAX_CHARS,
     DROPPED_WITH_CONTENT,
     _simple_html_text,
     clean_title,
@@ -21,6 +22,7 @@ from transforms.text import (
     sanitise_html,
     strip_accents,
     summarise,
+    writable,
 )
 
 BASE = "https://hub.example/agenda/atelier"
@@ -65,6 +67,35 @@ def test_plain_text_is_escaped_and_blank_lines_become_paragraphs() -> None:
 
 def test_entity_encoded_plain_text_is_not_double_escaped() -> None:
     assert sanitise_html("Caf&eacute; &amp; croissants", None) == "<p>Café &amp; croissants</p>"
+
+
+@pytest.mark.parametrize("escaped", [
+    "&lt;p&gt;Un &lt;strong&gt;atelier&lt;/strong&gt;&lt;script&gt;steal()&lt;/script&gt;&lt;/p&gt;",  # once too often
+    "&amp;lt;p&amp;gt;Un &amp;lt;strong&amp;gt;atelier&amp;lt;/strong&amp;gt;&amp;lt;script&amp;gt;steal()"
+    "&amp;lt;/script&amp;gt;&amp;lt;/p&amp;gt;",  # twice
+    "&#60;p&#62;Un &#60;strong&#62;atelier&#60;/strong&#62;&#60;script&#62;steal()&#60;/script&#62;&#60;/p&#62;",
+])
+def test_html_escaped_once_too_often_is_read_as_html_and_sanitised(escaped: str) -> None:
+    assert sanitise_html(escaped, None) == "<p>Un <strong>atelier</strong></p>"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Apprenez la balise &lt;div&gt; en HTML", "<p>Apprenez la balise &lt;div&gt; en HTML</p>"),  # no closing tag
+    ("1 &lt; 2 &amp;&amp; 3 &gt; 2", "<p>1 &lt; 2 &amp;&amp; 3 &gt; 2</p>"),
+    ("&lt;/ſcript&gt;&amp;", "<p>&lt;/ſcript&gt;&amp;</p>"),  # "ſ" is no ASCII letter, so no closing tag
+])
+def test_escaped_characters_in_plain_text_stay_text(text: str, expected: str) -> None:
+    assert sanitise_html(text, None) == expected
+
+
+def test_gigantic_descriptions_are_cut_at_a_word_and_stay_well_formed() -> None:
+    paragraph = '<p>Lorem <a href="/lien">ipsum</a> dolor sit amet, <b>consectetur</b> adipiscing elit.</p>'
+    huge = paragraph * 100_000  # 8.5 MB, a CMS pasting a whole page
+    out = sanitise_html(huge, BASE)
+    assert len(out) < 2 * DESCRIPTION_MAX_CHARS  # the limit counts the partner's HTML; links gain a rel
+    assert out.endswith("<p>…</p>")
+    assert out.count("<a ") == out.count("</a>") and out.count("<b>") == out.count("</b>")
+    assert sanitise_html(paragraph * 10, BASE).count("<p>") == 10  # below the limit nothing is cut
 
 
 def test_html_to_text_decodes_entities_and_breaks_blocks() -> None:
@@ -276,13 +307,13 @@ def _per_call_nh3(html_text: str, base_url: str | None) -> str:
 
     from transforms.text import (
         _EMPTY_PARAGRAPH, _IMG_WITHOUT_SRC, _INVISIBLE, _LINK_WITHOUT_HREF, DROPPED_WITH_CONTENT, LINK_REL, URL_SCHEMES,
-        _keep_attribute, looks_like_html, plain_text_to_html,
+        _as_html, _keep_attribute,
     )
     from transforms.urls import absolute_url
 
     if not html_text or not html_text.strip():
         return ""
-    source = html_text if looks_like_html(html_text) else plain_text_to_html(html_text)
+    source = _as_html(html_text)  # what the fragment is read as (HTML, HTML escaped too often, plain text)
     cleaned = nh3.clean(
         _INVISIBLE.sub("", source), tags=set(ALLOWED_TAGS), clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()}, attribute_filter=_keep_attribute,
@@ -321,3 +352,16 @@ def test_concurrent_calls_keep_their_own_base() -> None:
     for base, out in zip(bases, results):
         assert out == _per_call_nh3(html_text, base)
         assert out.count(f'href="{base}rel/') == 30
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Atelier\x01 IA", "Atelier IA"),
+    ("ligne 1\x0bligne 2\x0cfin", "ligne 1 ligne 2 fin"),  # Word's line break and form feed become spaces
+    ("coupé \ud83d", "coupé "),  # half an emoji
+    ("fête 🎉\ufffe", "fête 🎉"),
+    ("tab\tand\nnewline\r", "tab\tand\nnewline\r"),  # allowed in XML: kept
+    ("déjà propre", "déjà propre"),
+])
+def test_writable_removes_what_no_export_can_carry(text: str, expected: str) -> None:
+    assert writable(text) == expected
+    writable(text).encode("utf-8")

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from transforms.times import implausibility, resolve_timezone, to_utc
+from transforms.times import implausibility, impossible_date, resolve_timezone, to_utc
 
 BRUSSELS = "Europe/Brussels"
 
@@ -55,6 +55,18 @@ def test_all_day_values_stay_dates() -> None:
         ("Tue, 10 Mar 2026 18:30:00", datetime(2026, 3, 10, 17, 30, tzinfo=UTC)),
         ("10/03/2026 18:30", datetime(2026, 3, 10, 17, 30, tzinfo=UTC)),
         ("2026/03/10 18:30", datetime(2026, 3, 10, 17, 30, tzinfo=UTC)),
+        # RFC 822 with French or Dutch names, as localised CMSs write pubDate
+        ("mar., 10 mars 2026 18:30:00 +0100", datetime(2026, 3, 10, 17, 30, tzinfo=UTC)),
+        ("Di, 10 Mrt 2026 18:30:00 +0100", datetime(2026, 3, 10, 17, 30, tzinfo=UTC)),
+        ("jeu. 5 févr. 2026 09:30:00 GMT", datetime(2026, 2, 5, 9, 30, tzinfo=UTC)),
+        ("vr 10 juli 2026 18:30 CEST", datetime(2026, 7, 10, 16, 30, tzinfo=UTC)),
+        ("10 mei 2026 18:30", datetime(2026, 5, 10, 16, 30, tzinfo=UTC)),
+        # a wall time followed by its IANA zone name
+        ("10 Mar 2026 18:30:00 Europe/Brussels", datetime(2026, 3, 10, 17, 30, tzinfo=UTC)),
+        ("2026-07-10T18:30:00 Europe/London", datetime(2026, 7, 10, 17, 30, tzinfo=UTC)),
+        # ISO 8601's end of day: midnight at the start of the next day
+        ("2026-03-10T24:00:00", datetime(2026, 3, 10, 23, 0, tzinfo=UTC)),
+        ("2026-12-31T24:00Z", datetime(2027, 1, 1, 0, 0, tzinfo=UTC)),
     ],
 )
 def test_strings_in_machine_formats_are_parsed(text: str, expected: datetime) -> None:
@@ -65,6 +77,24 @@ def test_strings_in_machine_formats_are_parsed(text: str, expected: datetime) ->
 def test_unreadable_strings_raise_a_value_error_naming_the_value(text: str) -> None:
     with pytest.raises(ValueError, match="not a date or time"):
         to_utc(text, BRUSSELS)
+
+
+@pytest.mark.parametrize("text", ["Tue, 10 Xyz 2026 18:30:00 +0100", "2026-03-10 18:30 Nowhere/Atlantis"])
+def test_unknown_month_or_zone_names_stay_unreadable(text: str) -> None:
+    with pytest.raises(ValueError, match="not a date or time"):
+        to_utc(text, BRUSSELS)
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("2026-02-30", "February 2026 has no day 30"),
+    ("2026-02-29T10:00:00+01:00", "February 2026 has no day 29"),
+    ("31/04/2026 10:00", "April 2026 has no day 31"),
+    ("2026-13-01", "there is no month 13"),
+    ("2028-02-29", None),  # a leap year
+    ("next tuesday", None),  # no numeric date at all
+])
+def test_impossible_date_says_why(text: str, why: str | None) -> None:
+    assert impossible_date(text) == why
 
 
 def test_empty_values_are_none() -> None:

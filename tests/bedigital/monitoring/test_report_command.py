@@ -67,6 +67,8 @@ def test_missing_warehouse_says_what_to_do(tmp_path: Path, capsys) -> None:
 
 
 def test_every_reason_code_of_the_model_has_three_plain_texts() -> None:
-    for code in ("missing_title", "invalid_date", "missing_start", "end_before_start", "invalid_url", "duplicate_key", "lost"):
+    for code in ("missing_title", "invalid_date", "missing_start", "end_before_start", "invalid_url", "duplicate_key", "lost",
+                 "missing_key", "invalid_event", "too_many_occurrences", "unreadable_record", "normalise_error"):
         assert set(explain(code)) == {"fr", "nl", "en"} and "{code}" not in explain(code)["en"]
+        assert code in reason_table(), code  # its own words, not the fallback naming the code
     assert "brand_new_code" in explain("brand_new_code")["fr"]

@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 
 from connectors.parsers import ParseResult, parse_payload
+from transforms.model import Item, Rejection
+from transforms.normalise import SourceContext, normalise_all
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 Parse = Callable[..., ParseResult]
+Normalised = Callable[..., tuple[ParseResult, dict[str, Item], list[Rejection]]]
 
 
 def fixture_bytes(kind: str, name: str) -> bytes:
@@ -44,3 +47,19 @@ def parse_bytes() -> Parse:
 def parse() -> Parse:
     """parse(kind, fixture_name, **overrides) -> ParseResult."""
     return lambda kind, name, **overrides: run(kind, fixture_bytes(kind, name), **overrides)
+
+
+def normalised_fixture(kind: str, name: str, *, content: str = "mixed", language: str = "fr",
+                       **overrides: object) -> tuple[ParseResult, dict[str, Item], list[Rejection]]:
+    """The fixture parsed and normalised as ingestion does: (parse result, items by source key, every rejection)."""
+    result = run(kind, fixture_bytes(kind, name), **overrides)
+    context = SourceContext(partner_id="hub", source_id="agenda", content=content, language=language,
+                            fallback_url="https://hub.example.be/")
+    items, rejections = normalise_all(result.items, context, now=NOW)
+    return result, {item.source_key: item for item in items}, result.rejections + rejections
+
+
+@pytest.fixture
+def normalised() -> Normalised:
+    """normalised(kind, fixture_name, content=..., language=..., **overrides) -> (result, items by key, rejections)."""
+    return normalised_fixture

@@ -75,7 +75,8 @@ def test_atom_relative_xml_base_is_resolved_against_the_feed_url(parse):
     assert item.key == "tag:blog.example.be,2026:subsidie"
     assert item.url == "https://blog.example.be/nl/blog/nieuwe-subsidie"
     assert item.image_url == "https://blog.example.be/nl/blog/img/cover.jpg"
-    assert item.description_html == '<p>Lang <a href="meer">meer</a></p>'  # links inside are the normaliser's job
+    # links inside are resolved against the xml:base in scope (the normaliser resolves the others against the item URL)
+    assert item.description_html == '<p>Lang <a href="https://blog.example.be/nl/blog/meer">meer</a></p>'
     assert item.summary == "Kort."
     assert item.published == datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
     assert item.language == "nl"

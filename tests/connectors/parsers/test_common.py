@@ -1,0 +1,36 @@
+"""What every parser's result goes through: texts made writable before they are stored or exported."""
+from __future__ import annotations
+
+from connectors.parsers.common import ParseResult, writable_record, writable_result
+from transforms.model import RawItem, RawLocation, Rejection, record_json
+
+
+def raw(**fields: object) -> RawItem:
+    values: dict[str, object] = {"partner_id": "hub", "source_id": "agenda", "key": "evt-1", "title": "Atelier IA"}
+    values.update(fields)
+    return RawItem(**values)  # type: ignore[arg-type]
+
+
+def test_unwritable_characters_are_cleared_from_every_text_of_a_record():
+    dirty = raw(
+        title="Atelier \ud83d IA\x01", description_html="<p>Texte\x0bcoupé \ud83d</p>", categories=["IA\x07"],
+        location=RawLocation(name="Salle\x02 B", text="Rue Haute 10\x00, 1000 Bruxelles"), start="2026-03-10\x00",
+        excerpt='{"name": "Atelier \ud83d IA"}',
+    )
+    clean = writable_record(dirty)
+    assert clean.title == "Atelier  IA"  # the normaliser collapses the spaces
+    assert clean.description_html == "<p>Texte coupé </p>"
+    assert clean.categories == ["IA"] and clean.start == "2026-03-10"
+    assert clean.location == RawLocation(name="Salle B", text="Rue Haute 10, 1000 Bruxelles")
+    record_json(clean)  # storing the raw record raised UnicodeEncodeError, failing the whole run
+
+
+def test_clean_records_are_left_as_they_are():
+    clean = raw(categories=["IA"], location=RawLocation(text="Rue Haute 10"))
+    assert writable_record(clean) is clean
+
+
+def test_rejections_are_made_writable_too():
+    rejection = Rejection("hub", "agenda", "parse", "missing_title", "no name \ud83d", key="k\x01", excerpt="{\ud83d}")
+    [clean] = writable_result(ParseResult([], [rejection])).rejections
+    assert (clean.message, clean.key, clean.excerpt) == ("no name ", "k", "{}")

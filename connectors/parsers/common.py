@@ -153,6 +153,16 @@ _RAW_TEXT_FIELDS: tuple[str, ...] = tuple(
                                                       "is_free", "price"))
 
 
+def _record_texts(raw: RawItem) -> list[str]:
+    """Every text of `raw` (its place's and categories' included), each string object once: an RSS
+    item's summary is usually its description, the same string."""
+    values = [getattr(raw, name) for name in _RAW_TEXT_FIELDS]
+    values += raw.categories
+    if raw.location is not None:
+        values += [getattr(raw.location, f.name) for f in fields(RawLocation)]
+    return list({id(v): v for v in values if isinstance(v, str)}.values())
+
+
 def writable_record(raw: RawItem) -> RawItem:
     """`raw` with every text cleared of the characters no export can write (transforms.text.writable).
 
@@ -160,23 +170,24 @@ def writable_record(raw: RawItem) -> RawItem:
     two) in one record must cost neither that record nor the run: UTF-8 cannot encode a lone
     surrogate, so storing the raw record failed, and XML forbids the controls in the exports.
     """
-    texts = [getattr(raw, name) for name in _RAW_TEXT_FIELDS]
-    places = [getattr(raw.location, f.name) for f in fields(RawLocation)] if raw.location is not None else []
-    # One search over all the texts joined: records hardly ever hold such a character.
-    if not has_unwritable("\n".join(t for t in (*texts, *raw.categories, *places) if isinstance(t, str))):
+    if not has_unwritable("\n".join(_record_texts(raw))):
         return raw
     changes: dict[str, object] = {
-        name: writable(value) for name, value in zip(_RAW_TEXT_FIELDS, texts) if isinstance(value, str)
+        name: writable(value) for name in _RAW_TEXT_FIELDS if isinstance(value := getattr(raw, name), str)
     }
     changes["categories"] = [writable(c) if isinstance(c, str) else c for c in raw.categories]
     if raw.location is not None:
-        changes["location"] = RawLocation(*(writable(t) if isinstance(t, str) else t for t in places))
+        changes["location"] = RawLocation(*(writable(t) if isinstance(t, str) else t
+                                            for t in (getattr(raw.location, f.name) for f in fields(RawLocation))))
     return replace(raw, **changes)  # type: ignore[arg-type]
 
 
+def _rejection_texts(rejection: Rejection) -> list[str]:
+    return [rejection.message, rejection.key or "", rejection.excerpt]
+
+
 def _writable_rejection(rejection: Rejection) -> Rejection:
-    texts = (rejection.message, rejection.key or "", rejection.excerpt)
-    if not has_unwritable("\n".join(texts)):
+    if not has_unwritable("\n".join(_rejection_texts(rejection))):
         return rejection
     return replace(rejection, message=writable(rejection.message), excerpt=writable(rejection.excerpt),
                    key=writable(rejection.key) if rejection.key is not None else None)
@@ -184,6 +195,12 @@ def _writable_rejection(rejection: Rejection) -> Rejection:
 
 def writable_result(result: ParseResult) -> ParseResult:
     """Every record and rejection of `result` made writable (writable_record)."""
+    # One search over every text of the result first: payloads hardly ever hold such a character, and
+    # one long search costs less than a search per record (this runs on every record of every payload).
+    texts = [text for item in result.items for text in _record_texts(item)]
+    texts += [text for rejection in result.rejections for text in _rejection_texts(rejection)]
+    if not has_unwritable("\n".join(texts)):
+        return result
     result.items = [writable_record(item) for item in result.items]
     result.rejections = [_writable_rejection(rejection) for rejection in result.rejections]
     return result

@@ -34,3 +34,18 @@ def test_rejections_are_made_writable_too():
     rejection = Rejection("hub", "agenda", "parse", "missing_title", "no name \ud83d", key="k\x01", excerpt="{\ud83d}")
     [clean] = writable_result(ParseResult([], [rejection])).rejections
     assert (clean.message, clean.key, clean.excerpt) == ("no name ", "k", "{}")
+
+
+def test_a_payload_with_one_dirty_record_among_clean_ones_has_that_record_cleared_and_the_others_kept():
+    clean = [raw(key=f"evt-{n}", summary=text, description_html=text) for n in range(50)
+             for text in [f"<p>Séance {n} ’ </p>"]]
+    dirty = raw(key="evt-dirty", location=RawLocation(name="Salle\x1f B"))
+    result = writable_result(ParseResult([*clean[:25], dirty, *clean[25:]], []))
+    assert result.items[25].location == RawLocation(name="Salle B")
+    assert all(kept is original for kept, original in zip(result.items[:25] + result.items[26:], clean))
+
+
+def test_a_clean_payload_keeps_every_record_object():
+    records = [raw(key=f"evt-{n}", categories=["IA"], location=RawLocation(text="Rue Haute 10")) for n in range(10)]
+    result = writable_result(ParseResult(list(records), []))
+    assert all(kept is original for kept, original in zip(result.items, records))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from itertools import islice
@@ -16,6 +17,7 @@ from connectors.parsers.common import (
     lenient_utf8, mislabelled_warning, resolve, utf8_mislabelled,
 )
 from transforms.model import RawItem, RawLocation
+from transforms.times import impossible_date
 
 RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "RECURRENCE-ID")
 # The most occurrences one series may have in the window: a daily event through a whole year is 366. A rule
@@ -115,6 +117,27 @@ def _negative(duration: Any) -> bool:
     return isinstance(duration, timedelta) and duration < timedelta(0)
 
 
+_BASIC_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T\d{6}Z?)?")
+
+
+def _why_unreadable(value: str) -> str:
+    """What is wrong with an iCalendar date value that cannot be read, quoting it: an impossible day says which."""
+    basic = _BASIC_DATE.fullmatch(value.strip())
+    impossible = impossible_date(f"{basic[1]}-{basic[2]}-{basic[3]}") if basic else None
+    if impossible:
+        return f"({value!r}) is not a real date: {impossible}"
+    return f"({value!r}) is not a date or date-time (YYYYMMDD or YYYYMMDDTHHMMSS)"
+
+
+def _inclusive_last_day(start: date, end: Any) -> date:
+    """The last day of an all-day event: DTEND is exclusive. A DTEND on DTSTART (what some calendar tools
+    write for one day) or none is that one day; a DTEND before DTSTART is passed on as written, for the
+    normaliser to reject naming both dates."""
+    if not isinstance(end, date) or isinstance(end, datetime) or end == start:
+        return start
+    return end - timedelta(days=1) if end > start else end
+
+
 def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar_tz: str | None, *, has_end: bool,
                 single: Any | None = None) -> RawItem:
     # A single event's own DTSTART/DTEND are taken as written: recurring_ical_events swaps an end
@@ -139,8 +162,7 @@ def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar
     all_day = isinstance(start, date) and not isinstance(start, datetime)
     timezone_name: str | None = None
     if all_day:
-        # DTEND of a DATE event is exclusive; the agenda keeps the inclusive last day.
-        end = max(end - timedelta(days=1), start) if isinstance(end, date) and not isinstance(end, datetime) else start
+        end = _inclusive_last_day(start, end)
     elif isinstance(start, datetime):
         timezone_name = _tzid(occurrence, "DTSTART")
         if start.tzinfo is None and timezone_name is None:
@@ -185,7 +207,7 @@ def _checked_events(calendar: Any, origin: Origin, result: ParseResult) -> list[
             _ = prop.dt  # icalendar 7 keeps unreadable values as vBroken and raises on access
         except Exception:  # noqa: BLE001 - any unreadable DTSTART is the same problem for the partner
             result.rejections.append(origin.reject(
-                "invalid_date", "DTSTART", f"event {uid!r}: DTSTART ({prop.to_ical().decode(errors='replace')!r}) is not a date or date-time",
+                "invalid_date", "DTSTART", f"event {uid!r}: DTSTART {_why_unreadable(prop.to_ical().decode(errors='replace'))}",
                 key=uid, excerpt=_raw(event)))
             continue
         if uid is not None:

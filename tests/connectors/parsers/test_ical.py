@@ -145,3 +145,20 @@ def test_an_end_before_the_start_is_passed_on_as_written(parse):
     [item] = parse("ical", "end_before_start.ics").items
     assert item.start.astimezone(UTC) == datetime(2026, 3, 10, 13, 0, tzinfo=UTC)
     assert item.end.astimezone(UTC) == datetime(2026, 3, 10, 11, 0, tzinfo=UTC)
+
+
+def test_an_all_day_end_before_the_start_is_rejected_and_one_on_the_start_is_that_day(normalised):
+    _result, items, rejections = normalised("ical", "all_day_end_before_start.ics")
+    [rejection] = rejections
+    assert (rejection.reason, rejection.field) == ("end_before_start", "end")
+    assert "2026-03-08" in rejection.message and "2026-03-10" in rejection.message  # the dates as written
+    same_day = items["journee-meme-jour@paradigm.example.be"]  # what some calendar tools write for one day
+    assert (same_day.start_date, same_day.end_date) == (date(2026, 3, 12), date(2026, 3, 12))
+
+
+def test_an_impossible_dtstart_is_rejected_saying_which_day_does_not_exist_and_the_others_are_kept(parse):
+    result = parse("ical", "impossible_dtstart.ics")
+    assert [item.key for item in result.items] == ["ok@hub.example.be"]
+    [rejection] = result.rejections
+    assert (rejection.reason, rejection.field, rejection.key) == ("invalid_date", "DTSTART", "feb30@hub.example.be")
+    assert "'20260230T100000'" in rejection.message and "February 2026 has no day 30" in rejection.message

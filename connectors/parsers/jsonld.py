@@ -1,6 +1,7 @@
 """schema.org JSON-LD in web pages: events and articles from <script type="application/ld+json"> blocks."""
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -114,15 +115,11 @@ def _json(text: str) -> Any:
         return json.loads(text, strict=False)
     except ValueError as exc:
         problem = exc
-    try:
+    with contextlib.suppress(Exception):  # jstyleson raises whatever its tokenizer hits
         return jstyleson.loads(text, strict=False)
-    except Exception:  # noqa: BLE001, S110 - jstyleson raises whatever its tokenizer hits
-        pass
     if "&quot;" in text or "&#34;" in text:
-        try:
+        with contextlib.suppress(ValueError):
             return json.loads(html.unescape(text), strict=False)
-        except ValueError:
-            pass
     raise problem
 
 
@@ -155,11 +152,9 @@ def _written_date(text: str) -> date | datetime | None:
     """
     if not _MONTH_WORD.search(text) or not _YEAR.search(text):
         return None
-    try:
+    with contextlib.suppress(ValueError):
         to_utc(text, "UTC")
         return None  # a machine format: left to the normaliser as it is
-    except ValueError:
-        pass
     try:
         return parse_date_text(text).start  # naive: the normaliser reads it in the source's zone
     except DateTextError:

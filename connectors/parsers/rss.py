@@ -91,6 +91,14 @@ def _xml_problem(exc: BaseException) -> str:
     return f"line {line()}: {text}" if callable(line) else text
 
 
+def _cut_off(parsed: Any) -> bool:
+    """True when feedparser met the end of the payload inside an element: the feed was cut off (a transfer or
+    a CMS stopped midway), so its last entry is a fragment."""
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    message = getattr(problem, "getMessage", None)
+    return callable(message) and message() in ("no element found", "unclosed token")
+
+
 def _entry_base(entry: Any, feed_base: str) -> str:
     # feedparser records the xml:base in scope on each text construct; it may itself be relative.
     for detail in ("title_detail", "summary_detail"):
@@ -185,7 +193,9 @@ def _problems(parsed: Any, entries: list[Any]) -> tuple[list[str], str | None]:
     return warnings, None
 
 
-def _items(entries: list[Any], feed: Any, raws: list[str] | None, origin: Origin, result: ParseResult) -> ParseResult:
+def _items(entries: list[Any], feed: Any, raws: list[str] | None, origin: Origin, result: ParseResult, *,
+           cut_off: bool = False) -> ParseResult:
+    """The entries as records; `cut_off`: the payload ends inside its last entry."""
     feed_base = resolve(origin.base_url, (feed.get("title_detail") or {}).get("base")) or origin.base_url
     for index, entry in enumerate(entries):
         raw = raws[index] if raws else stable_json(dict(entry))
@@ -198,10 +208,10 @@ def _items(entries: list[Any], feed: Any, raws: list[str] | None, origin: Origin
             )
             continue
         if item is None:
-            result.rejections.append(
-                origin.reject("missing_title", "title", f"entry {index + 1} has neither a title nor a link",
-                              key=entry.get("id"), excerpt=excerpt(raw))
-            )
+            why = f"entry {index + 1} has neither a title nor a link"
+            if cut_off and index == len(entries) - 1:
+                why += ": the feed ends inside it (the payload was cut off before its end)"
+            result.rejections.append(origin.reject("missing_title", "title", why, key=entry.get("id"), excerpt=excerpt(raw)))
             continue
         result.items.append(item)
     return result
@@ -293,7 +303,8 @@ def _parse_with_feedparser(body: bytes, origin: Origin, content_type: str | None
     if error is not None:
         return ParseResult([], [], error=error)
     raws = _raw_records(body, parsed.get("encoding"), len(entries))
-    return _items(entries, parsed.get("feed") or {}, raws, origin, ParseResult([], [], warnings=warnings))
+    return _items(entries, parsed.get("feed") or {}, raws, origin, ParseResult([], [], warnings=warnings),
+                  cut_off=_cut_off(parsed))
 
 
 def _date_in_text(texts: Iterable[str | None], today: date | None) -> ParsedDate | None:

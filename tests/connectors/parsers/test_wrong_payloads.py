@@ -49,3 +49,4 @@ def test_a_cut_off_feed_keeps_its_whole_items_and_accounts_for_the_cut_one(norma
     assert "not well-formed XML" in warning and "3 entries recovered" in warning
     [cut] = rejections  # the third item lost its title in the cut: rejected, not silently dropped
     assert (cut.reason, cut.field, cut.partner_id, cut.source_id) == ("missing_title", "title", "hub", "agenda")
+    assert "entry 3" in cut.message and "cut off" in cut.message  # the partner learns why it has no title

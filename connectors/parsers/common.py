@@ -43,9 +43,12 @@ def excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
 
 
+HASH_KEY_PREFIX = "hash:"
+
+
 def hash_key(*parts: object) -> str:
     """A key for a record that carries no id: stable as long as the given parts do not change."""
-    return "hash:" + stable_hash([str(p) if p is not None else "" for p in parts])[:32]
+    return HASH_KEY_PREFIX + stable_hash([str(p) if p is not None else "" for p in parts])[:32]
 
 
 def short_language(value: object) -> str | None:
@@ -206,6 +209,14 @@ def writable_result(result: ParseResult) -> ParseResult:
     return result
 
 
+def _duplicate_message(item: RawItem) -> str:
+    if item.key.startswith(HASH_KEY_PREFIX):
+        # The key was made from the title and date: quoting it would tell the partner nothing.
+        return (f"record {item.title!r} has no id or link of its own, and its title and date are those of an earlier "
+                "record in this payload; only the first is kept (give each record an id or a link)")
+    return f"key {item.key!r} was already used by an earlier record in this payload; only the first is kept"
+
+
 def drop_duplicate_keys(result: ParseResult, origin: Origin) -> ParseResult:
     """Keep the first record of each key; later ones become duplicate_key rejections."""
     seen: set[str] = set()
@@ -213,11 +224,7 @@ def drop_duplicate_keys(result: ParseResult, origin: Origin) -> ParseResult:
     for item in result.items:
         if item.key in seen:
             result.rejections.append(
-                origin.reject(
-                    "duplicate_key", "key",
-                    f"key {item.key!r} was already used by an earlier record in this payload; only the first is kept",
-                    key=item.key, excerpt=item.excerpt,
-                )
+                origin.reject("duplicate_key", "key", _duplicate_message(item), key=item.key, excerpt=item.excerpt)
             )
             continue
         seen.add(item.key)

@@ -45,6 +45,16 @@ def test_duplicate_guid_keeps_the_first(parse):
     [rejection] = result.rejections
     assert (rejection.reason, rejection.key) == ("duplicate_key", "same-guid")
     assert "Second" in rejection.excerpt
+    assert "'same-guid' was already used" in rejection.message
+
+
+def test_twins_without_id_link_or_date_keep_the_first_and_the_rejection_names_the_title_not_a_hash(parse):
+    result = parse("rss", "rss20_twins_without_ids.xml")
+    assert [i.title for i in result.items] == ["Repair Café digitaal", "Codeclub voor kinderen"]
+    [rejection] = result.rejections
+    assert rejection.reason == "duplicate_key" and rejection.key.startswith("hash:")
+    assert "'Repair Café digitaal' has no id or link" in rejection.message and "hash:" not in rejection.message
+    assert "smartphone" in rejection.excerpt
 
 
 def test_unreadable_date_is_passed_on_as_text(parse):

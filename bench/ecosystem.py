@@ -1,4 +1,8 @@
-"""A synthetic partner ecosystem: N sources × M items over rss, ical and jsonld, in FR/NL/EN.
+"""A synthetic partner ecosystem: N sources × M items over every source kind, in FR/NL/EN.
+
+The kinds a partner file can name, each in a shape partners really publish: RSS 2.0 feeds, iCalendar
+exports, pages with schema.org JSON-LD, a JSON API (Drupal JSON:API's `data[*].attributes`) and a plain
+HTML listing read with CSS selectors (the last two with the field mappings a data engineer would write).
 
 Every item carries about 1 KB of description HTML, like a partner's real announcements. Sources are
 spread over many loopback addresses (127.0.x.y), one per partner, because the HTTP layer allows only
@@ -19,12 +23,14 @@ from pathlib import Path
 import yaml
 
 SOURCES_PER_PARTNER = 4
-KIND_SHARES = (("rss", 0.5), ("ical", 0.3), ("jsonld", 0.2))
+KIND_SHARES = (("rss", 0.4), ("ical", 0.25), ("jsonld", 0.15), ("json_api", 0.1), ("html", 0.1))
 LANGUAGES = ("fr", "nl", "en")
 CONTENT_TYPES = {
     "rss": "application/rss+xml; charset=utf-8",
     "ical": "text/calendar; charset=utf-8",
     "jsonld": "text/html; charset=utf-8",
+    "json_api": "application/vnd.api+json",
+    "html": "text/html; charset=utf-8",
 }
 
 WORDS = {
@@ -222,7 +228,70 @@ def jsonld_body(source: SyntheticSource, records: list[_Record]) -> bytes:
     ).encode()
 
 
-BODIES = {"rss": rss_body, "ical": ical_body, "jsonld": jsonld_body}
+def json_api_body(source: SyntheticSource, records: list[_Record]) -> bytes:
+    """One page of a Drupal JSON:API listing (the whole list in one page, as `?page[limit]=` asks)."""
+    data = [
+        {
+            "type": "node--event", "id": r.key,
+            "attributes": {
+                "title": r.title, "langcode": source.language, "path": {"alias": r.url},
+                "body": {"value": r.description, "format": "full_html"},
+                "field_date": {"value": r.start.isoformat(), "end_value": (r.start + timedelta(hours=2)).isoformat()},
+                "field_venue": {"name": r.venue[0], "address_line1": r.venue[1], "postal_code": r.venue[2],
+                                "locality": r.venue[3]},
+                "field_tags": [r.category], "created": r.published.isoformat(),
+            },
+        }
+        for r in records
+    ]
+    return json.dumps({"jsonapi": {"version": "1.0"}, "data": data, "links": {"self": {"href": source.path}}},
+                      ensure_ascii=False).encode()
+
+
+JSON_API_SETTINGS = {
+    "records": "data",
+    "fields": {
+        "key": "id", "title": "attributes.title", "language": "attributes.langcode", "url": "attributes.path.alias",
+        "description_html": "attributes.body.value", "start": "attributes.field_date.value",
+        "end": "attributes.field_date.end_value", "place": "attributes.field_venue.name",
+        "street": "attributes.field_venue.address_line1", "postcode": "attributes.field_venue.postal_code",
+        "locality": "attributes.field_venue.locality", "categories": "attributes.field_tags[*]",
+        "published": "attributes.created",
+    },
+    "ignore": ["type"],
+}
+
+
+def html_body(source: SyntheticSource, records: list[_Record]) -> bytes:
+    """A partner site's agenda page: one card per event, dates in words and in <time datetime>."""
+    cards = "".join(
+        f'<li class="event"><h3 class="title"><a href="/{source.language}/{source.source_id}/{n}">{html.escape(r.title)}</a></h3>'
+        f'<time class="start" datetime="{r.start.isoformat()}">{r.start:%d/%m/%Y %H:%M}</time>'
+        f'<time class="end" datetime="{(r.start + timedelta(hours=2)).isoformat()}">{(r.start + timedelta(hours=2)):%H:%M}</time>'
+        f'<p class="venue">{html.escape(", ".join(r.venue))}</p><div class="body">{r.description}</div>'
+        f'<ul class="tags"><li>{html.escape(r.category)}</li></ul></li>\n'
+        for n, r in enumerate(records)
+    )
+    return (
+        f'<!doctype html><html lang="{source.language}"><head><meta charset="utf-8"><title>{source.partner_id}</title>'
+        f'</head><body><nav><a href="/">Home</a></nav><main><h1>Agenda</h1><ul class="agenda">\n{cards}</ul></main>'
+        f"<footer>{source.partner_id}</footer></body></html>"
+    ).encode()
+
+
+HTML_SETTINGS = {
+    "items": "ul.agenda li.event",
+    "fields": {
+        "title": "h3.title", "url": {"css": "h3.title a", "attr": "href"},
+        "start": {"css": "time.start", "attr": "datetime", "format": "iso"},
+        "end": {"css": "time.end", "attr": "datetime", "format": "iso"},
+        "address": "p.venue", "description_html": {"css": "div.body", "html": True},
+        "categories": {"css": "ul.tags li", "all": True},
+    },
+}
+
+BODIES = {"rss": rss_body, "ical": ical_body, "jsonld": jsonld_body, "json_api": json_api_body, "html": html_body}
+SETTINGS = {"json_api": JSON_API_SETTINGS, "html": HTML_SETTINGS}  # what their partner files add to a source
 NOT_A_FEED = b"<html><body><h1>Maintenance</h1><p>Back soon.</p></body></html>"
 
 
@@ -236,9 +305,10 @@ def generate(spec: Spec, now: datetime | None = None) -> Ecosystem:
         partner = index // SOURCES_PER_PARTNER
         kind = _kind(index, spec.sources) if spec.sources > 1 else "rss"
         language = LANGUAGES[index % len(LANGUAGES)]
+        source_id = f"{kind.replace('_', '-')}-{index:04d}"  # ids are slugs
         source = SyntheticSource(
-            partner_id=f"partner-{partner:04d}", source_id=f"{kind}-{index:04d}", kind=kind, language=language,
-            host=host_of(partner), path=f"/{language}/{kind}-{index:04d}", status=200, body=b"", items=0,
+            partner_id=f"partner-{partner:04d}", source_id=source_id, kind=kind, language=language,
+            host=host_of(partner), path=f"/{language}/{source_id}", status=200, body=b"", items=0,
         )
         if index in failing:
             # Alternate: a missing page (HTTP 404) and a page that is no feed (parse error).
@@ -268,7 +338,7 @@ def write_registry(ecosystem: Ecosystem, folder: Path, port: int) -> Path:
             "website": f"https://{partner_id}.example.org",
             "sources": [
                 {"id": s.source_id, "kind": s.kind, "url": f"http://{s.host}:{port}{s.path}",
-                 "content": s.content, "language": s.language}
+                 "content": s.content, "language": s.language, **SETTINGS.get(s.kind, {})}
                 for s in sources
             ],
         }

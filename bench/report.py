@@ -6,8 +6,9 @@ from typing import Any
 from bench.ecosystem import Ecosystem, Spec
 from bench.measure import Stages
 
-STAGE_ORDER = ("fetch", "archive", "parse", "parse.rss", "parse.ical", "parse.jsonld", "normalise", "normalise.rss",
-               "normalise.ical", "normalise.jsonld", "categorise", "dedupe", "load", "items", "agenda", "publish")
+KINDS = ("rss", "ical", "jsonld", "json_api", "html")
+STAGE_ORDER = ("fetch", "archive", "parse", *(f"parse.{k}" for k in KINDS), "normalise", *(f"normalise.{k}" for k in KINDS),
+               "categorise", "dedupe", "load", "items", "agenda", "publish")
 # Target per ratio: (value must be <= or >= the bound, bound), at 1,000 sources × 100 items.
 TARGETS = {
     "cold_s": ("<=", 60.0),

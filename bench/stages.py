@@ -36,7 +36,7 @@ def _parse(source: Source, partner: Partner, result: FetchResult, now: datetime)
     return parse_payload(
         source.kind, result.body or b"", partner_id=partner.id, source_id=source.id,
         base_url=result.final_url or str(source.url), content_type=result.content_type,
-        default_timezone=source.timezone, now=now,
+        default_timezone=source.timezone, now=now, source=source,
     )
 
 

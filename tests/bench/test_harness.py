@@ -24,7 +24,7 @@ SPEC = Spec(sources=8, items=3, latency_s=0.0, fail_share=0.25)
 
 def test_the_ecosystem_spreads_kinds_languages_and_hosts() -> None:
     ecosystem = generate(SPEC)
-    assert {s.kind for s in ecosystem.sources} == {"rss", "ical", "jsonld"}
+    assert {s.kind for s in ecosystem.sources} == {"rss", "ical", "jsonld", "json_api", "html"}
     assert {s.language for s in ecosystem.sources} == {"fr", "nl", "en"}
     assert len(ecosystem.hosts) == 2 and all(h.startswith("127.0.") and h != "127.0.0.1" for h in ecosystem.hosts)
     failing = [s for s in ecosystem.sources if s.items == 0]
@@ -74,11 +74,14 @@ def test_every_stage_processes_the_planted_items(tmp_path: Path) -> None:
     batches = measured.process_stages(timed, selection, results, PayloadArchive(tmp_path / "payloads"), now)
     assert sum(len(b.items) for b in batches) == ecosystem.planted_items
     assert sum(len(b.rejections) for b in batches) == 0
+    assert [w for b in batches for w in b.warnings] == []  # the partner files map every field the payloads carry
     measured.transform_stages(timed, batches)
     counts = measured.warehouse_stages(timed, registry, tmp_path / "w.duckdb", tmp_path / "public", batches, now)
     assert counts["canonical_items"] == ecosystem.planted_items
     assert (tmp_path / "public" / "agenda.json").exists()
     assert {"fetch", "parse", "normalise", "categorise", "dedupe", "load", "items", "agenda", "publish"} <= set(timed.stages)
+    # Every kind a partner file can name is measured, the configured ones (json_api, html) through their mappings.
+    assert {f"parse.{s.kind}" for s in ecosystem.sources if s.items} <= set(timed.stages)
 
     comparison = baselines.rss_parse_vs_feedparser(selection, results, now)
     assert comparison.feeds >= 1 and comparison.same_entries

@@ -9,15 +9,13 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from bedigital.ingest import process_pages, process_payload
+from bedigital.ingest import WEB_PAGE_KINDS, process_pages, process_payload
 from connectors.crawl import CrawlResult, crawl_job, fetch_everything_sync
 from connectors.http import FetchRequest, FetchResult, HttpSettings
 from connectors.pages import Page, PageRequest
 from connectors.registry import PAGED_KINDS, Partner, Source
 from warehouse.archive import PayloadArchive
 from warehouse.records import SourceBatch
-
-WEB_PAGE_KINDS = frozenset({"jsonld", "html", "json_api", "python"})
 
 
 @dataclass

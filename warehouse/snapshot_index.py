@@ -16,7 +16,8 @@ every array below is indexed by that number (a "position"):
 Positions are stored as 64-bit integers, NumPy's index type: they index other arrays without a conversion.
 Instants are microseconds since 1970 in UTC; a missing one is stored as the value that makes the API's
 comparisons behave like SQL's NULL handling (see NULL_LOW / NULL_HIGH). A snapshot written before this
-index existed has no `index/` folder: `build_index(*read_frames(con))` builds the same arrays in memory.
+index existed has no `index/` folder: `build_index(*read_frames(con))` builds the same arrays in memory from
+its database, which held the documents then (a snapshot holds them only here now).
 """
 from __future__ import annotations
 
@@ -153,8 +154,11 @@ def build_index(items: pd.DataFrame, terms: pd.DataFrame | Postings, *, doc_off:
     blobs["ids"], arrays["ids_off"] = _blob([ids[p] for p in ids_pos.tolist()])
     if "document" in items:
         blobs["documents"], arrays["doc_off"] = _blob(items["document"].tolist())
-    else:
+    elif doc_off is not None:
         arrays["doc_off"] = doc_off
+    else:
+        raise ValueError("the items carry no documents and no documents blob was written beside: the snapshot's "
+                         "index/ folder is missing or incomplete (publish again)")
 
     for sort, column in SORT_COLUMNS.items():
         key = items[column].to_numpy(dtype=np.int64)

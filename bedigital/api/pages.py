@@ -145,10 +145,10 @@ def agenda_page(
         municipalities=[fold(municipality)] if municipality else [],
         attendance=["online", "hybrid"] if online else [], free=True if free else None,
     )
-    db = snapshot.index
-    events = select_items(db, ItemQuery(kinds=["event"], start=now, sort="start", limit=EVENTS_SHOWN, **common), now=now)
-    calls = select_items(db, ItemQuery(kinds=["call"], open_calls=True, sort="deadline", limit=CALLS_SHOWN, **common), now=now)
-    news = select_items(db, ItemQuery(kinds=["news"], sort="published", limit=NEWS_SHOWN, **common), now=now)
+    index = snapshot.index
+    events = select_items(index, ItemQuery(kinds=["event"], start=now, sort="start", limit=EVENTS_SHOWN, **common), now=now)
+    calls = select_items(index, ItemQuery(kinds=["call"], open_calls=True, sort="deadline", limit=CALLS_SHOWN, **common), now=now)
+    news = select_items(index, ItemQuery(kinds=["news"], sort="published", limit=NEWS_SHOWN, **common), now=now)
     days: dict[date | None, list[dict[str, Any]]] = {}
     for raw in events.documents:
         document = json.loads(raw)

@@ -1,7 +1,7 @@
 """Selecting items from a snapshot: filters, full-text search, sort orders and keyset pagination.
 
 Two engines give the same answers: the snapshot's memory-mapped index (`item_index.ItemIndex`, what the
-API uses) and SQL over its DuckDB file (the reference, for callers holding a cursor).
+API uses) and SQL over its DuckDB file (the reference). The documents are read from the index either way.
 """
 from __future__ import annotations
 
@@ -146,7 +146,7 @@ def build_items_sql(query: ItemQuery, *, now: datetime) -> tuple[str, list[Any]]
         params.extend([query.after[0], query.after[0], query.after[1]])
     join = "JOIN hits h USING (item_id)" if query.text else ""
     with_clause = f"WITH {', '.join(ctes)} " if ctes else ""
-    sql = (f"{with_clause}SELECT i.item_id, {key} AS k, i.document FROM items i {join} "
+    sql = (f"{with_clause}SELECT i.item_id, {key} AS k, i.k_agenda FROM items i {join} "
            f"WHERE {' AND '.join(where)} ORDER BY k, i.item_id LIMIT ?")
     params.append(query.limit + 1)
     return sql, params
@@ -164,18 +164,27 @@ def select_positions(index: ItemIndex, query: ItemQuery, *, now: datetime) -> tu
     return positions, encode_cursor(query.sort, *last) if last else None
 
 
-def select_items(source: ItemIndex | duckdb.DuckDBPyConnection, query: ItemQuery, *, now: datetime) -> Page:
-    """One page from the snapshot's index or, given a DuckDB cursor on the snapshot, by SQL."""
-    if isinstance(source, ItemIndex):
-        positions, next_cursor = select_positions(source, query, now=now)
-        return Page([source.document_bytes(p).decode("utf-8") for p in positions], next_cursor)
-    cursor = source
+def select_positions_by_sql(cursor: duckdb.DuckDBPyConnection, query: ItemQuery, *,
+                            now: datetime) -> tuple[list[int], str | None]:
+    """select_positions' answer computed by SQL over the snapshot's database (the reference engine)."""
     sql, params = build_items_sql(query, now=now)
     rows = cursor.execute(sql, params).fetchall()
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     next_cursor = encode_cursor(query.sort, int(rows[-1][1]), rows[-1][0]) if more and rows else None
-    return Page([document for _, _, document in rows], next_cursor)
+    # An item's position in the index is its rank in agenda order, which the database keeps as k_agenda.
+    return [int(position) for _, _, position in rows], next_cursor
+
+
+def select_items(index: ItemIndex, query: ItemQuery, *, now: datetime,
+                 by_sql: duckdb.DuckDBPyConnection | None = None) -> Page:
+    """One page of documents from the snapshot's index; `by_sql` (a cursor on the snapshot's database)
+    selects them by SQL instead, the documents still read from the index, where they are stored."""
+    if by_sql is None:
+        positions, next_cursor = select_positions(index, query, now=now)
+    else:
+        positions, next_cursor = select_positions_by_sql(by_sql, query, now=now)
+    return Page([index.document_bytes(p).decode("utf-8") for p in positions], next_cursor)
 
 
 def select_tombstones(cursor: duckdb.DuckDBPyConnection, since: datetime) -> list[dict[str, str]]:
@@ -184,11 +193,6 @@ def select_tombstones(cursor: duckdb.DuckDBPyConnection, since: datetime) -> lis
         [since],
     ).fetchall()
     return [{"id": item_id, "removed_at": removed_at} for item_id, removed_at in rows]
-
-
-def select_document(cursor: duckdb.DuckDBPyConnection, item_id: str) -> str | None:
-    row = cursor.execute("SELECT document FROM items WHERE item_id = ?", [item_id]).fetchone()
-    return row[0] if row else None
 
 
 def removed_at(cursor: duckdb.DuckDBPyConnection, item_id: str) -> str | None:

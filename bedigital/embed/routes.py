@@ -65,10 +65,9 @@ def _sections(snapshot: Snapshot, *, kinds: Sequence[str], categories: list[str]
     }
     headings = {"event": ("events", UI[lang]["events"]), "call": ("calls", UI[lang]["calls"]),
                 "news": ("news", UI[lang]["news"])}
-    db = snapshot.cursor()
     sections = []
     for kind in kinds:
-        page = select_items(db, queries[kind], now=now)
+        page = select_items(snapshot.index, queries[kind], now=now)
         cards = [card(snapshot, json.loads(document), lang) for document in page.documents]
         sections.append((*headings[kind], cards))
     return sections

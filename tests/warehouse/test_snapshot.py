@@ -111,15 +111,18 @@ def test_the_snapshot_is_the_same_whatever_the_number_of_items_written_at_a_time
     monkeypatch.setattr(snapshot, "ITEMS_CHUNK", 2)  # five documents: three chunks
     monkeypatch.setattr(snapshot, "TERMS_CHUNK", 3)
     assert write(tmp_path / "chunked") == whole
-    # The index's documents blob written beside the inserts is the one built from the database's rows.
+    # The documents blob holds each document's JSON in agenda order, as the database ranks the items.
+    offsets = np.load(tmp_path / "chunked" / "index" / "doc_off.npy").tolist()
+    blob = whole[1]["documents.bin"]
+    ranked = sorted(whole[0]["items"], key=lambda row: row[3])  # (item_id, kind, status, k_agenda, ...)
+    assert [json.loads(blob[a:b])["id"] for a, b in zip(offsets, offsets[1:])] == [row[0] for row in ranked]
+    assert sorted(json.loads(blob[a:b])["id"] for a, b in zip(offsets, offsets[1:])) == sorted(d["id"] for d in documents)
     reader = duckdb.connect(str(tmp_path / "chunked" / "db.duckdb"), read_only=True)
     try:
-        _meta, arrays, blobs = build_index(*read_frames(reader))
+        _meta, arrays, blobs = build_index(*read_frames(reader), doc_off=np.array(offsets))
     finally:
         reader.close()
-    assert blobs["documents"] == whole[1]["documents.bin"]
-    assert arrays["doc_off"].tolist() == np.load(tmp_path / "chunked" / "index" / "doc_off.npy").tolist()
-    # So is the search index built from the documents' terms as arrays.
+    # The search index built from the documents' terms as arrays is the one built from the database's rows.
     assert blobs["terms"] == whole[1]["terms.bin"]
     for name in ("terms_off", "post_off", "post_pos", "post_weight"):
         assert arrays[name].tolist() == np.load(tmp_path / "chunked" / "index" / f"{name}.npy").tolist(), name

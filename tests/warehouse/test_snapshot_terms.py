@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 from hypothesis import given, strategies as st
 
 from warehouse.documents import agenda_document
@@ -95,13 +96,16 @@ def test_the_snapshot_rows_are_the_documents_partners_and_categories(tmp_path: P
     publish(documents, tmp_path, generated_at=NOW, partners=partners, taxonomy=taxonomy)
     con = duckdb.connect(str(current_database(tmp_path)), read_only=True)
     try:
-        stored = con.execute("SELECT item_id, document FROM items ORDER BY k_agenda").fetchall()
+        stored = con.execute("SELECT item_id FROM items ORDER BY k_agenda").fetchall()
         partner_rows = con.execute("SELECT partner_id, document FROM partners").fetchall()
         categories = con.execute("SELECT slug, position, facet_label, label FROM categories ORDER BY position").fetchall()
         meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
     finally:
         con.close()
-    assert [(i, json.loads(d)) for i, d in stored] == [(d["id"], d) for d in documents]
+    assert [i for (i,) in stored] == [d["id"] for d in documents]
+    index = current_database(tmp_path).parent / "index"
+    offsets, blob = np.load(index / "doc_off.npy").tolist(), (index / "documents.bin").read_bytes()
+    assert [json.loads(blob[a:b]) for a, b in zip(offsets, offsets[1:])] == documents
     assert [(p, json.loads(d)) for p, d in partner_rows] == [("hub", {**partners[0], "item_count": 3})]
     assert [(s, n, json.loads(f), json.loads(lab)["fr"]) for s, n, f, lab in categories] == \
         [("ai", 0, label, "IA"), ("data", 2, label, "Données")]

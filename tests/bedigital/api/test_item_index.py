@@ -8,14 +8,16 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import numpy as np
+import orjson
 import pytest
 
 from bedigital.api.params import InvalidParameter, item_query
 from bedigital.api.queries import ItemQuery, decode_cursor, select_items
 from bedigital.api.snapshot_reader import open_snapshot
 from warehouse.documents import agenda_document
-from warehouse.snapshot import stage_snapshot
+from warehouse.snapshot import DATABASE_FILE, stage_snapshot
 from warehouse.snapshot_index import INDEX_DIR, build_index, load_index, read_frames
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=timezone.utc)
@@ -102,7 +104,7 @@ def test_random_queries_and_their_pages_match_the_sql(snapshot) -> None:
         compared += 1
         for _ in range(4):  # the first pages, following next_cursor
             by_index = select_items(snapshot.index, query, now=NOW)
-            by_sql = select_items(snapshot.cursor(), query, now=NOW)
+            by_sql = select_items(snapshot.index, query, now=NOW, by_sql=snapshot.cursor())
             assert by_index == by_sql, query
             nonempty += bool(by_sql.documents)
             if by_sql.next_cursor is None:
@@ -115,25 +117,31 @@ def test_a_stale_cursor_and_unknown_values_behave_as_in_sql(snapshot) -> None:
     for sort in ("agenda", "start", "deadline", "updated", "published"):
         for key in (-(2**70), -5, 0, 1_900_000_000, 2**62, 2**70):
             query = ItemQuery(sort=sort, after=(key, "it5"), limit=5)
-            assert select_items(snapshot.index, query, now=NOW) == select_items(snapshot.cursor(), query, now=NOW)
+            assert select_items(snapshot.index, query, now=NOW) == select_items(snapshot.index, query, now=NOW,
+                                                                                by_sql=snapshot.cursor())
     query = ItemQuery(text=["innovation"], sort="relevance", after=(-3, "it5"), limit=5)
-    assert select_items(snapshot.index, query, now=NOW) == select_items(snapshot.cursor(), query, now=NOW)
+    assert select_items(snapshot.index, query, now=NOW) == select_items(snapshot.index, query, now=NOW,
+                                                                        by_sql=snapshot.cursor())
     for query in (ItemQuery(categories=["theme:nope"]), ItemQuery(categories=["theme:ai", "theme:nope"], match_all=True),
                   ItemQuery(municipalities=["nowhere"]), ItemQuery(text=["zzzz"])):
         assert select_items(snapshot.index, query, now=NOW).documents == []
 
 
 def test_items_are_found_by_id_and_the_index_rebuilt_from_the_database_is_the_same(snapshot) -> None:
-    for (item_id, document) in snapshot.cursor().execute("SELECT item_id, document FROM items").fetchall()[:50]:
-        assert snapshot.index.document_bytes(snapshot.index.position(item_id)).decode() == document
+    for (item_id, rank) in snapshot.cursor().execute("SELECT item_id, k_agenda FROM items").fetchall():
+        # The SQL engine reads an item's document at its rank in agenda order: its position in the index.
+        assert snapshot.index.position(item_id) == rank
+        assert orjson.loads(snapshot.index.document_bytes(rank))["id"] == item_id
     assert snapshot.index.position("it") is None and snapshot.index.position("zzz") is None
     assert snapshot.index.position(item_id + "\x00") is None
     _, written, written_blobs = load_index(snapshot.directory / INDEX_DIR)
-    _, rebuilt, rebuilt_blobs = build_index(*read_frames(snapshot.cursor()))
+    # The database holds every key and term, not the documents: those are stored once, in the index.
+    assert "document" not in snapshot.cursor().execute("SELECT * FROM items LIMIT 0").df().columns
+    _, rebuilt, rebuilt_blobs = build_index(*read_frames(snapshot.cursor()), doc_off=written["doc_off"])
     assert written.keys() == rebuilt.keys()
     for name in written:
         assert np.array_equal(written[name], rebuilt[name]), name
-    assert {k: bytes(v) for k, v in written_blobs.items()} == rebuilt_blobs
+    assert {k: bytes(v) for k, v in written_blobs.items() if k != "documents"} == rebuilt_blobs
 
 
 def test_an_empty_snapshot_is_served(tmp_path: Path) -> None:
@@ -147,6 +155,12 @@ def test_an_empty_snapshot_is_served(tmp_path: Path) -> None:
 def test_a_snapshot_published_before_the_index_is_served_from_its_database(snapshot, tmp_path: Path) -> None:
     old = tmp_path / "old"
     shutil.copytree(snapshot.directory, old, ignore=shutil.ignore_patterns(INDEX_DIR))
+    # Such a snapshot's database held the documents (a text column of its items).
+    with duckdb.connect(str(old / DATABASE_FILE)) as con:
+        con.execute("ALTER TABLE items ADD COLUMN document VARCHAR")
+        for item_id, rank in con.execute("SELECT item_id, k_agenda FROM items").fetchall():
+            con.execute("UPDATE items SET document = ? WHERE item_id = ?",
+                        [snapshot.index.document_bytes(rank).decode(), item_id])
     reopened = open_snapshot(old)
     try:
         query = ItemQuery(kinds=["event"], categories=["theme:ai"], sort="start", limit=30)
@@ -155,3 +169,10 @@ def test_a_snapshot_published_before_the_index_is_served_from_its_database(snaps
         assert reopened.municipalities == snapshot.municipalities
     finally:
         reopened.connection.close()
+
+
+def test_a_snapshot_that_lost_its_index_says_so(snapshot, tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(snapshot.directory, broken, ignore=shutil.ignore_patterns(INDEX_DIR))
+    with pytest.raises(ValueError, match="index/ folder is missing or incomplete"):
+        open_snapshot(broken)

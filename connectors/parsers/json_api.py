@@ -6,6 +6,7 @@ decides, from a page's bytes, which page comes next (next URL, page number, offs
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Sequence
@@ -14,7 +15,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from connectors.pages import Page, PageRequest, fill_placeholders, with_query
-from connectors.parsers.common import Origin, ParseResult
+from connectors.parsers.common import Origin, ParseResult, charset_of, html_page_instead_of, lenient_utf8
 from connectors.parsers.fields import build_item, is_empty, transform
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+|\*)\]")
@@ -103,15 +104,76 @@ def _fields_of(record: dict[str, Any], used: set[str]) -> set[str]:
     return found
 
 
-def decode(page: Page, number: int) -> tuple[Any, str | None]:
-    """The JSON document of a page, or a message naming the page."""
+def _text_of(body: bytes, content_type: str | None) -> tuple[str, str | None]:
+    """The page's JSON text and a warning when its bytes were not UTF-8.
+
+    JSON is UTF-8 (RFC 8259), but PHP back-ends and hand-made exports still emit Latin-1 or
+    Windows-1252 (an "é" as the single byte E9): failing the whole source for one accented letter
+    helps nobody, so a declared charset is honoured, else the bytes that break UTF-8 are read as
+    Windows-1252, with a warning either way. A byte order mark and UTF-16/32 are detected as json does.
+    """
+    encoding = json.detect_encoding(body)  # utf-8-sig, utf-16, utf-32: a BOM or the NUL bytes of a wide encoding
+    if encoding != "utf-8":
+        with contextlib.suppress(UnicodeDecodeError):
+            return body.decode(encoding), None
+    try:
+        return body.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        declared = charset_of(content_type)
+        where = f"byte {exc.start}"
+    if declared:
+        try:
+            return body.decode(declared), f"is not UTF-8 (at {where}); it was read as {declared}, as its Content-Type says"
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return lenient_utf8(body), f"is not UTF-8 (at {where}); the bytes that are not were read as Windows-1252"
+
+
+def _not_json(page: Page, number: int, exc: ValueError) -> str:
+    """Why a page is not JSON, in the words that tell the partner what to fix."""
+    html_page = html_page_instead_of(page.body, "JSON")
+    if html_page is not None:
+        return f"page {number} ({page.url}): {html_page}"
+    start = page.body[:80].decode("utf-8", errors="replace")
+    return f"page {number} ({page.url}) is not JSON ({exc}); it starts with {start!r}"
+
+
+def decode(page: Page, number: int, warnings: list[str] | None = None) -> tuple[Any, str | None]:
+    """The JSON document of a page, or a message naming the page; a charset repair is added to `warnings`."""
     if not page.body.strip():
         return None, f"page {number} ({page.url}) is empty"
     try:
-        return json.loads(page.body), None
+        text, warning = _text_of(page.body, page.content_type)
+        document = json.loads(text)
     except (UnicodeDecodeError, ValueError) as exc:
-        start = page.body[:80].decode("utf-8", errors="replace")
-        return None, f"page {number} ({page.url}) is not JSON ({exc}); it starts with {start!r}"
+        return None, _not_json(page, number, exc)
+    if warning and warnings is not None:
+        warnings.append(f"page {number} ({page.url}) {warning}")
+    return document, None
+
+
+_ERROR_KEYS = ("error", "errors", "error_message", "message", "fault", "detail")
+
+
+def api_error(document: Any) -> str | None:
+    """The error an API answered instead of records (status 200 and {"error": ...}), quoted; None otherwise."""
+    if not isinstance(document, dict):
+        return None
+    for name in _ERROR_KEYS:
+        value = document.get(name)
+        if not is_empty(value) and value is not False:
+            quoted = json.dumps(value, ensure_ascii=False, default=str)
+            return f"{name}: {quoted[:300]}" + ("…" if len(quoted) > 300 else "")
+    return None
+
+
+def _missing_records(document: Any, source: Any, number: int, page: Page) -> str:
+    """Why a page holds no records at the records path: the API's own error when it sent one."""
+    error = api_error(document)
+    if error is not None:
+        return f"page {number} ({page.url}) holds no records but an error from the API ({error})"
+    keys = ", ".join(sorted(document)[:15]) if isinstance(document, dict) else type(document).__name__
+    return f"the records path {source.records!r} is not in page {number} ({page.url}); the page holds: {keys}"
 
 
 def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) -> ParseResult:
@@ -122,14 +184,13 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
     announced: int | None = None
     read = 0
     for number, page in enumerate((p for p in pages if p.request.role == "listing"), start=1):
-        document, problem = decode(page, number)
+        document, problem = decode(page, number, result.warnings)
         if problem:
             result.error = problem
             return result
         records = records_of(document, source.records)
         if records is None:
-            keys = ", ".join(sorted(document)[:15]) if isinstance(document, dict) else type(document).__name__
-            message = f"the records path {source.records!r} is not in page {number} ({page.url}); the page holds: {keys}"
+            message = _missing_records(document, source, number, page)
             if number == 1:
                 result.error = message
                 return result

@@ -1,0 +1,59 @@
+"""json_api sources of shapes nobody had seen, served over HTTP on 127.0.0.1 and read as a run reads them.
+
+Each case is one fixture under fixtures/json_api/ (or a document written in the test when its shape
+is the point): the records that come out, and the message a partner would read when they do not.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from pytest_httpserver import HTTPServer
+
+from connectors.crawl import crawl_job, fetch_everything_sync
+from connectors.http import HttpSettings
+from connectors.parsers import ParseResult, parse_pages
+from connectors.registry import JsonApiSource
+
+FIXTURES = Path(__file__).parent / "fixtures" / "json_api"
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+FAST = HttpSettings(retries=0, backoff_s=0.01, deadline_s=5.0, respect_robots=False)
+
+
+def api_source(url: str, **extra: Any) -> JsonApiSource:
+    config = {"id": "events", "kind": "json_api", "url": url, "content": "event", "language": "fr",
+              "records": "events", "fields": {"key": "id", "title": "title", "start": "start"}}
+    return JsonApiSource.model_validate({**config, **extra})
+
+
+def serve(server: HTTPServer, name: str, content_type: str = "application/json", path: str = "/api/events") -> str:
+    server.expect_request(path).respond_with_data((FIXTURES / name).read_bytes(), content_type=content_type)
+    return server.url_for(path)
+
+
+def read(source: JsonApiSource) -> tuple[ParseResult, list[str]]:
+    """Crawl the source over HTTP, then parse its pages: (parse result, the crawl's warnings)."""
+    _, [crawl] = fetch_everything_sync([], [crawl_job("lab", source, now=NOW, force=True)], FAST)
+    assert crawl.outcome == "fetched", crawl.error
+    return parse_pages(source, crawl.pages, partner_id="lab", now=NOW), crawl.warnings
+
+
+def test_a_latin1_body_is_read_with_its_accents_and_a_warning_instead_of_failing_the_source(httpserver: HTTPServer) -> None:
+    result, _ = read(api_source(serve(httpserver, "latin1_body.json")))
+    assert result.error is None
+    assert [item.title for item in result.items] == ["Café numérique – atelier", "Réunion"]
+    assert any("is not UTF-8 (at byte 35)" in w and "read as Windows-1252" in w for w in result.warnings)
+
+
+def test_an_html_page_answered_with_status_200_fails_the_source_quoting_its_title(httpserver: HTTPServer) -> None:
+    result, _ = read(api_source(serve(httpserver, "error_page_200.html", content_type="text/html")))
+    assert result.error is not None and result.error.startswith("page 1 (")
+    assert "not JSON but an HTML page titled 'Maintenance en cours | Tech Hub'" in result.error
+
+
+def test_an_error_document_answered_with_status_200_is_quoted(httpserver: HTTPServer) -> None:
+    result, _ = read(api_source(serve(httpserver, "api_error_200.json")))
+    assert result.error is not None
+    assert "holds no records but an error from the API" in result.error
+    assert "Sorry, you are not allowed to do that." in result.error

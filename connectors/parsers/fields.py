@@ -6,6 +6,7 @@ the RawItem, or a Rejection naming the field and the value it could not read.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -121,6 +122,36 @@ def _zoned(value: Any, zone: ZoneInfo | None) -> Any:
     return value
 
 
+_LANGUAGE_KEY = re.compile(r"^(fr|nl|en)(?:[-_][A-Za-z]{2})?$", re.IGNORECASE)
+
+
+def _where(spec: Any) -> str:
+    """The path or selector a field reads, as the partner file writes it."""
+    where = getattr(spec, "path", None) or getattr(spec, "css", None)
+    return where if isinstance(where, str) else "the field"
+
+
+def plain_value(value: Any, spec: Any, target: str, *, language: str) -> Any:
+    """A scalar for a field that reached an object: its text in the source's language, or a FieldError.
+
+    APIs give multilingual texts as {"fr": …, "nl": …} and wrap values in objects ({"text": …,
+    "html": …}, {"href": …}); written as is, such an object became "{'text': 'Atelier'}" in a
+    title, or a link to "https://site/{'href': …}", without a word. The language of the source is
+    taken from a multilingual object; any other object names the paths inside it that could be mapped.
+    """
+    if not isinstance(value, dict):
+        return value
+    by_language = {m.group(1).lower(): v for k, v in value.items() if (m := _LANGUAGE_KEY.match(str(k))) and not is_empty(v)}
+    if by_language:
+        chosen = by_language.get(language) or next(iter(by_language.values()))
+        if not isinstance(chosen, (dict, list)):
+            return chosen
+    where = _where(spec)
+    inside = ", ".join(f"{where}.{key}" for key in list(value)[:6]) or "(an empty object)"
+    raise FieldError(target, "unreadable_record", f"{target}: {where} is an object, not a value: map one of the paths "
+                                                  f"inside it ({inside})")
+
+
 def to_bool(value: Any, target: str) -> bool | None:
     if isinstance(value, bool) or value is None:
         return value
@@ -136,7 +167,8 @@ def to_number(value: Any, target: str) -> float | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value)
+        # NaN and Infinity (which Python's json reads) are no price, and no export can write them.
+        return float(value) if math.isfinite(value) else None
     text = str(value).lower()
     if any(word in text for word in ("gratuit", "gratis", "free")):
         return 0.0
@@ -152,14 +184,22 @@ def build_item(
 ) -> tuple[RawItem | None, Rejection | None, list[str]]:
     """The RawItem of one record's mapped values (transforms applied), or the Rejection of its first bad field."""
     warnings: list[str] = []
-    key_value = mapped.get("key") if not is_empty(mapped.get("key")) else mapped.get("url")
-    key = str(key_value) if not is_empty(key_value) else hash_key(*fallback_key)
+    key_target = "key" if not is_empty(mapped.get("key")) else "url"
+    key_value = mapped.get(key_target)
+    key = str(key_value) if not is_empty(key_value) and not isinstance(key_value, dict) else hash_key(*fallback_key)
+    if isinstance(key_value, dict):  # an object as the id would make a key of its text: name the paths inside it
+        try:
+            key = str(plain_value(key_value, specs[key_target], key_target, language=language))
+        except FieldError as exc:
+            return None, origin.reject(exc.reason, exc.target, exc.message, key=key, excerpt=raw_excerpt), warnings
     item = RawItem(partner_id=origin.partner_id, source_id=origin.source_id, key=key, excerpt=cut(raw_excerpt))
     location = RawLocation()
     try:
         for target, value in mapped.items():
             if target == "key" or is_empty(value):
                 continue
+            value = plain_value(value, specs[target], target, language=language) if target != "categories" else [
+                plain_value(v, specs[target], target, language=language) for v in (value if isinstance(value, list) else [value])]
             if target in DATE_TARGETS:
                 start, end, warning = to_date(value, specs[target], target, language=language, today=today,
                                               default_format=default_date_format)

@@ -213,6 +213,12 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
 def _add_record(result: ParseResult, record: Any, source: Any, origin: Origin, *, now: datetime, position: tuple[int, int]) -> None:
     mapped = {target: transform(_read(record, spec), spec, is_list=target == "categories") for target, spec in source.fields.items()}
     raw = json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
+    if not isinstance(record, dict) and all(is_empty(value) for value in mapped.values()):
+        # A null, a number or a text among the records: saying it has "no key" would send the partner looking for one.
+        result.rejections.append(origin.reject(
+            "unreadable_record", None, f"record {position[1]} of page {position[0]} is not an object but "
+            f"{type(record).__name__} {raw[:80]}; the records at {source.records!r} should be objects", excerpt=raw))
+        return
     item, rejection, warnings = build_item(
         mapped, source.fields, origin, language=source.language, today=now.date(), default_date_format="iso",
         raw_excerpt=raw, fallback_key=(raw,),

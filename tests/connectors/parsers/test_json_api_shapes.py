@@ -57,3 +57,34 @@ def test_an_error_document_answered_with_status_200_is_quoted(httpserver: HTTPSe
     assert result.error is not None
     assert "holds no records but an error from the API" in result.error
     assert "Sorry, you are not allowed to do that." in result.error
+
+
+def test_an_object_where_a_text_is_expected_rejects_the_record_naming_the_paths_inside_it(httpserver: HTTPServer) -> None:
+    # Eventbrite: name is {"text", "html"}: "title: name" must not publish "{'text': 'Startup Pitch Night', ...}".
+    url = serve(httpserver, "eventbrite_objects.json")
+    result, _ = read(api_source(url, fields={"key": "id", "title": "name", "url": "url", "start": "start.utc"}))
+    assert result.items == []
+    [rejection] = result.rejections
+    assert rejection.field == "title" and rejection.reason == "unreadable_record"
+    assert "name is an object, not a value" in rejection.message and "name.text, name.html" in rejection.message
+    fixed, _ = read(api_source(url, fields={"key": "id", "title": "name.text", "url": "url", "start": "start.utc"}))
+    assert [item.title for item in fixed.items] == ["Startup Pitch Night"]
+
+
+def test_a_multilingual_object_gives_the_text_in_the_source_language(httpserver: HTTPServer) -> None:
+    result, _ = read(api_source(serve(httpserver, "multilingual_titles.json"), language="nl"))
+    assert [item.title for item in result.items] == ["Workshop open data", "Enkel in het Nederlands"]
+
+
+def test_records_that_are_not_objects_are_rejected_as_such_not_as_missing_their_key(httpserver: HTTPServer) -> None:
+    result, _ = read(api_source(serve(httpserver, "non_object_records.json")))
+    assert [item.title for item in result.items] == ["Un vrai événement"]
+    assert [r.reason for r in result.rejections] == ["unreadable_record"] * 3
+    assert "record 2 of page 1 is not an object but NoneType null" in result.rejections[0].message
+    assert "str \"deleted\"" in result.rejections[1].message
+
+
+def test_nan_and_infinity_are_no_price(httpserver: HTTPServer) -> None:
+    result, _ = read(api_source(serve(httpserver, "nan_price.json"),
+                                fields={"key": "id", "title": "title", "start": "start", "price": "cost"}))
+    assert [item.price for item in result.items] == [None, None]

@@ -95,9 +95,8 @@ def to_date(value: Any, spec: Any, target: str, *, language: str, today: date, d
     fmt = spec.format or default_format
     zone = ZoneInfo(spec.timezone) if spec.timezone else None
     try:
-        if isinstance(value, (int, float)) and not isinstance(value, bool) or fmt in ("epoch", "epoch_ms"):
-            seconds = float(value) / (1000 if fmt == "epoch_ms" else 1)
-            return datetime.fromtimestamp(seconds, tz=timezone.utc), None, None
+        if fmt in ("epoch", "epoch_ms") or _looks_like_epoch(value, spec.format):
+            return _from_epoch(value, spec.format, target), None, None
         text = str(value)
         if fmt == "iso":
             if zone is None:
@@ -112,8 +111,40 @@ def to_date(value: Any, spec: Any, target: str, *, language: str, today: date, d
         if not has_time:
             return parsed.date(), None, None
         return (parsed if parsed.tzinfo else _zoned(parsed, zone)), None, None
+    except FieldError:
+        raise
     except (DateTextError, ValueError, TypeError, OverflowError, OSError) as exc:
         raise FieldError(target, "invalid_date", f"{target}: {value!r} is not a date in format {fmt} ({exc})") from None
+
+
+# From 10^11 on, a count is milliseconds: as seconds it would be past the year 5000, as milliseconds it is after 1973.
+_EPOCH_MS_FROM = 1e11
+_EPOCH_DIGITS = re.compile(r"^\d{10}(?:\d{3})?$")  # seconds or milliseconds of this era, written as text
+
+
+def _looks_like_epoch(value: Any, fmt: str | None) -> bool:
+    """A number, or ten or thirteen digits, where no format was given: APIs write epoch times both ways."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    return fmt is None and isinstance(value, str) and bool(_EPOCH_DIGITS.match(value.strip()))
+
+
+def _from_epoch(value: Any, fmt: str | None, target: str) -> datetime:
+    """An epoch time in seconds or milliseconds: the magnitude decides unless a format says, and then must agree.
+
+    A count of milliseconds read as seconds is past the year 5000, and seconds read as milliseconds
+    fall in January 1970: both are a unit mistake, which the message names instead of a bare range error.
+    """
+    number = float(value)
+    in_ms = number >= _EPOCH_MS_FROM
+    if fmt == "epoch" and in_ms:
+        raise FieldError(target, "invalid_date", f"{target}: {value!r} counts milliseconds, not seconds: write format: epoch_ms")
+    if fmt == "epoch_ms" and not in_ms:
+        raise FieldError(target, "invalid_date", f"{target}: {value!r} counts seconds, not milliseconds (it would be "
+                                                 "in 1970): write format: epoch")
+    return datetime.fromtimestamp(number / 1000 if in_ms else number, tz=timezone.utc)
 
 
 def _zoned(value: Any, zone: ZoneInfo | None) -> Any:

@@ -88,3 +88,20 @@ def test_nan_and_infinity_are_no_price(httpserver: HTTPServer) -> None:
     result, _ = read(api_source(serve(httpserver, "nan_price.json"),
                                 fields={"key": "id", "title": "title", "start": "start", "price": "cost"}))
     assert [item.price for item in result.items] == [None, None]
+
+
+def test_epoch_times_in_seconds_or_milliseconds_numbers_or_texts_are_read_by_their_magnitude(httpserver: HTTPServer) -> None:
+    result, _ = read(api_source(serve(httpserver, "epoch_times.json")))
+    assert result.rejections == []
+    expected = datetime(2026, 3, 5, 13, 0, tzinfo=timezone.utc)  # 14:00 in Brussels
+    assert [(item.title, item.start) for item in result.items] == [
+        ("Secondes", expected), ("Millisecondes", expected), ("Secondes en texte", expected), ("Millisecondes en texte", expected)]
+
+
+def test_an_epoch_format_that_names_the_wrong_unit_says_which_unit_to_write(httpserver: HTTPServer) -> None:
+    url = serve(httpserver, "epoch_times.json")
+    as_ms, _ = read(api_source(url, fields={"key": "id", "title": "title", "start": {"path": "start", "format": "epoch_ms"}}))
+    assert [r.message for r in as_ms.rejections][:1] == [
+        "start: 1772715600 counts seconds, not milliseconds (it would be in 1970): write format: epoch"]
+    as_s, _ = read(api_source(url, fields={"key": "id", "title": "title", "start": {"path": "start", "format": "epoch"}}))
+    assert "start: 1772715600000 counts milliseconds, not seconds: write format: epoch_ms" in [r.message for r in as_s.rejections]

@@ -62,3 +62,22 @@ def test_today_and_tomorrow_count_from_the_run_day_with_their_hours(httpserver: 
         ("Repair café", datetime(2026, 3, 3, 14, 0), datetime(2026, 3, 3, 17, 0)),
         ("Hackathon", date(2026, 3, 2), None),
     ]
+
+
+def test_a_link_field_without_attr_reads_the_link_of_the_element_not_its_words(httpserver: HTTPServer) -> None:
+    url = serve(httpserver, "link_words.html")
+    # What a new user writes first: a selector for the link, and one for its heading.
+    result, _ = read(html_source(url, fields={"title": "h3", "url": "h3 a", "start": "p.date", "image_url": "img",
+                                              "registration_url": "h3"}))
+    base = url.rsplit("/", 2)[0]
+    assert [item.url for item in result.items] == [
+        f"{base}/fr/evenement/atelier-ia", f"{base}/fr/evenement/hackathon", "https://partenaire.example/meetup?utm_source=agenda"]
+    assert [item.key for item in result.items] == [item.url for item in result.items]
+    assert result.items[0].image_url == f"{base}/img/atelier.jpg"
+    assert result.items[0].registration_url == result.items[0].url  # the heading's link
+    # The dates on two lines (<br>) read as one text: the hours, the range and the Dutch words.
+    assert [(item.start, item.end) for item in result.items] == [
+        (datetime(2026, 3, 12, 14, 0), datetime(2026, 3, 12, 16, 30)),
+        (date(2026, 3, 20), date(2026, 3, 22)),
+        (datetime(2026, 3, 19, 18, 0), datetime(2026, 3, 19, 20, 30)),
+    ]

@@ -13,7 +13,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from connectors.pages import Page, PageRequest
+from connectors.pages import Page, PageRequest, RepeatedPages, records_fingerprint, repeated_page_warning
 from connectors.parsers.common import Origin, ParseResult, charset_of, lenient_utf8, resolve, utf8_mislabelled
 from connectors.parsers.fields import build_item, is_empty, transform
 
@@ -120,6 +120,7 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
     details = {key: page for page in pages if page.request.role == "detail" for key in (page.request.url, page.url)}
     missing_details = 0
     listings = [page for page in pages if page.request.role == "listing"]
+    repeated = RepeatedPages()
     for number, page in enumerate(listings, start=1):
         if not page.body.strip():
             result.error = f"page {number} ({page.url}) is empty"
@@ -131,6 +132,10 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
                 result.error = message
                 return result
             result.warnings.append(message)
+            continue
+        first = repeated.earlier(records_fingerprint([node.html or "" for node in nodes]), number)
+        if first is not None:
+            result.warnings.append(repeated_page_warning(number, page.url, first))
             continue
         for position, node in enumerate(nodes, start=1):
             mapped = mapped_values(node, source.fields, page.url)
@@ -164,6 +169,7 @@ class HtmlPager:
     def __init__(self, source: Any) -> None:
         self.source = source
         self.warnings: list[str] = []
+        self.repeated = RepeatedPages()
 
     def first(self) -> list[PageRequest]:
         return [PageRequest(str(self.source.url))]
@@ -172,12 +178,15 @@ class HtmlPager:
         if page.request.role != "listing":
             return []
         tree = _tree(page)
+        nodes = tree.css(self.source.items)
+        if self.repeated.earlier(records_fingerprint([node.html or "" for node in nodes]), listing_index + 1) is not None:
+            return []  # the parse says so: the same items again, the next link leads nowhere new
         requests: list[PageRequest] = []
         detail = self.source.detail
         if detail is not None:
             spec = self.source.fields.get(detail.link)
             seen: set[str] = set()
-            for node in tree.css(self.source.items) if spec is not None else []:
+            for node in nodes if spec is not None else []:
                 link = transform(read(node, spec, page.url, detail.link in LINK_TARGETS), spec)
                 if isinstance(link, str) and link.startswith(("http://", "https://")) and link not in seen:
                     seen.add(link)

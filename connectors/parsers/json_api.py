@@ -14,7 +14,9 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urljoin
 
-from connectors.pages import Page, PageRequest, fill_placeholders, with_query
+from connectors.pages import (
+    Page, PageRequest, RepeatedPages, fill_placeholders, records_fingerprint, repeated_page_warning, with_query,
+)
 from connectors.parsers.common import Origin, ParseResult, charset_of, html_page_instead_of, lenient_utf8
 from connectors.parsers.fields import build_item, is_empty, transform
 
@@ -176,6 +178,11 @@ def _missing_records(document: Any, source: Any, number: int, page: Page) -> str
     return f"the records path {source.records!r} is not in page {number} ({page.url}); the page holds: {keys}"
 
 
+def page_fingerprint(records: list[Any]) -> str | None:
+    """The fingerprint of a page's records (connectors.pages.RepeatedPages)."""
+    return records_fingerprint([json.dumps(record, sort_keys=True, default=str) for record in records])
+
+
 def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) -> ParseResult:
     """The records of every page of a json_api source."""
     result = ParseResult([], [])
@@ -183,6 +190,7 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
     used = set().union(*(_used(spec) for spec in source.fields.values()))
     announced: int | None = None
     read = 0
+    repeated = RepeatedPages()
     for number, page in enumerate((p for p in pages if p.request.role == "listing"), start=1):
         document, problem = decode(page, number, result.warnings)
         if problem:
@@ -195,6 +203,10 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
                 result.error = message
                 return result
             result.warnings.append(message)
+            continue
+        first = repeated.earlier(page_fingerprint(records), number)
+        if first is not None:
+            result.warnings.append(repeated_page_warning(number, page.url, first))
             continue
         if number == 1 and source.pagination and source.pagination.total:
             total = select(document, source.pagination.total)
@@ -260,6 +272,7 @@ class JsonApiPager:
         self.cursor = cursor
         self.warnings: list[str] = []
         self.pagination = source.pagination
+        self.repeated = RepeatedPages()
 
     def _params(self) -> dict[str, Any]:
         params = {name: fill_placeholders(value, self.now) for name, value in self.source.params.items()}
@@ -302,6 +315,9 @@ class JsonApiPager:
         document, problem = decode(page, listing_index + 1)
         if problem:
             return []
+        records = records_of(document, self.source.records) or []
+        if self.repeated.earlier(page_fingerprint(records), listing_index + 1) is not None:
+            return []  # the parse says so: the same records again, the pagination leads nowhere new
         following = self._following(document, page, listing_index)
         if following is not None and listing_index + 1 >= p.max_pages:
             self.warnings.append(f"stopped after {p.max_pages} pages (pagination.max_pages); the API announced more")

@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from connectors.crawl import crawl_job, fetch_everything_sync
 from connectors.http import HttpSettings
@@ -81,3 +82,21 @@ def test_a_link_field_without_attr_reads_the_link_of_the_element_not_its_words(h
         (date(2026, 3, 20), date(2026, 3, 22)),
         (datetime(2026, 3, 19, 18, 0), datetime(2026, 3, 19, 20, 30)),
     ]
+
+
+def test_a_next_link_that_never_ends_stops_when_a_page_repeats_the_items_of_an_earlier_one(httpserver: HTTPServer) -> None:
+    template = (FIXTURES / "endless_next_link.html").read_text(encoding="utf-8")
+
+    def page(request: Request) -> Response:  # every page shows the same items, and a link to the next number
+        number = int(request.args.get("page", "1"))
+        body = template.replace("{page}", str(number)).replace("{next}", str(number + 1))
+        return Response(body, content_type="text/html; charset=utf-8")
+
+    httpserver.expect_request("/nl/activiteiten").respond_with_handler(page)
+    source = html_source(httpserver.url_for("/nl/activiteiten"), language="nl",
+                         fields={"title": "h3", "url": "h3 a", "start": "time"}, pagination={"next": "a.volgende"})
+    result, crawl_warnings = read(source)
+    assert [item.title for item in result.items] == ["Repair café", "Codeclub"] and result.rejections == []  # were 38 duplicates
+    assert len(httpserver.log) == 2
+    assert any("listing page 2" in w and "holds the very records of page 1" in w for w in result.warnings)
+    assert not any("max_pages" in w for w in crawl_warnings)

@@ -105,3 +105,12 @@ def test_an_epoch_format_that_names_the_wrong_unit_says_which_unit_to_write(http
         "start: 1772715600 counts seconds, not milliseconds (it would be in 1970): write format: epoch"]
     as_s, _ = read(api_source(url, fields={"key": "id", "title": "title", "start": {"path": "start", "format": "epoch"}}))
     assert "start: 1772715600000 counts milliseconds, not seconds: write format: epoch_ms" in [r.message for r in as_s.rejections]
+
+
+def test_an_api_that_ignores_its_page_parameter_is_read_once_not_fifty_times(httpserver: HTTPServer) -> None:
+    url = serve(httpserver, "ignored_page_param.json")
+    result, crawl_warnings = read(api_source(url, pagination={"type": "page_number", "param": "page"}))
+    assert [item.key for item in result.items] == ["1", "2"] and result.rejections == []  # were 98 duplicate_key
+    assert len(httpserver.log) == 2  # page 1, and page 2 that repeats it: no page 3
+    assert any("listing page 2" in w and "holds the very records of page 1" in w for w in result.warnings)
+    assert not any("max_pages" in w for w in crawl_warnings)

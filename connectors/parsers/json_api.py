@@ -273,6 +273,7 @@ class JsonApiPager:
         self.warnings: list[str] = []
         self.pagination = source.pagination
         self.repeated = RepeatedPages()
+        self.failure: str | None = None  # a later page that answered an error: the crawl is incomplete
 
     def _params(self) -> dict[str, Any]:
         params = {name: fill_placeholders(value, self.now) for name, value in self.source.params.items()}
@@ -315,7 +316,12 @@ class JsonApiPager:
         document, problem = decode(page, listing_index + 1)
         if problem:
             return []
-        records = records_of(document, self.source.records) or []
+        found = records_of(document, self.source.records)
+        if found is None and listing_index > 0 and api_error(document) is not None:
+            # GraphQL and rate-limited APIs answer {"errors": [...]} with status 200: the pages after it were never read.
+            self.failure = _missing_records(document, self.source, listing_index + 1, page)
+            return []
+        records = found or []
         if self.repeated.earlier(page_fingerprint(records), listing_index + 1) is not None:
             return []  # the parse says so: the same records again, the pagination leads nowhere new
         following = self._following(document, page, listing_index)

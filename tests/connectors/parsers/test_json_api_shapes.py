@@ -114,3 +114,16 @@ def test_an_api_that_ignores_its_page_parameter_is_read_once_not_fifty_times(htt
     assert len(httpserver.log) == 2  # page 1, and page 2 that repeats it: no page 3
     assert any("listing page 2" in w and "holds the very records of page 1" in w for w in result.warnings)
     assert not any("max_pages" in w for w in crawl_warnings)
+
+
+def test_a_later_page_answering_an_error_with_status_200_makes_the_source_incomplete(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/api/events", query_string="page=2").respond_with_data(
+        (FIXTURES / "graphql_errors_page2.json").read_bytes(), content_type="application/json")
+    url = serve(httpserver, "first_page_of_two.json")
+    source = api_source(url, pagination={"type": "next_url", "next": "next"})
+    _, [crawl] = fetch_everything_sync([], [crawl_job("lab", source, now=NOW, force=True)], FAST)
+    assert crawl.outcome == "error" and crawl.incomplete  # the records of page 1 are loaded, nothing is removed
+    assert crawl.error is not None and "page 2 (" in crawl.error
+    assert "Rate limit exceeded: 60 requests per minute" in crawl.error and "1 page(s) read before it were kept" in crawl.error
+    result = parse_pages(source, crawl.pages, partner_id="lab", now=NOW)
+    assert [item.title for item in result.items] == ["Atelier"]

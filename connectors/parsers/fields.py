@@ -101,13 +101,17 @@ def to_date(value: Any, spec: Any, target: str, *, language: str, today: date, d
         if fmt == "iso":
             if zone is None:
                 return text, None, None  # the normaliser reads ISO 8601 and RFC 822 and applies the source's zone
+            if _ISO_DAY.match(text.strip()):
+                return date.fromisoformat(text.strip()), None, None  # a day, all day: not midnight in that zone
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
             return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)), None, None
         if fmt == "text":
             found = parse_date_text(text, language=spec.language or language, today=today)
             return _zoned(found.start, zone), _zoned(found.end, zone), found.warning
+        has_time = any(code in fmt for code in _TIME_CODES)
+        if has_time and (day := _day_without_time(text, fmt)) is not None:
+            return day, None, None
         parsed = datetime.strptime(text, fmt)
-        has_time = any(code in fmt for code in ("%H", "%I", "%M"))
         if not has_time:
             return parsed.date(), None, None
         return (parsed if parsed.tzinfo else _zoned(parsed, zone)), None, None
@@ -115,6 +119,28 @@ def to_date(value: Any, spec: Any, target: str, *, language: str, today: date, d
         raise
     except (DateTextError, ValueError, TypeError, OverflowError, OSError) as exc:
         raise FieldError(target, "invalid_date", f"{target}: {value!r} is not a date in format {fmt} ({exc})") from None
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME_CODES = ("%H", "%I", "%M")
+_FIRST_TIME_CODE = re.compile(r"%[HIMSp]")
+
+
+def _day_without_time(text: str, fmt: str) -> date | None:
+    """The day alone when a date-and-time pattern meets a record whose time is missing; None otherwise.
+
+    A date and a time kept apart ("2026-03-05" and "14:00", joined) lose the time on records where it
+    is null: with `format: "%Y-%m-%d %H:%M"` the record was rejected as not a date. Such a record is
+    the all-day event (or the deadline's day) the default ISO reading already makes of it.
+    """
+    cut = _FIRST_TIME_CODE.search(fmt)
+    day_format = fmt[: cut.start()].rstrip(" T,-:à") if cut else ""
+    if "%d" not in day_format:
+        return None
+    try:
+        return datetime.strptime(text.strip(), day_format).date()
+    except ValueError:
+        return None
 
 
 # From 10^11 on, a count is milliseconds: as seconds it would be past the year 5000, as milliseconds it is after 1973.

@@ -5,9 +5,10 @@ is the point): the records that come out, and the message a partner would read w
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pytest_httpserver import HTTPServer
 
@@ -127,3 +128,20 @@ def test_a_later_page_answering_an_error_with_status_200_makes_the_source_incomp
     assert "Rate limit exceeded: 60 requests per minute" in crawl.error and "1 page(s) read before it were kept" in crawl.error
     result = parse_pages(source, crawl.pages, partner_id="lab", now=NOW)
     assert [item.title for item in result.items] == ["Atelier"]
+
+
+def test_a_date_with_its_time_apart_and_sometimes_missing_gives_the_day_not_a_rejection(httpserver: HTTPServer) -> None:
+    url = serve(httpserver, "date_and_time_apart.json")
+    start = {"path": ["date", "time"], "join": " ", "format": "%Y-%m-%d %H:%M", "timezone": "Europe/Brussels"}
+    result, _ = read(api_source(url, fields={"key": "id", "title": "title", "start": start}))
+    assert result.rejections == []
+    assert [(item.start, item.all_day) for item in result.items] == [
+        (datetime(2026, 3, 5, 14, 0, tzinfo=ZoneInfo("Europe/Brussels")), False),
+        (date(2026, 3, 6), True), (date(2026, 3, 7), True)]
+
+
+def test_an_iso_day_with_a_timezone_stays_a_day_not_midnight(httpserver: HTTPServer) -> None:
+    url = serve(httpserver, "date_and_time_apart.json")
+    result, _ = read(api_source(url, fields={"key": "id", "title": "title",
+                                             "start": {"path": "date", "timezone": "Europe/Brussels"}}))
+    assert [(item.start, item.all_day) for item in result.items][0] == (date(2026, 3, 5), True)

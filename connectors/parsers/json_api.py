@@ -68,6 +68,27 @@ def records_of(document: Any, path: str) -> list[Any] | None:
     return found
 
 
+def source_records(document: Any, source: Any) -> list[Any] | None:
+    """The records of a page for a source: those at its records path, or the values of an object keyed by id.
+
+    PHP and Firebase back-ends give `{"events": {"81": {...}, "82": {...}}}`: read as one record, the
+    object was rejected for having no key, its ids listed as "unmapped fields". An object whose values
+    are all objects, none of its keys being a field the mapping reads, is such a collection.
+    """
+    records = records_of(document, source.records)
+    if records is None or len(records) != 1 or not isinstance(records[0], dict) or has_wildcard(source.records):
+        return records
+    only = records[0]
+    first_steps = {step for spec in source.fields.values() for path in _paths(spec) for step in path_steps(path)[:1]}
+    if only and all(isinstance(value, dict) for value in only.values()) and not first_steps & set(only):
+        return list(only.values())
+    return records
+
+
+def _paths(spec: Any) -> list[str]:
+    return spec.path if isinstance(spec.path, list) else [spec.path] if spec.path else []
+
+
 def _read(record: Any, spec: Any) -> Any:
     if spec.path is None:
         return None
@@ -196,7 +217,7 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
         if problem:
             result.error = problem
             return result
-        records = records_of(document, source.records)
+        records = source_records(document, source)
         if records is None:
             message = _missing_records(document, source, number, page)
             if number == 1:
@@ -316,7 +337,7 @@ class JsonApiPager:
         document, problem = decode(page, listing_index + 1)
         if problem:
             return []
-        found = records_of(document, self.source.records)
+        found = source_records(document, self.source)
         if found is None and listing_index > 0 and api_error(document) is not None:
             # GraphQL and rate-limited APIs answer {"errors": [...]} with status 200: the pages after it were never read.
             self.failure = _missing_records(document, self.source, listing_index + 1, page)
@@ -342,7 +363,7 @@ class JsonApiPager:
             if is_empty(cursor):
                 return None
             return self._request(self._page_params(index + 1) | {p.param: cursor})
-        records = records_of(document, self.source.records) or []
+        records = source_records(document, self.source) or []
         if not records or (p.size and len(records) < p.size):
             return None
         if p.total:

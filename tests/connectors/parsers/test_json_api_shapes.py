@@ -145,3 +145,9 @@ def test_an_iso_day_with_a_timezone_stays_a_day_not_midnight(httpserver: HTTPSer
     result, _ = read(api_source(url, fields={"key": "id", "title": "title",
                                              "start": {"path": "date", "timezone": "Europe/Brussels"}}))
     assert [(item.start, item.all_day) for item in result.items][0] == (date(2026, 3, 5), True)
+
+
+def test_records_given_as_an_object_keyed_by_id_are_its_values(httpserver: HTTPServer) -> None:
+    result, _ = read(api_source(serve(httpserver, "records_keyed_by_id.json")))
+    assert [item.key for item in result.items] == ["81", "82"] and result.rejections == []  # was one record, "no key"
+    assert not any(w.startswith("unmapped source fields") for w in result.warnings)

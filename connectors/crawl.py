@@ -137,6 +137,11 @@ async def _read_pages(job: CrawlJob, session: HttpSession, pacer: HostPacer, res
         if request.role == "listing":
             listings += 1
         queue.extend(job.pager.follow(page, index))
+        failure = getattr(job.pager, "failure", None)
+        if failure:  # a page answered with status 200 but holding an error (a pager may say so)
+            result.outcome, result.error_code = "error", "incomplete"
+            result.error = f"{failure}; the {len(result.pages) - 1} page(s) read before it were kept"
+            return
 
 
 def _fail(job: CrawlJob, result: CrawlResult, request: PageRequest, fetched: FetchResult, *, number: int, listings: int) -> None:

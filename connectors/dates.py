@@ -8,6 +8,8 @@ microseconds a string) and dateparser as the fallback for everything else (about
 a call, and it misreads "14u30" and "20 uur", which is why the fast path comes first). A weekday that disagrees with the
 date is tolerated: the date wins and the disagreement comes back as a warning.
 Results are naive (wall time of the page) or dates (no time given); the caller applies the zone.
+An ISO 8601 date-time with an offset keeps it. "Aujourd'hui", "demain", "morgen", "tomorrow" (and
+the day after) count from the run's day: dateparser read "Demain, 10h" as 22:00 and "aujourd'hui" as yesterday.
 """
 from __future__ import annotations
 
@@ -68,8 +70,14 @@ _WEEKDAY_BEFORE = re.compile(rf"({_WORD}{{2,9}})\.?,?\s+(?:(?:du|van|from)\s+)?$
 _NUMERIC = re.compile(
     r"(?<!\d)(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}))"
 )
-_HOURS_ISO = re.compile(rf"(?:T|{_AT})({_TIME})(?:{_TO}({_TIME}))?")
+_HOURS_ISO = re.compile(rf"(?:t|{_AT})({_TIME})(?:{_TO}({_TIME}))?")  # matched on the lowered text: "t", not "T"
+# A whole machine date-time, as <time datetime="2026-03-12T14:00:00+01:00"> and data attributes give it.
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$", re.IGNORECASE)
 _TIME_ONLY = re.compile(rf"^\s*(?:à|om|at)?\s*{_TIME}\s*$", re.IGNORECASE)
+_RELATIVE_DAYS = {"aujourd'hui": 0, "aujourd’hui": 0, "vandaag": 0, "today": 0, "demain": 1, "morgen": 1, "tomorrow": 1,
+                  "après-demain": 2, "apres-demain": 2, "overmorgen": 2}
+_RELATIVE = re.compile(r"^(?:(?:ce|le|on)\s+)?(après-demain|apres-demain|overmorgen|aujourd['’]hui|vandaag|today|demain|morgen"
+                       r"|tomorrow)(?![a-z])")
 RECENT_PAST = timedelta(days=90)  # a year-less date further back than this is read in the next year
 
 
@@ -224,6 +232,27 @@ def parse_slow(text: str, *, language: str | None = None, today: date | None = N
     return ParsedDate(found.replace(second=0, microsecond=0, tzinfo=None))
 
 
+def _relative(lowered: str, today: date | None) -> ParsedDate | None:
+    """'demain, 10h', 'vandaag om 14u30', 'today': the day counted from `today`, with its hours; None otherwise."""
+    word = _RELATIVE.match(lowered)
+    if word is None:
+        return None
+    day = (today or date.today()) + timedelta(days=_RELATIVE_DAYS[word.group(1)])
+    t1, t2 = _hours(lowered, word.end())
+    rest = lowered[word.end():]
+    if t1 is None and any(ch.isdigit() for ch in rest):
+        return None  # something else is written there: left to dateparser
+    return ParsedDate(_at(day, t1), _at(day, t2) if t2 else None)
+
+
+def _iso_datetime(cleaned: str, text: str) -> datetime:
+    """An ISO 8601 date-time, its offset kept: the written date's reader would read 14:00Z as 14:00 in Brussels."""
+    try:
+        return datetime.fromisoformat(cleaned[:-1] + "+00:00" if cleaned[-1] in "zZ" else cleaned)
+    except ValueError as exc:
+        raise DateTextError(f"{text!r} is not a valid date ({exc})") from None
+
+
 def parse_date_text(text: str, *, language: str | None = None, today: date | None = None) -> ParsedDate:
     """The date (or range) in `text`: fast path first, dateparser second; DateTextError when neither reads it."""
     cleaned = " ".join(text.replace("\u00a0", " ").split())
@@ -231,7 +260,10 @@ def parse_date_text(text: str, *, language: str | None = None, today: date | Non
         raise DateTextError("empty date text")
     if _TIME_ONLY.match(cleaned):
         raise DateTextError(f"{text!r} is a time without a date (join it with the date's field)")
-    parsed = parse_fast(cleaned, today=today) or parse_slow(cleaned, language=language, today=today)
+    if _ISO_DATETIME.match(cleaned):
+        return ParsedDate(_iso_datetime(cleaned, text))
+    parsed = (parse_fast(cleaned, today=today) or _relative(cleaned.lower(), today)
+              or parse_slow(cleaned, language=language, today=today))
     if parsed is None:
         raise DateTextError(f"{text!r} is not a date we can read")
     return parsed

@@ -40,6 +40,20 @@ def check_timezone(value: str | None) -> str | None:
     return value
 
 
+# The paths connectors.parsers.json_api reads: names, [n] and [*], joined by dots, after an optional $.
+_PATH = re.compile(r"^\$?(?:\.?(?:[^.\[\]]+|\[(?:\d+|\*)\]))*$")
+
+
+def check_path(value: str) -> str:
+    """A JSON path the json_api reader understands; anything else would silently read nothing, or the wrong value."""
+    text = value.strip()
+    if not text or not _PATH.match(text):
+        unsupported = " (recursive descent '..' and filters '[?(…)]' are not supported)" if ".." in text or "?" in text else ""
+        raise ValueError(f"got {value!r}, expected a path such as venue.city, tags[*].name, metadata.title[0] or "
+                         f"$.events[*]{unsupported}")
+    return value
+
+
 class _Transforms(_Strict):
     """What happens to a value once read: the same for every kind."""
 
@@ -87,6 +101,13 @@ class JsonField(_Transforms):
     """A json_api field: a dotted path in the record (`venue.city`, `tags[*].name`, `metadata.title[0]`)."""
 
     path: str | list[str] | None = None
+
+    @field_validator("path")
+    @classmethod
+    def _valid_path(cls, value: str | list[str] | None) -> str | list[str] | None:
+        for path in [value] if isinstance(value, str) else value or []:
+            check_path(path)
+        return value
 
     @model_validator(mode="after")
     def _reads_something(self) -> "JsonField":
@@ -147,6 +168,11 @@ class JsonPagination(_Strict):
     total: str | None = None  # path of the total number of records, to detect pages that were not read
     where: Literal["query", "body"] = "query"  # where page parameters go (body: POST searches)
     max_pages: int = Field(50, ge=1)
+
+    @field_validator("next", "total")
+    @classmethod
+    def _valid_path(cls, value: str | None) -> str | None:
+        return None if value is None else check_path(value)
 
     @model_validator(mode="after")
     def _complete(self) -> "JsonPagination":

@@ -69,6 +69,42 @@ def manifest(pages: list[Page] | tuple[Page, ...]) -> bytes:
     return "".join(f"{page.body_hash}\n" for page in pages).encode("ascii")
 
 
+class RepeatedPages:
+    """Listing pages whose records are those of an earlier page, word for word.
+
+    An API that ignores its page parameter, or a listing whose "next" link always leads on (page=2,
+    3, 4 … all showing the last page), returns the same records again and again: they were read up
+    to max_pages and rejected as duplicates by the dozen under a warning that "the API announced
+    more". A page that repeats an earlier one ends the pagination, and its records are not read twice.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+
+    def earlier(self, fingerprint: str | None, number: int) -> int | None:
+        """The number of the earlier page with the same records, or None (also for a page without records)."""
+        if fingerprint is None:
+            return None
+        first = self._seen.setdefault(fingerprint, number)
+        return first if first != number else None
+
+
+def records_fingerprint(parts: list[str]) -> str | None:
+    """The fingerprint of a page's records (their texts, in order); None for a page without records."""
+    if not parts:
+        return None
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
+
+
+def repeated_page_warning(number: int, url: str, first: int) -> str:
+    return (f"listing page {number} ({url}) holds the very records of page {first}: the pagination is not followed "
+            "by the site (a page parameter it ignores, or a next link that never ends); its records were read once "
+            "and no further page was asked for")
+
+
 class Pager(Protocol):
     """Which pages a source asks for: the first ones, then those each page leads to."""
 

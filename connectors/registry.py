@@ -16,7 +16,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
 
 from connectors.field_mapping import (
-    HtmlDetail, HtmlField, HtmlPagination, Incremental, JsonField, JsonPagination, Target, check_selector, shorthand,
+    HtmlDetail, HtmlField, HtmlPagination, Incremental, JsonField, JsonPagination, Target, check_path, check_selector,
+    shorthand,
 )
 
 SLUG = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
@@ -137,6 +138,11 @@ class JsonApiSource(PagedSource):
     @classmethod
     def _shorthand(cls, value: Any) -> Any:
         return shorthand(value, "path")
+
+    @field_validator("records")
+    @classmethod
+    def _records_path(cls, value: str) -> str:
+        return check_path(value)
 
     @field_validator("fields")
     @classmethod
@@ -312,8 +318,58 @@ def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str | None, str]:
             rest = rest[1:]
     else:
         rest = loc
-    key = ".".join(str(part) for part in rest) or None
+    # pydantic names a bad dictionary key "[key]" (fields.titel.[key]): the key itself is what the file says.
+    key = ".".join(str(part) for part in rest if part != "[key]") or None
     return source_id, key or ""
+
+
+# Keys that belong to some source kinds only: an unknown key that is one of them usually means a wrong kind.
+_KIND_KEYS: dict[str, str] = {
+    "records": "json_api", "method": "json_api", "params": "json_api", "headers": "json_api", "body": "json_api",
+    "ignore": "json_api", "incremental": "json_api", "items": "html", "detail": "html", "fields": "json_api and html",
+    "pagination": "json_api and html", "min_delay_s": "json_api, html and python", "max_requests": "json_api, html and python",
+    "connector": "python", "options": "python",
+}
+_FIELD_KEYS = {"css": ("html", "path"), "attr": ("html", "path"), "html": ("html", "path"), "all": ("html", "path"),
+               "path": ("json_api", "css")}
+
+
+_SELECTION_KEYS = {("html", "records"): ": an html source selects its items with `items` (a CSS selector)",
+                   ("json_api", "items"): ": a json_api source finds its records with `records` (a path such as $.data[*])"}
+
+
+def _kind_hint(loc: tuple[Any, ...]) -> str:
+    """Why a key is unknown when it is a key of another kind of source, or of another kind's fields; '' otherwise."""
+    if len(loc) < 4 or loc[0] != "sources" or loc[2] not in SOURCE_KINDS:
+        return ""
+    kind, rest = loc[2], loc[3:]
+    if len(rest) == 1 and (kind, rest[0]) in _SELECTION_KEYS:
+        return _SELECTION_KEYS[(kind, rest[0])]
+    if len(rest) == 1 and rest[0] in _KIND_KEYS:
+        return f": `{rest[0]}` is a key of {_KIND_KEYS[rest[0]]} sources, and this source's kind is {kind} (is the kind right?)"
+    if len(rest) >= 3 and rest[0] in ("fields", "detail") and rest[-1] in _FIELD_KEYS:
+        owner, instead = _FIELD_KEYS[str(rest[-1])]
+        if owner != kind:
+            return f": `{rest[-1]}` is for {owner} fields; a {kind} field reads `{instead}`"
+    return ""
+
+
+def _known_keys() -> frozenset[str]:
+    """Every key the partner file format knows, whatever the place: what a misspelt key is compared with."""
+    from connectors import field_mapping
+
+    models = (Partner, LocalisedName, FeedSource, JsonApiSource, HtmlSource, PythonSource, field_mapping.JsonField,
+              field_mapping.HtmlField, field_mapping.JsonPagination, field_mapping.HtmlPagination,
+              field_mapping.HtmlDetail, field_mapping.Incremental)
+    return frozenset(name for model in models for name in model.model_fields)
+
+
+def _spelling_hint(key: str) -> str:
+    """'; did you mean `format`?' for 'fromat'; '' when no known key is close."""
+    import difflib
+
+    close = difflib.get_close_matches(key, sorted(_known_keys()), n=1, cutoff=0.75)
+    return f"; did you mean `{close[0]}`?" if close else ""
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -325,7 +381,14 @@ def _describe(error: dict[str, Any]) -> str:
     if kind == "missing":
         return "required key is missing"
     if kind == "extra_forbidden":
+        loc = tuple(error.get("loc", ()))
+        hint = _kind_hint(loc) or _spelling_hint(str(loc[-1]) if loc else "")
+        if hint:
+            return f"unknown key (value {error.get('input')!r}){hint}"
         return f"unknown key (value {error.get('input')!r}); check its spelling against the partner file format"
+    if error.get("input", "") is None and kind in ("model_type", "dict_type", "string_type", "list_type"):
+        # "Input should be a valid dictionary or instance of JsonField": the key was written with nothing after it.
+        return "the key has no value (nothing after the colon); write one, or remove the key"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return f"got {error.get('input')!r}, expected one of {expected}"

@@ -158,14 +158,14 @@ def check_unmapped_reported(s: Subject) -> None:
     """json_api: every record field neither mapped nor ignored is named in a warning."""
     if s.source.kind != "json_api":
         return
-    from connectors.parsers.json_api import decode, records_of, unmapped_fields
+    from connectors.parsers.json_api import decode, source_records, unmapped_fields
 
     used = {str(spec.path).split(".")[0].split("[")[0] for spec in s.source.fields.values() if isinstance(spec.path, str)}
     used |= {p.split(".")[0].split("[")[0] for spec in s.source.fields.values() if isinstance(spec.path, list) for p in spec.path}
     seen: set[str] = set()
     for number, page in enumerate((p for p in s.fixture.pages if p.request.role == "listing"), start=1):
         document, _ = decode(page, number)
-        for record in records_of(document, s.source.records) or []:
+        for record in source_records(document, s.source) or []:
             if isinstance(record, dict):
                 seen.update(record)
     silent = seen - used - set(s.source.ignore) - unmapped_fields(s.batch.warnings)

@@ -6,6 +6,7 @@ the RawItem, or a Rejection naming the field and the value it could not read.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -94,31 +95,118 @@ def to_date(value: Any, spec: Any, target: str, *, language: str, today: date, d
     fmt = spec.format or default_format
     zone = ZoneInfo(spec.timezone) if spec.timezone else None
     try:
-        if isinstance(value, (int, float)) and not isinstance(value, bool) or fmt in ("epoch", "epoch_ms"):
-            seconds = float(value) / (1000 if fmt == "epoch_ms" else 1)
-            return datetime.fromtimestamp(seconds, tz=timezone.utc), None, None
+        if fmt in ("epoch", "epoch_ms") or _looks_like_epoch(value, spec.format):
+            return _from_epoch(value, spec.format, target), None, None
         text = str(value)
         if fmt == "iso":
             if zone is None:
                 return text, None, None  # the normaliser reads ISO 8601 and RFC 822 and applies the source's zone
+            if _ISO_DAY.match(text.strip()):
+                return date.fromisoformat(text.strip()), None, None  # a day, all day: not midnight in that zone
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
             return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)), None, None
         if fmt == "text":
             found = parse_date_text(text, language=spec.language or language, today=today)
             return _zoned(found.start, zone), _zoned(found.end, zone), found.warning
+        has_time = any(code in fmt for code in _TIME_CODES)
+        if has_time and (day := _day_without_time(text, fmt)) is not None:
+            return day, None, None
         parsed = datetime.strptime(text, fmt)
-        has_time = any(code in fmt for code in ("%H", "%I", "%M"))
         if not has_time:
             return parsed.date(), None, None
         return (parsed if parsed.tzinfo else _zoned(parsed, zone)), None, None
+    except FieldError:
+        raise
     except (DateTextError, ValueError, TypeError, OverflowError, OSError) as exc:
         raise FieldError(target, "invalid_date", f"{target}: {value!r} is not a date in format {fmt} ({exc})") from None
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME_CODES = ("%H", "%I", "%M")
+_FIRST_TIME_CODE = re.compile(r"%[HIMSp]")
+
+
+def _day_without_time(text: str, fmt: str) -> date | None:
+    """The day alone when a date-and-time pattern meets a record whose time is missing; None otherwise.
+
+    A date and a time kept apart ("2026-03-05" and "14:00", joined) lose the time on records where it
+    is null: with `format: "%Y-%m-%d %H:%M"` the record was rejected as not a date. Such a record is
+    the all-day event (or the deadline's day) the default ISO reading already makes of it.
+    """
+    cut = _FIRST_TIME_CODE.search(fmt)
+    day_format = fmt[: cut.start()].rstrip(" T,-:à") if cut else ""
+    if "%d" not in day_format:
+        return None
+    try:
+        return datetime.strptime(text.strip(), day_format).date()
+    except ValueError:
+        return None
+
+
+# From 10^11 on, a count is milliseconds: as seconds it would be past the year 5000, as milliseconds it is after 1973.
+_EPOCH_MS_FROM = 1e11
+_EPOCH_DIGITS = re.compile(r"^\d{10}(?:\d{3})?$")  # seconds or milliseconds of this era, written as text
+
+
+def _looks_like_epoch(value: Any, fmt: str | None) -> bool:
+    """A number, or ten or thirteen digits, where no format was given: APIs write epoch times both ways."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    return fmt is None and isinstance(value, str) and bool(_EPOCH_DIGITS.match(value.strip()))
+
+
+def _from_epoch(value: Any, fmt: str | None, target: str) -> datetime:
+    """An epoch time in seconds or milliseconds: the magnitude decides unless a format says, and then must agree.
+
+    A count of milliseconds read as seconds is past the year 5000, and seconds read as milliseconds
+    fall in January 1970: both are a unit mistake, which the message names instead of a bare range error.
+    """
+    number = float(value)
+    in_ms = number >= _EPOCH_MS_FROM
+    if fmt == "epoch" and in_ms:
+        raise FieldError(target, "invalid_date", f"{target}: {value!r} counts milliseconds, not seconds: write format: epoch_ms")
+    if fmt == "epoch_ms" and not in_ms:
+        raise FieldError(target, "invalid_date", f"{target}: {value!r} counts seconds, not milliseconds (it would be "
+                                                 "in 1970): write format: epoch")
+    return datetime.fromtimestamp(number / 1000 if in_ms else number, tz=timezone.utc)
 
 
 def _zoned(value: Any, zone: ZoneInfo | None) -> Any:
     if zone is not None and isinstance(value, datetime) and value.tzinfo is None:
         return value.replace(tzinfo=zone)
     return value
+
+
+_LANGUAGE_KEY = re.compile(r"^(fr|nl|en)(?:[-_][A-Za-z]{2})?$", re.IGNORECASE)
+
+
+def _where(spec: Any) -> str:
+    """The path or selector a field reads, as the partner file writes it."""
+    where = getattr(spec, "path", None) or getattr(spec, "css", None)
+    return where if isinstance(where, str) else "the field"
+
+
+def plain_value(value: Any, spec: Any, target: str, *, language: str) -> Any:
+    """A scalar for a field that reached an object: its text in the source's language, or a FieldError.
+
+    APIs give multilingual texts as {"fr": …, "nl": …} and wrap values in objects ({"text": …,
+    "html": …}, {"href": …}); written as is, such an object became "{'text': 'Atelier'}" in a
+    title, or a link to "https://site/{'href': …}", without a word. The language of the source is
+    taken from a multilingual object; any other object names the paths inside it that could be mapped.
+    """
+    if not isinstance(value, dict):
+        return value
+    by_language = {m.group(1).lower(): v for k, v in value.items() if (m := _LANGUAGE_KEY.match(str(k))) and not is_empty(v)}
+    if by_language:
+        chosen = by_language.get(language) or next(iter(by_language.values()))
+        if not isinstance(chosen, (dict, list)):
+            return chosen
+    where = _where(spec)
+    inside = ", ".join(f"{where}.{key}" for key in list(value)[:6]) or "(an empty object)"
+    raise FieldError(target, "unreadable_record", f"{target}: {where} is an object, not a value: map one of the paths "
+                                                  f"inside it ({inside})")
 
 
 def to_bool(value: Any, target: str) -> bool | None:
@@ -136,7 +224,8 @@ def to_number(value: Any, target: str) -> float | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value)
+        # NaN and Infinity (which Python's json reads) are no price, and no export can write them.
+        return float(value) if math.isfinite(value) else None
     text = str(value).lower()
     if any(word in text for word in ("gratuit", "gratis", "free")):
         return 0.0
@@ -152,14 +241,22 @@ def build_item(
 ) -> tuple[RawItem | None, Rejection | None, list[str]]:
     """The RawItem of one record's mapped values (transforms applied), or the Rejection of its first bad field."""
     warnings: list[str] = []
-    key_value = mapped.get("key") if not is_empty(mapped.get("key")) else mapped.get("url")
-    key = str(key_value) if not is_empty(key_value) else hash_key(*fallback_key)
+    key_target = "key" if not is_empty(mapped.get("key")) else "url"
+    key_value = mapped.get(key_target)
+    key = str(key_value) if not is_empty(key_value) and not isinstance(key_value, dict) else hash_key(*fallback_key)
+    if isinstance(key_value, dict):  # an object as the id would make a key of its text: name the paths inside it
+        try:
+            key = str(plain_value(key_value, specs[key_target], key_target, language=language))
+        except FieldError as exc:
+            return None, origin.reject(exc.reason, exc.target, exc.message, key=key, excerpt=raw_excerpt), warnings
     item = RawItem(partner_id=origin.partner_id, source_id=origin.source_id, key=key, excerpt=cut(raw_excerpt))
     location = RawLocation()
     try:
         for target, value in mapped.items():
             if target == "key" or is_empty(value):
                 continue
+            value = plain_value(value, specs[target], target, language=language) if target != "categories" else [
+                plain_value(v, specs[target], target, language=language) for v in (value if isinstance(value, list) else [value])]
             if target in DATE_TARGETS:
                 start, end, warning = to_date(value, specs[target], target, language=language, today=today,
                                               default_format=default_date_format)

@@ -13,7 +13,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from connectors.pages import Page, PageRequest
+from connectors.pages import Page, PageRequest, RepeatedPages, records_fingerprint, repeated_page_warning
 from connectors.parsers.common import Origin, ParseResult, charset_of, lenient_utf8, resolve, utf8_mislabelled
 from connectors.parsers.fields import build_item, is_empty, transform
 
@@ -48,7 +48,26 @@ def _absolute(base_url: str, href: str) -> str | None:
     return resolve(base_url, href)
 
 
-def _value(node: LexborNode, spec: Any, base_url: str) -> str | None:
+# Fields whose value is a link: without `attr`, the link of the element is read, not its words.
+LINK_TARGETS = frozenset({"url", "registration_url", "image_url", "online_url"})
+
+
+def _link(node: LexborNode, base_url: str) -> str | None:
+    """The link an element stands for: its href or src, else the first link inside it; None when it has none.
+
+    `url: "h3 a"` read the link's words ("Atelier IA & éthique") as the item's URL, which the
+    normaliser then resolved into https://site/Atelier%20IA…: an item with a wrong link and an
+    identity that changes with its title, without a word.
+    """
+    attributes = node.attributes
+    value = attributes.get("href") or attributes.get("src")
+    if not value and node.tag != "img":
+        inner = node.css_first("a[href]")
+        value = inner.attributes.get("href") if inner is not None else None
+    return _absolute(base_url, value) if value else None
+
+
+def _value(node: LexborNode, spec: Any, base_url: str, link: bool = False) -> str | None:
     if spec.attr:
         value = node.attributes.get(spec.attr)
         if value is not None and spec.attr in _LINK_ATTRS:
@@ -56,6 +75,8 @@ def _value(node: LexborNode, spec: Any, base_url: str) -> str | None:
         return value
     if spec.html:
         return node.inner_html
+    if link:
+        return _link(node, base_url) or _text(node)  # an element without a link may hold the URL as its text
     return _text(node)
 
 
@@ -71,16 +92,16 @@ def _plan(spec: Any) -> tuple[tuple[str, ...], bool]:
     return cached[1], cached[2]
 
 
-def read(node: LexborNode, spec: Any, base_url: str) -> Any:
+def read(node: LexborNode, spec: Any, base_url: str, link: bool = False) -> Any:
     """The raw value of one field inside `node`: a string, or a list for several selectors or `all`."""
     selectors, single = _plan(spec)
     if single:
         found = node.css_first(selectors[0])
-        return _value(found, spec, base_url) if found is not None else None
+        return _value(found, spec, base_url, link) if found is not None else None
     values: list[Any] = []
     for selector in selectors:
         matches = node.css(selector) if spec.all else [found] if (found := node.css_first(selector)) else []
-        values.extend(_value(match, spec, base_url) for match in matches)
+        values.extend(_value(match, spec, base_url, link) for match in matches)
     return values
 
 
@@ -89,7 +110,8 @@ def _tree(page: Page) -> LexborHTMLParser:
 
 
 def mapped_values(node: LexborNode, fields: dict[str, Any], base_url: str) -> dict[str, Any]:
-    return {target: transform(read(node, spec, base_url), spec, is_list=target == "categories") for target, spec in fields.items()}
+    return {target: transform(read(node, spec, base_url, target in LINK_TARGETS), spec, is_list=target == "categories")
+            for target, spec in fields.items()}
 
 
 def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) -> ParseResult:
@@ -98,6 +120,7 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
     details = {key: page for page in pages if page.request.role == "detail" for key in (page.request.url, page.url)}
     missing_details = 0
     listings = [page for page in pages if page.request.role == "listing"]
+    repeated = RepeatedPages()
     for number, page in enumerate(listings, start=1):
         if not page.body.strip():
             result.error = f"page {number} ({page.url}) is empty"
@@ -109,6 +132,10 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
                 result.error = message
                 return result
             result.warnings.append(message)
+            continue
+        first = repeated.earlier(records_fingerprint([node.html or "" for node in nodes]), number)
+        if first is not None:
+            result.warnings.append(repeated_page_warning(number, page.url, first))
             continue
         for position, node in enumerate(nodes, start=1):
             mapped = mapped_values(node, source.fields, page.url)
@@ -142,6 +169,7 @@ class HtmlPager:
     def __init__(self, source: Any) -> None:
         self.source = source
         self.warnings: list[str] = []
+        self.repeated = RepeatedPages()
 
     def first(self) -> list[PageRequest]:
         return [PageRequest(str(self.source.url))]
@@ -150,13 +178,16 @@ class HtmlPager:
         if page.request.role != "listing":
             return []
         tree = _tree(page)
+        nodes = tree.css(self.source.items)
+        if self.repeated.earlier(records_fingerprint([node.html or "" for node in nodes]), listing_index + 1) is not None:
+            return []  # the parse says so: the same items again, the next link leads nowhere new
         requests: list[PageRequest] = []
         detail = self.source.detail
         if detail is not None:
             spec = self.source.fields.get(detail.link)
             seen: set[str] = set()
-            for node in tree.css(self.source.items) if spec is not None else []:
-                link = transform(read(node, spec, page.url), spec)
+            for node in nodes if spec is not None else []:
+                link = transform(read(node, spec, page.url, detail.link in LINK_TARGETS), spec)
                 if isinstance(link, str) and link.startswith(("http://", "https://")) and link not in seen:
                     seen.add(link)
                     requests.append(PageRequest(link, role="detail"))

@@ -6,6 +6,7 @@ decides, from a page's bytes, which page comes next (next URL, page number, offs
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Sequence
@@ -13,8 +14,10 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urljoin
 
-from connectors.pages import Page, PageRequest, fill_placeholders, with_query
-from connectors.parsers.common import Origin, ParseResult
+from connectors.pages import (
+    Page, PageRequest, RepeatedPages, fill_placeholders, records_fingerprint, repeated_page_warning, with_query,
+)
+from connectors.parsers.common import Origin, ParseResult, charset_of, html_page_instead_of, lenient_utf8
 from connectors.parsers.fields import build_item, is_empty, transform
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+|\*)\]")
@@ -65,6 +68,27 @@ def records_of(document: Any, path: str) -> list[Any] | None:
     return found
 
 
+def source_records(document: Any, source: Any) -> list[Any] | None:
+    """The records of a page for a source: those at its records path, or the values of an object keyed by id.
+
+    PHP and Firebase back-ends give `{"events": {"81": {...}, "82": {...}}}`: read as one record, the
+    object was rejected for having no key, its ids listed as "unmapped fields". An object whose values
+    are all objects, none of its keys being a field the mapping reads, is such a collection.
+    """
+    records = records_of(document, source.records)
+    if records is None or len(records) != 1 or not isinstance(records[0], dict) or has_wildcard(source.records):
+        return records
+    only = records[0]
+    first_steps = {step for spec in source.fields.values() for path in _paths(spec) for step in path_steps(path)[:1]}
+    if only and all(isinstance(value, dict) for value in only.values()) and not first_steps & set(only):
+        return list(only.values())
+    return records
+
+
+def _paths(spec: Any) -> list[str]:
+    return spec.path if isinstance(spec.path, list) else [spec.path] if spec.path else []
+
+
 def _read(record: Any, spec: Any) -> Any:
     if spec.path is None:
         return None
@@ -103,15 +127,81 @@ def _fields_of(record: dict[str, Any], used: set[str]) -> set[str]:
     return found
 
 
-def decode(page: Page, number: int) -> tuple[Any, str | None]:
-    """The JSON document of a page, or a message naming the page."""
+def _text_of(body: bytes, content_type: str | None) -> tuple[str, str | None]:
+    """The page's JSON text and a warning when its bytes were not UTF-8.
+
+    JSON is UTF-8 (RFC 8259), but PHP back-ends and hand-made exports still emit Latin-1 or
+    Windows-1252 (an "é" as the single byte E9): failing the whole source for one accented letter
+    helps nobody, so a declared charset is honoured, else the bytes that break UTF-8 are read as
+    Windows-1252, with a warning either way. A byte order mark and UTF-16/32 are detected as json does.
+    """
+    encoding = json.detect_encoding(body)  # utf-8-sig, utf-16, utf-32: a BOM or the NUL bytes of a wide encoding
+    if encoding != "utf-8":
+        with contextlib.suppress(UnicodeDecodeError):
+            return body.decode(encoding), None
+    try:
+        return body.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        declared = charset_of(content_type)
+        where = f"byte {exc.start}"
+    if declared:
+        try:
+            return body.decode(declared), f"is not UTF-8 (at {where}); it was read as {declared}, as its Content-Type says"
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return lenient_utf8(body), f"is not UTF-8 (at {where}); the bytes that are not were read as Windows-1252"
+
+
+def _not_json(page: Page, number: int, exc: ValueError) -> str:
+    """Why a page is not JSON, in the words that tell the partner what to fix."""
+    html_page = html_page_instead_of(page.body, "JSON")
+    if html_page is not None:
+        return f"page {number} ({page.url}): {html_page}"
+    start = page.body[:80].decode("utf-8", errors="replace")
+    return f"page {number} ({page.url}) is not JSON ({exc}); it starts with {start!r}"
+
+
+def decode(page: Page, number: int, warnings: list[str] | None = None) -> tuple[Any, str | None]:
+    """The JSON document of a page, or a message naming the page; a charset repair is added to `warnings`."""
     if not page.body.strip():
         return None, f"page {number} ({page.url}) is empty"
     try:
-        return json.loads(page.body), None
+        text, warning = _text_of(page.body, page.content_type)
+        document = json.loads(text)
     except (UnicodeDecodeError, ValueError) as exc:
-        start = page.body[:80].decode("utf-8", errors="replace")
-        return None, f"page {number} ({page.url}) is not JSON ({exc}); it starts with {start!r}"
+        return None, _not_json(page, number, exc)
+    if warning and warnings is not None:
+        warnings.append(f"page {number} ({page.url}) {warning}")
+    return document, None
+
+
+_ERROR_KEYS = ("error", "errors", "error_message", "message", "fault", "detail")
+
+
+def api_error(document: Any) -> str | None:
+    """The error an API answered instead of records (status 200 and {"error": ...}), quoted; None otherwise."""
+    if not isinstance(document, dict):
+        return None
+    for name in _ERROR_KEYS:
+        value = document.get(name)
+        if not is_empty(value) and value is not False:
+            quoted = json.dumps(value, ensure_ascii=False, default=str)
+            return f"{name}: {quoted[:300]}" + ("…" if len(quoted) > 300 else "")
+    return None
+
+
+def _missing_records(document: Any, source: Any, number: int, page: Page) -> str:
+    """Why a page holds no records at the records path: the API's own error when it sent one."""
+    error = api_error(document)
+    if error is not None:
+        return f"page {number} ({page.url}) holds no records but an error from the API ({error})"
+    keys = ", ".join(sorted(document)[:15]) if isinstance(document, dict) else type(document).__name__
+    return f"the records path {source.records!r} is not in page {number} ({page.url}); the page holds: {keys}"
+
+
+def page_fingerprint(records: list[Any]) -> str | None:
+    """The fingerprint of a page's records (connectors.pages.RepeatedPages)."""
+    return records_fingerprint([json.dumps(record, sort_keys=True, default=str) for record in records])
 
 
 def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) -> ParseResult:
@@ -121,19 +211,23 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
     used = set().union(*(_used(spec) for spec in source.fields.values()))
     announced: int | None = None
     read = 0
+    repeated = RepeatedPages()
     for number, page in enumerate((p for p in pages if p.request.role == "listing"), start=1):
-        document, problem = decode(page, number)
+        document, problem = decode(page, number, result.warnings)
         if problem:
             result.error = problem
             return result
-        records = records_of(document, source.records)
+        records = source_records(document, source)
         if records is None:
-            keys = ", ".join(sorted(document)[:15]) if isinstance(document, dict) else type(document).__name__
-            message = f"the records path {source.records!r} is not in page {number} ({page.url}); the page holds: {keys}"
+            message = _missing_records(document, source, number, page)
             if number == 1:
                 result.error = message
                 return result
             result.warnings.append(message)
+            continue
+        first = repeated.earlier(page_fingerprint(records), number)
+        if first is not None:
+            result.warnings.append(repeated_page_warning(number, page.url, first))
             continue
         if number == 1 and source.pagination and source.pagination.total:
             total = select(document, source.pagination.total)
@@ -152,6 +246,12 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
 def _add_record(result: ParseResult, record: Any, source: Any, origin: Origin, *, now: datetime, position: tuple[int, int]) -> None:
     mapped = {target: transform(_read(record, spec), spec, is_list=target == "categories") for target, spec in source.fields.items()}
     raw = json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
+    if not isinstance(record, dict) and all(is_empty(value) for value in mapped.values()):
+        # A null, a number or a text among the records: saying it has "no key" would send the partner looking for one.
+        result.rejections.append(origin.reject(
+            "unreadable_record", None, f"record {position[1]} of page {position[0]} is not an object but "
+            f"{type(record).__name__} {raw[:80]}; the records at {source.records!r} should be objects", excerpt=raw))
+        return
     item, rejection, warnings = build_item(
         mapped, source.fields, origin, language=source.language, today=now.date(), default_date_format="iso",
         raw_excerpt=raw, fallback_key=(raw,),
@@ -193,6 +293,8 @@ class JsonApiPager:
         self.cursor = cursor
         self.warnings: list[str] = []
         self.pagination = source.pagination
+        self.repeated = RepeatedPages()
+        self.failure: str | None = None  # a later page that answered an error: the crawl is incomplete
 
     def _params(self) -> dict[str, Any]:
         params = {name: fill_placeholders(value, self.now) for name, value in self.source.params.items()}
@@ -235,6 +337,14 @@ class JsonApiPager:
         document, problem = decode(page, listing_index + 1)
         if problem:
             return []
+        found = source_records(document, self.source)
+        if found is None and listing_index > 0 and api_error(document) is not None:
+            # GraphQL and rate-limited APIs answer {"errors": [...]} with status 200: the pages after it were never read.
+            self.failure = _missing_records(document, self.source, listing_index + 1, page)
+            return []
+        records = found or []
+        if self.repeated.earlier(page_fingerprint(records), listing_index + 1) is not None:
+            return []  # the parse says so: the same records again, the pagination leads nowhere new
         following = self._following(document, page, listing_index)
         if following is not None and listing_index + 1 >= p.max_pages:
             self.warnings.append(f"stopped after {p.max_pages} pages (pagination.max_pages); the API announced more")
@@ -253,7 +363,7 @@ class JsonApiPager:
             if is_empty(cursor):
                 return None
             return self._request(self._page_params(index + 1) | {p.param: cursor})
-        records = records_of(document, self.source.records) or []
+        records = source_records(document, self.source) or []
         if not records or (p.size and len(records) < p.size):
             return None
         if p.total:

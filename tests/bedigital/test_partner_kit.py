@@ -120,3 +120,16 @@ def test_record_saves_every_page_of_a_live_source(kit, httpserver, capsys) -> No
     assert index["now"] == "2026-01-15T09:00:00+00:00"
     assert check(registry, "lab", "--refresh-expected") == 0
     check_pagination_followed(subject(registry, "lab", "events"))
+
+
+def test_check_on_a_new_file_with_a_path_it_cannot_read_names_the_file_and_the_key(kit, capsys) -> None:
+    registry, _ = kit
+    new(kit, "lab", "json_api")
+    path = registry / "lab.yaml"
+    # A JSONPath filter, as other tools accept: it read nothing, and check blamed the page ("not in page 1").
+    path.write_text(path.read_text(encoding="utf-8").replace('records: "$.data[*]"', "records: \"$.data[?(@.id)]\""),
+                    encoding="utf-8")
+    capsys.readouterr()
+    assert check(registry, "lab") == 2
+    out = capsys.readouterr().out
+    assert f"{path} › source events › records: got '$.data[?(@.id)]', expected a path such as" in out

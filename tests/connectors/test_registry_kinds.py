@@ -65,7 +65,17 @@ def test_json_api_and_html_sources_load_with_their_shorthands(tmp_path: Path) ->
     ("text", "change", "key", "words"),
     [
         (JSON_API, ('    records: "$.data[*]"\n', ""), "records", "required key is missing"),
-        (JSON_API, ("      title: name", "      titel: name"), "fields.titel.[key]", "expected one of"),
+        (JSON_API, ("      title: name", "      titel: name"), "fields.titel", "expected one of"),
+        (JSON_API, ('records: "$.data[*]"', "records: \"$.data[?(@.status=='live')]\""), "records", "filters '[?(…)]' are not"),
+        (JSON_API, ("      title: name", "      title: attributes..title"), "fields.title.path", "expected a path such as"),
+        (JSON_API, ("      title: name", "      title: {css: h2}"), "fields.title.css", "a json_api field reads `path`"),
+        (JSON_API, ("{path: starts, format:", "{path: starts, fromat:"), "fields.start.fromat", "did you mean `format`?"),
+        (JSON_API, ("      title: name", "      title:"), "fields.title", "the key has no value"),
+        (JSON_API, ('    records: "$.data[*]"', '    items: "$.data[*]"\n    records: data'), "items",
+         "a json_api source finds its records with `records`"),
+        (JSON_API, ("pagination: {type", "pagniation: {type"), "pagniation", "did you mean `pagination`?"),
+        (HTML, ('items: "li.activiteit"', 'records: "li.activiteit"\n    items: li'), "records",
+         "an html source selects its items with `items`"),
         (JSON_API, ('format: "%d/%m/%Y %H:%M"', "format: dd/mm/yyyy"), "fields.start.format", "strptime pattern"),
         (JSON_API, ("timezone: Europe/Brussels}", "timezone: Europe/Bruxelles}"), "fields.start.timezone", "unknown time zone"),
         (JSON_API, ("type: page_number, param: page,", "type: page_number,"), "pagination", "needs param"),
@@ -91,3 +101,11 @@ def test_a_python_connector_must_be_importable(tmp_path: Path) -> None:
         "    connector: no_such_package.site:Connector\n")
     [error] = errors_of(tmp_path, text)
     assert error.key == "connector" and "cannot import module 'no_such_package.site'" in error.message
+
+
+def test_keys_of_another_kind_say_the_kind_may_be_wrong(tmp_path: Path) -> None:
+    text = JSON_API.replace("kind: json_api", "kind: rss").replace('    headers: {Authorization: "Bearer ${LAB_TOKEN:-t0ken}"}\n', "")
+    by_key = {error.key: error.message for error in errors_of(tmp_path, text)}
+    assert set(by_key) == {"records", "fields", "pagination"}
+    assert "`records` is a key of json_api sources, and this source's kind is rss (is the kind right?)" in by_key["records"]
+    assert "`fields` is a key of json_api and html sources" in by_key["fields"]

@@ -1,0 +1,102 @@
+"""html listings of shapes nobody had seen, served over HTTP on 127.0.0.1 and read as a run reads them.
+
+Each case is one fixture under fixtures/html/: the items that come out, their dates and links, and
+the message a partner would read when they do not.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from connectors.crawl import crawl_job, fetch_everything_sync
+from connectors.http import HttpSettings
+from connectors.parsers import ParseResult, parse_pages
+from connectors.registry import HtmlSource
+
+FIXTURES = Path(__file__).parent / "fixtures" / "html"
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+FAST = HttpSettings(retries=0, backoff_s=0.01, deadline_s=5.0, respect_robots=False)
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def html_source(url: str, **extra: Any) -> HtmlSource:
+    config = {"id": "agenda", "kind": "html", "url": url, "content": "event", "language": "fr", "items": ".card",
+              "fields": {"title": "h3", "url": {"css": "h3 a", "attr": "href"}, "start": "time"}}
+    return HtmlSource.model_validate({**config, **extra})
+
+
+def serve(server: HTTPServer, name: str, path: str = "/fr/agenda") -> str:
+    server.expect_request(path).respond_with_data((FIXTURES / name).read_bytes(), content_type="text/html; charset=utf-8")
+    return server.url_for(path)
+
+
+def read(source: HtmlSource, now: datetime = NOW) -> tuple[ParseResult, list[str]]:
+    """Crawl the source over HTTP, then parse its pages: (parse result, the crawl's warnings)."""
+    _, [crawl] = fetch_everything_sync([], [crawl_job("lab", source, now=now, force=True)], FAST)
+    assert crawl.outcome == "fetched", crawl.error
+    return parse_pages(source, crawl.pages, partner_id="lab", now=now), crawl.warnings
+
+
+def test_time_datetime_attributes_keep_their_hour_and_their_offset(httpserver: HTTPServer) -> None:
+    url = serve(httpserver, "time_datetime_attributes.html")
+    result, _ = read(html_source(url, fields={"title": "h3", "url": {"css": "h3 a", "attr": "href"},
+                                               "start": {"css": "time", "attr": "datetime"}}))
+    starts = {item.title: item.start for item in result.items}
+    assert starts["Atelier IA"] == datetime(2026, 3, 12, 14, 0)  # naive: the source's zone applies later
+    assert starts["Meetup"] == datetime(2026, 3, 12, 18, 30, tzinfo=BRUSSELS)
+    assert starts["Webinaire"] == datetime(2026, 3, 12, 9, 0, tzinfo=timezone.utc)  # 10:00 in Brussels, not 09:00
+    assert starts["Journée portes ouvertes"] == date(2026, 3, 14)
+
+
+def test_today_and_tomorrow_count_from_the_run_day_with_their_hours(httpserver: HTTPServer) -> None:
+    url = serve(httpserver, "relative_days.html")
+    result, _ = read(html_source(url, items="li.card", fields={"title": "a", "url": {"css": "a", "attr": "href"},
+                                                               "start": ".when"}))
+    assert [(item.title, item.start, item.end) for item in result.items] == [
+        ("Café numérique", datetime(2026, 3, 1, 18, 0), None),
+        ("Atelier Python", datetime(2026, 3, 2, 10, 0), None),  # dateparser said 22:00
+        ("Repair café", datetime(2026, 3, 3, 14, 0), datetime(2026, 3, 3, 17, 0)),
+        ("Hackathon", date(2026, 3, 2), None),
+    ]
+
+
+def test_a_link_field_without_attr_reads_the_link_of_the_element_not_its_words(httpserver: HTTPServer) -> None:
+    url = serve(httpserver, "link_words.html")
+    # What a new user writes first: a selector for the link, and one for its heading.
+    result, _ = read(html_source(url, fields={"title": "h3", "url": "h3 a", "start": "p.date", "image_url": "img",
+                                              "registration_url": "h3"}))
+    base = url.rsplit("/", 2)[0]
+    assert [item.url for item in result.items] == [
+        f"{base}/fr/evenement/atelier-ia", f"{base}/fr/evenement/hackathon", "https://partenaire.example/meetup?utm_source=agenda"]
+    assert [item.key for item in result.items] == [item.url for item in result.items]
+    assert result.items[0].image_url == f"{base}/img/atelier.jpg"
+    assert result.items[0].registration_url == result.items[0].url  # the heading's link
+    # The dates on two lines (<br>) read as one text: the hours, the range and the Dutch words.
+    assert [(item.start, item.end) for item in result.items] == [
+        (datetime(2026, 3, 12, 14, 0), datetime(2026, 3, 12, 16, 30)),
+        (date(2026, 3, 20), date(2026, 3, 22)),
+        (datetime(2026, 3, 19, 18, 0), datetime(2026, 3, 19, 20, 30)),
+    ]
+
+
+def test_a_next_link_that_never_ends_stops_when_a_page_repeats_the_items_of_an_earlier_one(httpserver: HTTPServer) -> None:
+    template = (FIXTURES / "endless_next_link.html").read_text(encoding="utf-8")
+
+    def page(request: Request) -> Response:  # every page shows the same items, and a link to the next number
+        number = int(request.args.get("page", "1"))
+        body = template.replace("{page}", str(number)).replace("{next}", str(number + 1))
+        return Response(body, content_type="text/html; charset=utf-8")
+
+    httpserver.expect_request("/nl/activiteiten").respond_with_handler(page)
+    source = html_source(httpserver.url_for("/nl/activiteiten"), language="nl",
+                         fields={"title": "h3", "url": "h3 a", "start": "time"}, pagination={"next": "a.volgende"})
+    result, crawl_warnings = read(source)
+    assert [item.title for item in result.items] == ["Repair café", "Codeclub"] and result.rejections == []  # were 38 duplicates
+    assert len(httpserver.log) == 2
+    assert any("listing page 2" in w and "holds the very records of page 1" in w for w in result.warnings)
+    assert not any("max_pages" in w for w in crawl_warnings)

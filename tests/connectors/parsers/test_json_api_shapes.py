@@ -1,0 +1,153 @@
+"""json_api sources of shapes nobody had seen, served over HTTP on 127.0.0.1 and read as a run reads them.
+
+Each case is one fixture under fixtures/json_api/ (or a document written in the test when its shape
+is the point): the records that come out, and the message a partner would read when they do not.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pytest_httpserver import HTTPServer
+
+from connectors.crawl import crawl_job, fetch_everything_sync
+from connectors.http import HttpSettings
+from connectors.parsers import ParseResult, parse_pages
+from connectors.registry import JsonApiSource
+
+FIXTURES = Path(__file__).parent / "fixtures" / "json_api"
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+FAST = HttpSettings(retries=0, backoff_s=0.01, deadline_s=5.0, respect_robots=False)
+
+
+def api_source(url: str, **extra: Any) -> JsonApiSource:
+    config = {"id": "events", "kind": "json_api", "url": url, "content": "event", "language": "fr",
+              "records": "events", "fields": {"key": "id", "title": "title", "start": "start"}}
+    return JsonApiSource.model_validate({**config, **extra})
+
+
+def serve(server: HTTPServer, name: str, content_type: str = "application/json", path: str = "/api/events") -> str:
+    server.expect_request(path).respond_with_data((FIXTURES / name).read_bytes(), content_type=content_type)
+    return server.url_for(path)
+
+
+def read(source: JsonApiSource) -> tuple[ParseResult, list[str]]:
+    """Crawl the source over HTTP, then parse its pages: (parse result, the crawl's warnings)."""
+    _, [crawl] = fetch_everything_sync([], [crawl_job("lab", source, now=NOW, force=True)], FAST)
+    assert crawl.outcome == "fetched", crawl.error
+    return parse_pages(source, crawl.pages, partner_id="lab", now=NOW), crawl.warnings
+
+
+def test_a_latin1_body_is_read_with_its_accents_and_a_warning_instead_of_failing_the_source(httpserver: HTTPServer) -> None:
+    result, _ = read(api_source(serve(httpserver, "latin1_body.json")))
+    assert result.error is None
+    assert [item.title for item in result.items] == ["Café numérique – atelier", "Réunion"]
+    assert any("is not UTF-8 (at byte 35)" in w and "read as Windows-1252" in w for w in result.warnings)
+
+
+def test_an_html_page_answered_with_status_200_fails_the_source_quoting_its_title(httpserver: HTTPServer) -> None:
+    result, _ = read(api_source(serve(httpserver, "error_page_200.html", content_type="text/html")))
+    assert result.error is not None and result.error.startswith("page 1 (")
+    assert "not JSON but an HTML page titled 'Maintenance en cours | Tech Hub'" in result.error
+
+
+def test_an_error_document_answered_with_status_200_is_quoted(httpserver: HTTPServer) -> None:
+    result, _ = read(api_source(serve(httpserver, "api_error_200.json")))
+    assert result.error is not None
+    assert "holds no records but an error from the API" in result.error
+    assert "Sorry, you are not allowed to do that." in result.error
+
+
+def test_an_object_where_a_text_is_expected_rejects_the_record_naming_the_paths_inside_it(httpserver: HTTPServer) -> None:
+    # Eventbrite: name is {"text", "html"}: "title: name" must not publish "{'text': 'Startup Pitch Night', ...}".
+    url = serve(httpserver, "eventbrite_objects.json")
+    result, _ = read(api_source(url, fields={"key": "id", "title": "name", "url": "url", "start": "start.utc"}))
+    assert result.items == []
+    [rejection] = result.rejections
+    assert rejection.field == "title" and rejection.reason == "unreadable_record"
+    assert "name is an object, not a value" in rejection.message and "name.text, name.html" in rejection.message
+    fixed, _ = read(api_source(url, fields={"key": "id", "title": "name.text", "url": "url", "start": "start.utc"}))
+    assert [item.title for item in fixed.items] == ["Startup Pitch Night"]
+
+
+def test_a_multilingual_object_gives_the_text_in_the_source_language(httpserver: HTTPServer) -> None:
+    result, _ = read(api_source(serve(httpserver, "multilingual_titles.json"), language="nl"))
+    assert [item.title for item in result.items] == ["Workshop open data", "Enkel in het Nederlands"]
+
+
+def test_records_that_are_not_objects_are_rejected_as_such_not_as_missing_their_key(httpserver: HTTPServer) -> None:
+    result, _ = read(api_source(serve(httpserver, "non_object_records.json")))
+    assert [item.title for item in result.items] == ["Un vrai événement"]
+    assert [r.reason for r in result.rejections] == ["unreadable_record"] * 3
+    assert "record 2 of page 1 is not an object but NoneType null" in result.rejections[0].message
+    assert "str \"deleted\"" in result.rejections[1].message
+
+
+def test_nan_and_infinity_are_no_price(httpserver: HTTPServer) -> None:
+    result, _ = read(api_source(serve(httpserver, "nan_price.json"),
+                                fields={"key": "id", "title": "title", "start": "start", "price": "cost"}))
+    assert [item.price for item in result.items] == [None, None]
+
+
+def test_epoch_times_in_seconds_or_milliseconds_numbers_or_texts_are_read_by_their_magnitude(httpserver: HTTPServer) -> None:
+    result, _ = read(api_source(serve(httpserver, "epoch_times.json")))
+    assert result.rejections == []
+    expected = datetime(2026, 3, 5, 13, 0, tzinfo=timezone.utc)  # 14:00 in Brussels
+    assert [(item.title, item.start) for item in result.items] == [
+        ("Secondes", expected), ("Millisecondes", expected), ("Secondes en texte", expected), ("Millisecondes en texte", expected)]
+
+
+def test_an_epoch_format_that_names_the_wrong_unit_says_which_unit_to_write(httpserver: HTTPServer) -> None:
+    url = serve(httpserver, "epoch_times.json")
+    as_ms, _ = read(api_source(url, fields={"key": "id", "title": "title", "start": {"path": "start", "format": "epoch_ms"}}))
+    assert [r.message for r in as_ms.rejections][:1] == [
+        "start: 1772715600 counts seconds, not milliseconds (it would be in 1970): write format: epoch"]
+    as_s, _ = read(api_source(url, fields={"key": "id", "title": "title", "start": {"path": "start", "format": "epoch"}}))
+    assert "start: 1772715600000 counts milliseconds, not seconds: write format: epoch_ms" in [r.message for r in as_s.rejections]
+
+
+def test_an_api_that_ignores_its_page_parameter_is_read_once_not_fifty_times(httpserver: HTTPServer) -> None:
+    url = serve(httpserver, "ignored_page_param.json")
+    result, crawl_warnings = read(api_source(url, pagination={"type": "page_number", "param": "page"}))
+    assert [item.key for item in result.items] == ["1", "2"] and result.rejections == []  # were 98 duplicate_key
+    assert len(httpserver.log) == 2  # page 1, and page 2 that repeats it: no page 3
+    assert any("listing page 2" in w and "holds the very records of page 1" in w for w in result.warnings)
+    assert not any("max_pages" in w for w in crawl_warnings)
+
+
+def test_a_later_page_answering_an_error_with_status_200_makes_the_source_incomplete(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/api/events", query_string="page=2").respond_with_data(
+        (FIXTURES / "graphql_errors_page2.json").read_bytes(), content_type="application/json")
+    url = serve(httpserver, "first_page_of_two.json")
+    source = api_source(url, pagination={"type": "next_url", "next": "next"})
+    _, [crawl] = fetch_everything_sync([], [crawl_job("lab", source, now=NOW, force=True)], FAST)
+    assert crawl.outcome == "error" and crawl.incomplete  # the records of page 1 are loaded, nothing is removed
+    assert crawl.error is not None and "page 2 (" in crawl.error
+    assert "Rate limit exceeded: 60 requests per minute" in crawl.error and "1 page(s) read before it were kept" in crawl.error
+    result = parse_pages(source, crawl.pages, partner_id="lab", now=NOW)
+    assert [item.title for item in result.items] == ["Atelier"]
+
+
+def test_a_date_with_its_time_apart_and_sometimes_missing_gives_the_day_not_a_rejection(httpserver: HTTPServer) -> None:
+    url = serve(httpserver, "date_and_time_apart.json")
+    start = {"path": ["date", "time"], "join": " ", "format": "%Y-%m-%d %H:%M", "timezone": "Europe/Brussels"}
+    result, _ = read(api_source(url, fields={"key": "id", "title": "title", "start": start}))
+    assert result.rejections == []
+    assert [(item.start, item.all_day) for item in result.items] == [
+        (datetime(2026, 3, 5, 14, 0, tzinfo=ZoneInfo("Europe/Brussels")), False),
+        (date(2026, 3, 6), True), (date(2026, 3, 7), True)]
+
+
+def test_an_iso_day_with_a_timezone_stays_a_day_not_midnight(httpserver: HTTPServer) -> None:
+    url = serve(httpserver, "date_and_time_apart.json")
+    result, _ = read(api_source(url, fields={"key": "id", "title": "title",
+                                             "start": {"path": "date", "timezone": "Europe/Brussels"}}))
+    assert [(item.start, item.all_day) for item in result.items][0] == (date(2026, 3, 5), True)
+
+
+def test_records_given_as_an_object_keyed_by_id_are_its_values(httpserver: HTTPServer) -> None:
+    result, _ = read(api_source(serve(httpserver, "records_keyed_by_id.json")))
+    assert [item.key for item in result.items] == ["81", "82"] and result.rejections == []  # was one record, "no key"
+    assert not any(w.startswith("unmapped source fields") for w in result.warnings)

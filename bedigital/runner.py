@@ -30,6 +30,15 @@ run_queue:
 event_log_storage:
   module: bedigital.dagster_sqlite
   class: PooledSqliteEventLogStorage
+# What the pipeline's modules log goes into the run's event log, which the UI shows beside the steps' events.
+# Steps' raw stdout/stderr are not captured, as in deploy/dagster.yaml: capturing them kept two `tail`
+# processes and two Python pollers beside every step (~22 MiB).
+python_logs:
+  python_log_level: INFO
+  managed_python_loggers: [bedigital, connectors, pipelines, transforms, warehouse]
+compute_logs:
+  module: dagster._core.storage.noop_compute_log_manager
+  class: NoOpComputeLogManager
 """
 
 

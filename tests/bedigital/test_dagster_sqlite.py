@@ -1,6 +1,7 @@
 """The Dagster instance's SQLite storage: no fsync per commit, and no new engine per event."""
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -78,6 +79,21 @@ def test_a_dagster_yaml_we_wrote_earlier_is_brought_up_to_date_but_a_hand_writte
         dagster_instance(home)
     assert (ours / "dagster.yaml").read_text(encoding="utf-8") == DAGSTER_YAML
     assert (theirs / "dagster.yaml").read_text(encoding="utf-8") == "telemetry:\n  enabled: false\n"
+
+
+def test_what_the_pipeline_modules_log_is_in_the_run_s_event_log_and_no_step_output_is_tailed(tmp_path: Path) -> None:
+    instance = dagster_instance(tmp_path / "home")
+
+    @dg.asset
+    def counted() -> int:
+        logging.getLogger("warehouse.items").warning("hub/agenda returned 3 items, down from 40")
+        logging.getLogger("some_library").warning("not ours")
+        return 1
+
+    result = dg.materialize([counted], instance=instance)
+    messages = [entry.user_message for entry in instance.all_logs(result.run_id) if not entry.is_dagster_event]
+    assert messages == ["hub/agenda returned 3 items, down from 40"]
+    assert type(instance.compute_log_manager).__name__ == "NoOpComputeLogManager"  # no tail processes per step
 
 
 PLANNED = {dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED, dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,16 @@ def test_every_reason_code_of_the_model_has_three_plain_texts() -> None:
         assert set(explain(code)) == {"fr", "nl", "en"} and "{code}" not in explain(code)["en"]
         assert code in reason_table(), code  # its own words, not the fallback naming the code
     assert "brand_new_code" in explain("brand_new_code")["fr"]
+
+
+# How the parsers and the normaliser name a rejection's reason: reject("code", ...), FieldError(target, "code", ...),
+# _Rejected("code", ...), _rejection(raw, ctx, "code", ...) and Rejection(..., reason="code", ...).
+_EMITTED = re.compile(r'(?:\breject\(|FieldError\(\w+,|_Rejected\(|_rejection\(raw, ctx,)\s*"([a-z_]+)"|\breason="([a-z_]+)"')
+
+
+def test_every_reason_code_the_code_emits_has_three_plain_texts() -> None:
+    root = Path(__file__).resolve().parents[3]
+    sources = [*(root / "connectors").rglob("*.py"), *(root / "transforms").rglob("*.py"), root / "bedigital" / "ingest.py"]
+    emitted = {a or b for path in sources for a, b in _EMITTED.findall(path.read_text(encoding="utf-8"))}
+    assert {"missing_title", "invalid_date", "duplicate_key", "invalid_value", "lost"} <= emitted  # the scan reads them
+    assert sorted(code for code in emitted if code not in reason_table()) == []  # a partner would see the bare code

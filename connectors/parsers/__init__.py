@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from connectors.pages import Page, PageRequest
 from connectors.parsers.common import Origin, ParseResult, drop_duplicate_keys, writable_result
+from transforms.times import local_date
 
 __all__ = ["KINDS", "PAGED_KINDS", "ParseResult", "parse_pages", "parse_payload"]
 
@@ -29,8 +30,8 @@ def parse_payload(
 ) -> ParseResult:
     """The records of one payload of `kind`; never raises: failures come back as an error or rejections.
 
-    `default_timezone` is not applied here (the normaliser does that); it is accepted so that
-    every kind has the same signature. The paged kinds (json_api, html, python) need `source`,
+    `default_timezone` is not applied to times here (the normaliser does that); it says which day
+    "today" is for dates written in words. The paged kinds (json_api, html, python) need `source`,
     their configuration; `body` is then read as their only page. An rss `source` whose content is
     event has the dates written in its items' titles read when they carry no event date.
     """
@@ -46,7 +47,7 @@ def parse_payload(
             from connectors.parsers import rss
 
             # A source of events reads the dates written in titles of items that carry no event date.
-            result = rss.parse(body, origin, content_type=content_type, today=now.date(),
+            result = rss.parse(body, origin, content_type=content_type, today=_local_today(now, default_timezone),
                                dates_in_text=getattr(source, "content", None) == "event")
         elif kind == "ical":
             from connectors.parsers import ical
@@ -87,3 +88,11 @@ def parse_pages(source: Any, pages: Sequence[Page], *, partner_id: str, now: dat
     except Exception as exc:  # noqa: BLE001 - a parser bug on one source must read as that source's error
         return ParseResult([], [], error=f"the {source.kind} parser failed on {base_url}: {type(exc).__name__}: {exc}")
     return drop_duplicate_keys(writable_result(result), origin)
+
+
+def _local_today(now: datetime, zone: str) -> date:
+    """The day it is in `zone` (the registry only lets known zones through; another one counts in UTC)."""
+    try:
+        return local_date(now, zone)
+    except (KeyError, ValueError):  # ZoneInfoNotFoundError is a KeyError
+        return now.date()

@@ -16,10 +16,12 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from connectors.pages import Page, PageRequest, RepeatedPages, records_fingerprint, repeated_page_warning
 from connectors.parsers.common import Origin, ParseResult, charset_of, lenient_utf8, resolve, utf8_mislabelled
 from connectors.parsers.fields import build_item, is_empty, transform
+from transforms.times import local_date
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 _LINK_ATTRS = frozenset({"href", "src", "data-href", "data-src", "action"})
 _EXCERPT_CHARS = 1000
+FALLBACK_KEY_CHARS = 500  # of a card's words, for the key of a card without a link
 
 
 def decode(page: Page) -> str:
@@ -117,6 +119,8 @@ def mapped_values(node: LexborNode, fields: dict[str, Any], base_url: str) -> di
 def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) -> ParseResult:
     """The items of every listing page, completed from their detail pages when configured."""
     result = ParseResult([], [])
+    # "Demain" and year-less dates count from the day it is where the source is, not in UTC.
+    today = local_date(now, source.timezone)
     details = {key: page for page in pages if page.request.role == "detail" for key in (page.request.url, page.url)}
     missing_details = 0
     listings = [page for page in pages if page.request.role == "listing"]
@@ -137,7 +141,7 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
         if first is not None:
             result.warnings.append(repeated_page_warning(number, page.url, first))
             continue
-        for position, node in enumerate(nodes, start=1):
+        for node in nodes:
             mapped = mapped_values(node, source.fields, page.url)
             excerpt_html = node.html or ""
             if source.detail is not None:
@@ -150,8 +154,10 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
                     mapped |= {target: value for target, value in extra.items() if not is_empty(value) or target not in mapped}
             specs = {**source.fields, **(source.detail.fields if source.detail else {})}
             item, rejection, warnings = build_item(
-                mapped, specs, origin, language=source.language, today=now.date(), default_date_format="text",
-                raw_excerpt=excerpt_html[:_EXCERPT_CHARS], fallback_key=(page.url, position, _text(node)[:200]),
+                mapped, specs, origin, language=source.language, today=today, default_date_format="text",
+                # A card without a link is known by its words: by its place on the page, every card below a
+                # new one (or on the next page) would come back as a new item.
+                raw_excerpt=excerpt_html[:_EXCERPT_CHARS], fallback_key=(_text(node)[:FALLBACK_KEY_CHARS],),
             )
             result.warnings.extend(warnings)
             if rejection is not None:

@@ -19,6 +19,7 @@ from connectors.pages import (
 )
 from connectors.parsers.common import Origin, ParseResult, charset_of, html_page_instead_of, lenient_utf8
 from connectors.parsers.fields import build_item, is_empty, transform
+from transforms.times import local_date
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+|\*)\]")
 _UNMAPPED_SHOWN = 20
@@ -253,7 +254,8 @@ def _add_record(result: ParseResult, record: Any, source: Any, origin: Origin, *
             f"{type(record).__name__} {raw[:80]}; the records at {source.records!r} should be objects", excerpt=raw))
         return
     item, rejection, warnings = build_item(
-        mapped, source.fields, origin, language=source.language, today=now.date(), default_date_format="iso",
+        mapped, source.fields, origin, language=source.language, today=local_date(now, source.timezone),
+        default_date_format="iso",
         raw_excerpt=raw, fallback_key=(raw,),
     )
     result.warnings.extend(warnings)

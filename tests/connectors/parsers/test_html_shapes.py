@@ -65,6 +65,14 @@ def test_today_and_tomorrow_count_from_the_run_day_with_their_hours(httpserver: 
     ]
 
 
+def test_relative_days_count_from_the_day_it_is_in_brussels_not_in_utc(httpserver: HTTPServer) -> None:
+    url = serve(httpserver, "relative_days.html")
+    source = html_source(url, items="li.card", fields={"title": "a", "url": {"css": "a", "attr": "href"}, "start": ".when"})
+    # 23:30 UTC on 1 March is already 00:30 on 2 March in Brussels: "demain" is 3 March there.
+    result, _ = read(source, now=datetime(2026, 3, 1, 23, 30, tzinfo=timezone.utc))
+    assert {item.title: item.start for item in result.items}["Atelier Python"] == datetime(2026, 3, 3, 10, 0)
+
+
 def test_a_link_field_without_attr_reads_the_link_of_the_element_not_its_words(httpserver: HTTPServer) -> None:
     url = serve(httpserver, "link_words.html")
     # What a new user writes first: a selector for the link, and one for its heading.
@@ -82,6 +90,22 @@ def test_a_link_field_without_attr_reads_the_link_of_the_element_not_its_words(h
         (date(2026, 3, 20), date(2026, 3, 22)),
         (datetime(2026, 3, 19, 18, 0), datetime(2026, 3, 19, 20, 30)),
     ]
+
+
+def test_cards_without_a_link_keep_their_identity_when_a_card_is_added_above_them(httpserver: HTTPServer) -> None:
+    listing = (FIXTURES / "cards_without_links.html").read_text(encoding="utf-8")
+    added = '<li class="card"><h3>Café seniors</h3><time>05/03/2026 15:00</time><p>Espace public numérique</p></li>'
+    httpserver.expect_request("/before").respond_with_data(listing, content_type="text/html; charset=utf-8")
+    httpserver.expect_request("/after").respond_with_data(listing.replace('<ul class="agenda">', f'<ul class="agenda">{added}'),
+                                                          content_type="text/html; charset=utf-8")
+    # The link is mapped, but these cards have none (a listing whose events have no page of their own).
+    fields = {"title": "h3", "url": {"css": "a", "attr": "href"}, "start": {"css": "time", "format": "%d/%m/%Y %H:%M"},
+              "place": "p"}
+    before, _ = read(html_source(httpserver.url_for("/before"), fields=fields))
+    after, _ = read(html_source(httpserver.url_for("/after"), fields=fields))
+    keys = {(item.title, item.start): item.key for item in before.items}
+    assert len(set(keys.values())) == 3  # the same title on two days: two items
+    assert {(item.title, item.start): item.key for item in after.items[1:]} == keys
 
 
 def test_a_next_link_that_never_ends_stops_when_a_page_repeats_the_items_of_an_earlier_one(httpserver: HTTPServer) -> None:

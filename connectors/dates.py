@@ -212,7 +212,16 @@ def _dateparser(language: str | None):  # noqa: ANN202 - dateparser's own type
 
 
 def parse_slow(text: str, *, language: str | None = None, today: date | None = None) -> ParsedDate | None:
-    """dateparser on the whole text: the forms the fast path does not know ('demain', 'March 12, 2026')."""
+    """dateparser on the whole text: the forms the fast path does not know ('demain', 'March 12, 2026'), in
+    `language`, then in any of French, Dutch and English (a French site writing its English events' dates
+    in English)."""
+    found = _dateparser_date(text, language, today)
+    if found is None and language is not None:
+        found = _dateparser_date(text, None, today)
+    return found
+
+
+def _dateparser_date(text: str, language: str | None, today: date | None) -> ParsedDate | None:
     parser = _dateparser(language)
     if today is not None:
         from dateparser.date import DateDataParser

@@ -58,6 +58,14 @@ def test_dateparser_is_the_fallback_for_other_forms() -> None:
     assert parse_date_text("March 12, 2026", language="en", today=TODAY).start == date(2026, 3, 12)
 
 
+def test_a_date_in_another_of_the_three_languages_than_the_source_s_is_read_in_its_own() -> None:
+    # A French partner's English-language event, its date written in English.
+    assert parse_date_text("March 12, 2026, 2:00 PM", language="fr", today=TODAY).start == datetime(2026, 3, 12, 14, 0)
+    assert parse_date_text("zaterdag 14 maart 2026", language="fr", today=TODAY).start == date(2026, 3, 14)
+    with pytest.raises(DateTextError):
+        parse_date_text("Sur inscription", language="fr", today=TODAY)
+
+
 def test_dateparser_misreads_14u_which_is_why_the_fast_path_comes_first() -> None:
     slow = parse_slow("12 maart 2026 om 14u30", language="nl", today=TODAY)
     assert slow is None or slow.start != datetime(2026, 3, 12, 14, 30)

@@ -146,10 +146,8 @@ def _text_of(body: bytes, content_type: str | None) -> tuple[str, str | None]:
         declared = charset_of(content_type)
         where = f"byte {exc.start}"
     if declared:
-        try:
+        with contextlib.suppress(LookupError, UnicodeDecodeError):
             return body.decode(declared), f"is not UTF-8 (at {where}); it was read as {declared}, as its Content-Type says"
-        except (LookupError, UnicodeDecodeError):
-            pass
     return lenient_utf8(body), f"is not UTF-8 (at {where}); the bytes that are not were read as Windows-1252"
 
 

@@ -209,6 +209,15 @@ def plain_value(value: Any, spec: Any, target: str, *, language: str) -> Any:
                                                   f"inside it ({inside})")
 
 
+def _text(value: Any, spec: Any, target: str) -> str:
+    """A text field's value: a number reads as its digits (a postcode, a title such as "2030"); true/false is
+    a flag mapped by mistake, which would have become the text "True"."""
+    if isinstance(value, bool):
+        raise FieldError(target, "invalid_value", f"{target}: {_where(spec)} is {str(value).lower()}, a yes/no value, "
+                                                  "not a text: map the path of the text")
+    return str(value)
+
+
 def to_bool(value: Any, target: str) -> bool | None:
     if isinstance(value, bool) or value is None:
         return value
@@ -274,9 +283,9 @@ def build_item(
             elif target == "categories":
                 item.categories = [str(v) for v in (value if isinstance(value, list) else [value]) if not is_empty(v)]
             elif target in PLACE_TARGETS:
-                setattr(location, PLACE_TARGETS[target], str(value))
+                setattr(location, PLACE_TARGETS[target], _text(value, specs[target], target))
             else:
-                setattr(item, target, str(value))
+                setattr(item, target, _text(value, specs[target], target))
     except FieldError as exc:
         return None, origin.reject(exc.reason, exc.target, exc.message, key=key, excerpt=raw_excerpt), warnings
     if any(getattr(location, name) for name in PLACE_TARGETS.values()):

@@ -53,6 +53,19 @@ def test_an_html_page_answered_with_status_200_fails_the_source_quoting_its_titl
     assert "not JSON but an HTML page titled 'Maintenance en cours | Tech Hub'" in result.error
 
 
+def test_a_yes_no_value_mapped_onto_a_text_field_rejects_the_record_and_numbers_read_as_text(httpserver: HTTPServer) -> None:
+    source = api_source(serve(httpserver, "flag_mapped_as_text.json"),
+                        fields={"key": "id", "title": "featured", "start": "start", "postcode": "postcode"})
+    result, _ = read(source)
+    assert result.items == []
+    assert [(r.reason, r.field, r.message) for r in result.rejections] == [
+        ("invalid_value", "title", "title: featured is true, a yes/no value, not a text: map the path of the text"),
+        ("invalid_value", "title", "title: featured is false, a yes/no value, not a text: map the path of the text")]
+    result, _ = read(api_source(httpserver.url_for("/api/events"), fields={"key": "id", "title": "title", "start": "start",
+                                                                            "postcode": "postcode"}))
+    assert [(item.title, item.location.postcode) for item in result.items] == [("Atelier IA", "1000"), ("2030", "1050")]
+
+
 def test_an_error_document_answered_with_status_200_is_quoted(httpserver: HTTPServer) -> None:
     result, _ = read(api_source(serve(httpserver, "api_error_200.json")))
     assert result.error is not None

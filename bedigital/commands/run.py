@@ -17,6 +17,14 @@ DEFAULT_DEMO_PORT = 8765
 DEMO_PORT_ENV = "BEDIGITAL_DEMO_PORT"
 
 
+def serve_command(out_dir: Path) -> str:
+    """The command that serves this publication: `serve` reads data/public/ unless told otherwise."""
+    command = ".venv/bin/bedigital serve"
+    if Path(out_dir).resolve() != DEFAULT_OUT.resolve():
+        command += f" --out {out_dir}"
+    return command
+
+
 def _print_report(report, elapsed: float) -> None:
     from bedigital.runner import RunReport
 
@@ -44,7 +52,7 @@ def _print_report(report, elapsed: float) -> None:
     if report.published:
         print(f"Published {report.agenda_items} agenda items to {report.out_dir}/ "
               "(agenda.json and its schema, agenda.ics, feeds, CSV, Parquet, partner reports)")
-        print("Serve them with: .venv/bin/bedigital serve   (API, exports and agenda page on http://127.0.0.1:8080)")
+        print(f"Serve them with: {serve_command(report.out_dir)}   (API, exports and agenda page on http://127.0.0.1:8080)")
     elif report.unchanged:
         print(f"The agenda is unchanged: the {report.agenda_items} items published at {report.out_dir}/ stay as they are")
     else:

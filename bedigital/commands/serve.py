@@ -19,6 +19,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from bedigital.api.app import CORS_ENV, OUT_ENV, PUBLIC_URL_ENV, cors_origins_from_env, create_app
 
+    from bedigital.embed.security import EMBED_ORIGINS_ENV, origins_from_env
+
+    try:
+        origins_from_env()  # checked here, once, rather than as a traceback from inside the app (or each worker)
+    except ValueError as exc:
+        print(f"Cannot start: {exc}. Correct {EMBED_ORIGINS_ENV} (comma-separated origins) or unset it.",
+              file=sys.stderr)
+        return 2
     out = Path(args.out)
     if args.warehouse:
         # The partner reports, /staff and /insight read the warehouse that Settings.from_env names, in this

@@ -212,6 +212,19 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(200, rendered.body, rendered.content_type, headers, head=head)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A ThreadingHTTPServer that takes a client hanging up as normal."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        # A client that resets its connection (a keep-alive connection dropped, a fetch given up) is
+        # no server error; its traceback, printed in the middle of `make demo`'s report, looked like one.
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError, ConnectionAbortedError)):
+            return
+        super().handle_error(request, client_address)
+
+
 class DemoServer:
     """The demo ecosystem in a ThreadingHTTPServer running in a daemon thread."""
 
@@ -239,8 +252,7 @@ class DemoServer:
         if self._httpd is not None:
             return self
         handler = type("DemoHandler", (_Handler,), {"demo": self})
-        httpd = ThreadingHTTPServer((self.host, self.requested_port), handler)
-        httpd.daemon_threads = True
+        httpd = _QuietServer((self.host, self.requested_port), handler)
         self._httpd = httpd
         self._thread = threading.Thread(target=httpd.serve_forever, name="demo-server", daemon=True)
         self._thread.start()

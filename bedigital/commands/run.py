@@ -17,7 +17,18 @@ DEFAULT_DEMO_PORT = 8765
 DEMO_PORT_ENV = "BEDIGITAL_DEMO_PORT"
 
 
-def _print_report(report, elapsed: float) -> None:
+def serve_command(out_dir: Path, warehouse: Path | None = None) -> str:
+    """The command that serves this publication and its reports: `serve` reads data/public/ and
+    data/warehouse.duckdb unless told otherwise."""
+    command = ".venv/bin/bedigital serve"
+    if Path(out_dir).resolve() != DEFAULT_OUT.resolve():
+        command += f" --out {out_dir}"
+    if warehouse is not None and Path(warehouse).resolve() != DEFAULT_WAREHOUSE.resolve():
+        command += f" --warehouse {Path(warehouse).resolve()}"
+    return command
+
+
+def _print_report(report, elapsed: float, warehouse: Path | None = None) -> None:
     from bedigital.runner import RunReport
 
     assert isinstance(report, RunReport)
@@ -44,7 +55,7 @@ def _print_report(report, elapsed: float) -> None:
     if report.published:
         print(f"Published {report.agenda_items} agenda items to {report.out_dir}/ "
               "(agenda.json and its schema, agenda.ics, feeds, CSV, Parquet, partner reports)")
-        print("Serve them with: .venv/bin/bedigital serve   (API, exports and agenda page on http://127.0.0.1:8080)")
+        print(f"Serve them with: {serve_command(report.out_dir, warehouse)}   (API, exports and agenda page on http://127.0.0.1:8080)")
     elif report.unchanged:
         print(f"The agenda is unchanged: the {report.agenda_items} items published at {report.out_dir}/ stay as they are")
     else:
@@ -66,7 +77,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         for error in exc.errors:
             print(f"  {error}", file=sys.stderr)
         return 2
-    _print_report(report, time.perf_counter() - started)
+    _print_report(report, time.perf_counter() - started, Path(args.warehouse))
     return 0 if report.published or report.unchanged else 1
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bedigital.commands.run import DEFAULT_OUT
+from pipelines.settings import ENV_WAREHOUSE
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
@@ -18,7 +19,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from bedigital.api.app import CORS_ENV, OUT_ENV, PUBLIC_URL_ENV, cors_origins_from_env, create_app
 
+    from bedigital.embed.security import EMBED_ORIGINS_ENV, origins_from_env
+
+    try:
+        origins_from_env()  # checked here, once, rather than as a traceback from inside the app (or each worker)
+    except ValueError as exc:
+        print(f"Cannot start: {exc}. Correct {EMBED_ORIGINS_ENV} (comma-separated origins) or unset it.",
+              file=sys.stderr)
+        return 2
     out = Path(args.out)
+    if args.warehouse:
+        # The partner reports, /staff and /insight read the warehouse that Settings.from_env names, in this
+        # process and in uvicorn's workers alike; without this they showed data/warehouse.duckdb's partners.
+        os.environ[ENV_WAREHOUSE] = str(Path(args.warehouse).resolve())
     if not (out / "current").is_file():
         print(f"Nothing published under {out}/ yet: the API will answer 503 until `make demo` or "
               f"`bedigital run --out {out}` publishes an agenda.", file=sys.stderr)
@@ -46,6 +59,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     serve.add_argument("--out", default=str(DEFAULT_OUT), help="the publication folder (default data/public)")
+    serve.add_argument("--warehouse", default=None,
+                       help="the DuckDB warehouse the partner reports, /staff and /insight read "
+                            "(default: $BEDIGITAL_WAREHOUSE or data/warehouse.duckdb)")
     serve.add_argument("--cors-origin", action="append", default=None, metavar="ORIGIN",
                        help="an origin allowed to call the API from a browser (repeatable; "
                             "default: $BEDIGITAL_CORS_ORIGINS, comma-separated)")

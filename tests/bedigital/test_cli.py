@@ -39,3 +39,26 @@ def test_run_refuses_a_broken_registry_before_running(tmp_path: Path, capsys: py
     assert code == 2
     assert "langauge" in capsys.readouterr().err
     assert not (tmp_path / "w.duckdb").exists()
+
+
+
+def test_the_serve_hint_names_a_publication_folder_other_than_the_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`bedigital run --out X` said "Serve them with: bedigital serve", which serves data/public/, not X."""
+    from bedigital.commands.run import DEFAULT_OUT, _print_report
+    from bedigital.runner import RunReport
+
+    _print_report(RunReport("r1", True, True, agenda_items=4, out_dir=tmp_path / "public"), 1.0)
+    assert f"Serve them with: .venv/bin/bedigital serve --out {tmp_path / 'public'} " in capsys.readouterr().out
+    _print_report(RunReport("r2", True, True, agenda_items=4, out_dir=DEFAULT_OUT.resolve()), 1.0)
+    assert "Serve them with: .venv/bin/bedigital serve   (" in capsys.readouterr().out
+
+
+def test_the_serve_hint_names_a_warehouse_other_than_the_default(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The partner reports, /staff and /insight read the warehouse: `serve` has to be told which one."""
+    from bedigital.commands.run import _print_report
+    from bedigital.runner import RunReport
+
+    _print_report(RunReport("r1", True, True, out_dir=tmp_path / "public"), 1.0, tmp_path / "w.duckdb")
+    assert f"--out {tmp_path / 'public'} --warehouse {tmp_path / 'w.duckdb'} " in capsys.readouterr().out

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import gzip
 import shutil
+import socket
+import struct
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -124,3 +126,15 @@ def test_default_today_is_brussels_today() -> None:
     with DemoServer() as server:
         assert server.today == brussels_today()
         assert abs((server.today - date.today()).days) <= 1
+
+
+def test_a_client_resetting_its_connection_prints_no_traceback(server: DemoServer, capsys) -> None:
+    """`make demo` printed `ConnectionResetError` tracebacks between its lines when a client hung up."""
+    for _ in range(3):
+        with socket.create_connection(("127.0.0.1", server.port)) as client:
+            client.sendall(b"GET / HTTP/1.1\r\n")  # half a request: the server is still reading it
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close = reset
+        time.sleep(0.2)
+    assert get(server.base_url + "/")[0] == 200  # still serving
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "ConnectionResetError" not in captured.err

@@ -158,6 +158,19 @@ def test_origins_are_checked_when_the_routes_are_built() -> None:
         parse_origins(["partner.example"])
 
 
+
+def test_serve_refuses_a_wrong_origin_with_a_message_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`BEDIGITAL_EMBED_ORIGINS=partner.example bedigital serve` ended in a 20-line traceback."""
+    from bedigital.cli import main
+
+    monkeypatch.setenv("BEDIGITAL_EMBED_ORIGINS", "https://ok.example,partner.example")
+    assert main(["serve", "--out", str(tmp_path), "--port", "9"]) == 2  # returns before listening
+    err = capsys.readouterr().err
+    assert "'partner.example' is not an origin" in err and "BEDIGITAL_EMBED_ORIGINS" in err
+
+
 def test_without_a_publication_the_embed_answers_503(tmp_path: Path) -> None:
     with serving(embed_app(tmp_path / "nothing", [])) as url:
         assert httpx.get(f"{url}/embed", timeout=10).status_code == 503

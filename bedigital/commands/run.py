@@ -28,6 +28,13 @@ def serve_command(out_dir: Path, warehouse: Path | None = None) -> str:
     return command
 
 
+ERROR_COLUMN = 90  # characters of a source's error shown in the run's table
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _print_report(report, elapsed: float, warehouse: Path | None = None) -> None:
     from bedigital.runner import RunReport
 
@@ -37,7 +44,7 @@ def _print_report(report, elapsed: float, warehouse: Path | None = None) -> None
             line.partner_id, line.source_id, line.kind, line.status if line.status is not None else "-",
             "unchanged" if line.outcome == "not_modified" else line.outcome,
             line.fetched, line.new, line.updated, line.unchanged, line.rejected,
-            (line.error or "")[:90],
+            _cut(line.error or "", ERROR_COLUMN),
         )
         for line in report.sources
     ]
@@ -45,6 +52,11 @@ def _print_report(report, elapsed: float, warehouse: Path | None = None) -> None
         ["partner", "source", "kind", "http", "outcome", "fetched", "new", "updated", "unchanged", "rejected", "error"],
         rows, right=(3, 5, 6, 7, 8, 9),
     ))
+    cut = [line for line in report.sources if line.error and len(line.error) > ERROR_COLUMN]
+    if cut:  # the table keeps one line per source; the whole message of each one it cut follows it
+        print("\nErrors in full:")
+        for line in cut:
+            print(f"  {line.partner_id}/{line.source_id}: {line.error}")
     failed = sum(1 for line in report.sources if line.error)
     totals = [sum(getattr(line, f) for line in report.sources) for f in ("fetched", "new", "updated", "unchanged", "rejected")]
     print(

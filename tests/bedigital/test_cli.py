@@ -62,3 +62,35 @@ def test_the_serve_hint_names_a_warehouse_other_than_the_default(tmp_path: Path,
 
     _print_report(RunReport("r1", True, True, out_dir=tmp_path / "public"), 1.0, tmp_path / "w.duckdb")
     assert f"--out {tmp_path / 'public'} --warehouse {tmp_path / 'w.duckdb'} " in capsys.readouterr().out
+
+
+def test_a_long_source_error_is_cut_in_the_table_and_given_in_full_below_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The table cut errors at 90 characters ("HTTP 500 … after 4 atte"): the partner never read the end."""
+    from bedigital.commands.run import _print_report
+    from bedigital.runner import RunReport, SourceLine
+
+    long = "HTTP 500 Internal Server Error from http://127.0.0.1:8765/code-canal/news/feed.xml after 4 attempts (retried 3 times)"
+    lines = [SourceLine("code-canal", "news", "rss", 500, "error", 0, 0, 0, 0, 0, long),
+             SourceLine("hub", "agenda", "ical", 404, "error", 0, 0, 0, 0, 0, "HTTP 404 Not Found")]
+    _print_report(RunReport("r1", True, True, sources=lines, out_dir=tmp_path), 1.0)
+    out = capsys.readouterr().out
+    table, _, below = out.partition("\nErrors in full:\n")
+    assert long[:89] + "…" in table and long not in table
+    assert below.splitlines()[0] == f"  code-canal/news: {long}"
+    assert "hub/agenda" not in below  # shown whole in the table already
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    """`bedigital partners validate partners | head -0` ended in a BrokenPipeError traceback."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    child = subprocess.Popen([sys.executable, "-m", "bedigital.cli", "partners", "validate", str(root / "partners")],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=root)
+    child.stdout.close()  # the reader is gone before the command writes
+    _, err = child.communicate(timeout=120)
+    assert b"Traceback" not in err and b"BrokenPipeError" not in err, err.decode()
+    assert child.returncode == 1

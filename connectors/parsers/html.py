@@ -137,13 +137,13 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
                 return result
             result.warnings.append(message)
             continue
-        first = repeated.earlier(records_fingerprint([node.html or "" for node in nodes]), number)
+        cards = [node.html or "" for node in nodes]  # each card's HTML: the page's fingerprint, then its excerpt
+        first = repeated.earlier(records_fingerprint(cards), number)
         if first is not None:
             result.warnings.append(repeated_page_warning(number, page.url, first))
             continue
-        for node in nodes:
+        for node, excerpt_html in zip(nodes, cards):
             mapped = mapped_values(node, source.fields, page.url)
-            excerpt_html = node.html or ""
             if source.detail is not None:
                 link = mapped.get(source.detail.link)
                 detail = details.get(link) if isinstance(link, str) else None

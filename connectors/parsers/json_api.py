@@ -10,7 +10,7 @@ import contextlib
 import json
 import re
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 from urllib.parse import urljoin
 
@@ -198,9 +198,14 @@ def _missing_records(document: Any, source: Any, number: int, page: Page) -> str
     return f"the records path {source.records!r} is not in page {number} ({page.url}); the page holds: {keys}"
 
 
+def record_text(record: Any) -> str:
+    """A record as stable JSON text: its excerpt, its fallback key, and its part of the page's fingerprint."""
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
+
+
 def page_fingerprint(records: list[Any]) -> str | None:
     """The fingerprint of a page's records (connectors.pages.RepeatedPages)."""
-    return records_fingerprint([json.dumps(record, sort_keys=True, default=str) for record in records])
+    return records_fingerprint([record_text(record) for record in records])
 
 
 def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) -> ParseResult:
@@ -211,6 +216,7 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
     announced: int | None = None
     read = 0
     repeated = RepeatedPages()
+    today = local_date(now, source.timezone)  # the day "tomorrow" and year-less dates count from, where the source is
     for number, page in enumerate((p for p in pages if p.request.role == "listing"), start=1):
         document, problem = decode(page, number, result.warnings)
         if problem:
@@ -224,27 +230,29 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
                 return result
             result.warnings.append(message)
             continue
-        first = repeated.earlier(page_fingerprint(records), number)
+        texts = [record_text(record) for record in records]  # serialised once: the fingerprint, then each excerpt
+        first = repeated.earlier(records_fingerprint(texts), number)
         if first is not None:
             result.warnings.append(repeated_page_warning(number, page.url, first))
             continue
         if number == 1 and source.pagination and source.pagination.total:
             total = select(document, source.pagination.total)
             announced = int(total[0]) if total and str(total[0]).isdigit() else None
-        for record in records:
+        for record, raw in zip(records, texts):
             read += 1
             if isinstance(record, dict):
                 seen_fields.update(_fields_of(record, used))
-            _add_record(result, record, source, origin, now=now, position=(number, read))
+            _add_record(result, record, raw, source, origin, today=today, position=(number, read))
     if announced is not None and read < announced:
         result.warnings.append(f"the API announced {announced} records and {read} were read: pages are missing")
     _warn_unmapped(result, seen_fields - used - set(source.ignore))
     return result
 
 
-def _add_record(result: ParseResult, record: Any, source: Any, origin: Origin, *, now: datetime, position: tuple[int, int]) -> None:
+def _add_record(result: ParseResult, record: Any, raw: str, source: Any, origin: Origin, *, today: date,
+                position: tuple[int, int]) -> None:
+    """One record (`raw`: its record_text) as an item or a rejection."""
     mapped = {target: transform(_read(record, spec), spec, is_list=target == "categories") for target, spec in source.fields.items()}
-    raw = json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
     if not isinstance(record, dict) and all(is_empty(value) for value in mapped.values()):
         # A null, a number or a text among the records: saying it has "no key" would send the partner looking for one.
         result.rejections.append(origin.reject(
@@ -252,8 +260,7 @@ def _add_record(result: ParseResult, record: Any, source: Any, origin: Origin, *
             f"{type(record).__name__} {raw[:80]}; the records at {source.records!r} should be objects", excerpt=raw))
         return
     item, rejection, warnings = build_item(
-        mapped, source.fields, origin, language=source.language, today=local_date(now, source.timezone),
-        default_date_format="iso",
+        mapped, source.fields, origin, language=source.language, today=today, default_date_format="iso",
         raw_excerpt=raw, fallback_key=(raw,),
     )
     result.warnings.extend(warnings)

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from bedigital.api import pages, routes_api
 from bedigital.api.caching import CachingMiddleware
@@ -35,6 +36,7 @@ def cors_origins_from_env() -> list[str]:
     return [o.strip() for o in os.environ.get(CORS_ENV, "").split(",") if o.strip()]
 
 
+DOCS_ASSETS = "/static/docs"  # where /docs and /redoc find their scripts
 OUT_ENV = "BEDIGITAL_SERVE_OUT"
 PUBLIC_URL_ENV = "BEDIGITAL_PUBLIC_URL"
 
@@ -53,7 +55,10 @@ def create_app(out_dir: Path | str, *, cors_origins: Sequence[str] = (),
 
     The /insight and /embed routers default to their environment settings; tests pass their own.
     """
-    app = FastAPI(title="bedigital.brussels agenda", version=API_VERSION, description=DESCRIPTION)
+    # /docs (Swagger UI) and /redoc load their scripts from this server, not from a CDN: they work where
+    # the API does, offline included (FastAPI's own pages were blank without the internet).
+    app = FastAPIOffline(title="bedigital.brussels agenda", version=API_VERSION, description=DESCRIPTION,
+                         static_url=DOCS_ASSETS)
     app.state.store = SnapshotStore(out_dir)
     app.state.response_cache = ResponseCache()  # recent fast-path answers, per snapshot, a few seconds
     app.state.public_url = public_url.rstrip("/")

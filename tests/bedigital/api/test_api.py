@@ -1,6 +1,7 @@
 """The read-only API over a real published snapshot, through a real server on 127.0.0.1."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
@@ -165,3 +166,17 @@ def test_nothing_published_yet_is_a_clear_503(tmp_path: Path) -> None:
     with serving(tmp_path / "empty") as url:
         response = httpx.get(f"{url}/v1/items")
     assert response.status_code == 503 and "nothing has been published" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_the_api_documentation_works_offline(client: httpx.Client, page: str) -> None:
+    """Swagger UI and ReDoc load every script and style sheet from this server, none from a CDN."""
+    html = client.get(page)
+    assert html.status_code == 200
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html.text)
+    assert assets, html.text[:500]
+    for asset in assets:
+        assert asset.startswith("/"), f"{page} loads {asset} from another host"
+        response = client.get(asset)
+        assert response.status_code == 200 and len(response.content) > 10_000, asset
+    assert "/openapi.json" in html.text

@@ -3,10 +3,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
+from types import FrameType
 
 from bedigital.commands.run import DEFAULT_DEMO_PORT, DEFAULT_OUT, DEFAULT_PARTNERS, DEFAULT_WAREHOUSE, DEMO_PORT_ENV
+
+# How long `dagster dev` may take to stop its webserver, daemon and code servers once told to.
+SHUTDOWN_GRACE_S = 60
 
 
 def cmd_dev(args: argparse.Namespace) -> int:
@@ -22,12 +27,42 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
     dagster_instance(None)  # makes sure DAGSTER_HOME exists with its dagster.yaml
     print(f"Demo ecosystem serving on {server.base_url}; starting dagster dev", flush=True)
+    # A shell that starts a command in the background makes it ignore SIGINT, and `dagster dev` gives SIGTERM
+    # the handler SIGINT has: started so, it ignored both and outlived any supervisor's stop. With SIGINT
+    # handled here, the child starts with it at its default, and SIGTERM stops it as Ctrl-C does.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        return subprocess.call([sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml", *args.dagster_args])
-    except KeyboardInterrupt:
-        return 0
+        child = subprocess.Popen([sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml", *args.dagster_args])
+        return _supervise(child)
     finally:
         server.stop()
+
+
+def _supervise(child: subprocess.Popen) -> int:
+    """Wait for `dagster dev`; once stopped (Ctrl-C, SIGTERM), give it time to stop its services, then kill it.
+
+    Ctrl-C reaches the whole foreground group, `dagster dev` included. A SIGTERM may be aimed at this process
+    alone (a supervisor's stop): it is passed on, or the child and its services would keep running, orphaned."""
+    received: list[int] = []
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        pass
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the child is stopped once; a repeated signal changes nothing
+    if signal.SIGTERM in received:
+        child.send_signal(signal.SIGTERM)
+    try:
+        child.wait(timeout=SHUTDOWN_GRACE_S)
+    except (KeyboardInterrupt, subprocess.TimeoutExpired):  # a second Ctrl-C does not wait
+        child.kill()
+        child.wait()
+    return 0
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -13,8 +13,14 @@ from transforms.model import Item, RawItem, stable_json
 from warehouse.records import SourceBatch
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-# Fields reported for kinds without a mapping (rss, ical, jsonld): what the agenda needs most.
-DEFAULT_FIELDS = ("title", "url", "summary", "start", "deadline", "place")
+# Fields reported for kinds without a mapping (rss, ical, jsonld): what the agenda needs most of the source's
+# content. `location` is any place (a venue's name, an address in one string, a meeting link).
+DEFAULT_FIELDS = {
+    "event": ("title", "url", "description_html", "start", "location"),
+    "call": ("title", "url", "description_html", "deadline"),
+    "news": ("title", "url", "description_html", "published"),
+    "mixed": ("title", "url", "description_html"),
+}
 TITLE_WIDTH = 60
 
 
@@ -48,7 +54,7 @@ class SourceReport:
 
 def mapped_fields(source: Source) -> list[str]:
     """The fields a source maps (json_api/html), listing then detail; the defaults for the other kinds."""
-    names = list(getattr(source, "fields", {}) or DEFAULT_FIELDS)
+    names = list(getattr(source, "fields", {}) or DEFAULT_FIELDS.get(source.content, DEFAULT_FIELDS["mixed"]))
     detail = getattr(source, "detail", None)
     if detail is not None:
         names += [name for name in detail.fields if name not in names]

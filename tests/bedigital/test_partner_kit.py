@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -70,6 +71,31 @@ def test_a_wrong_mapping_is_counted_even_when_items_survive(kit, capsys) -> None
     assert check(registry, "lab") == 0
     out = capsys.readouterr().out
     assert "place                 4 / 4  ← EMPTY IN EVERY RECORD" in out and "title                 0 / 4" in out
+
+
+WORKSHOPS_ICS = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\n"
+    "X-WR-TIMEZONE:Europe/Brussels\r\n"
+    "BEGIN:VEVENT\r\nUID:a@lab\r\nDTSTAMP:20261129T100000Z\r\nDTSTART:20261210T173000Z\r\n"
+    "SUMMARY:Atelier impression 3D\r\nLOCATION:FabLab\\, Rue Gray 123\\, 1040 Etterbeek\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:b@lab\r\nDTSTAMP:20261129T100000Z\r\nDTSTART;VALUE=DATE:20261214\r\n"
+    "SUMMARY:Hackathon IoT\r\nLOCATION:https://meet.example.org/hackathon\r\nEND:VEVENT\r\n"
+    "END:VCALENDAR\r\n"
+).encode("utf-8")
+
+
+def test_a_feed_is_checked_for_the_fields_its_content_needs(kit, capsys) -> None:
+    """An event calendar is asked for a place (an address in one string or a meeting link counts), not for a
+    deadline or a summary: the flags point at what the portal would miss, not at what an event never has."""
+    registry, _ = kit
+    new(kit, "lab", "ical")
+    (fixture_folder(registry, "lab", "agenda") / "001.ics").write_bytes(WORKSHOPS_ICS)
+    capsys.readouterr()
+    assert check(registry, "lab", "--refresh-expected") == 0
+    out = capsys.readouterr().out
+    assert re.search(r"location +0 / 2\n", out) and re.search(r"start +0 / 2\n", out)
+    assert not re.search(r"^ +(deadline|summary|place) ", out, re.MULTILINE)
+    assert re.search(r"url +2 / 2  ← EMPTY IN EVERY RECORD", out)  # the calendar links to nothing: worth saying
 
 
 def test_a_source_without_fixtures_fails_the_check(kit, capsys) -> None:

@@ -72,7 +72,7 @@ def record_partner(registry_dir: Path, partner_id: str, *, source_id: str | None
     partner = _load(registry_dir, partner_id, out)
     if partner is None:
         return 2
-    failures = 0
+    failures = recorded = 0
     for source in _sources(partner, source_id, out):
         fetched = fetch_live(partner, source, settings or HttpSettings(), now=now or datetime.now(timezone.utc))
         if fetched.outcome == "error":
@@ -82,8 +82,12 @@ def record_partner(registry_dir: Path, partner_id: str, *, source_id: str | None
         folder = write_fixture(fixture_folder(registry_dir, partner.id, source.id), partner_id=partner.id,
                                source_id=source.id, kind=source.kind, now=fetched.now, pages=fetched.pages)
         print(f"{partner.id} › {source.id}: {len(fetched.pages)} page(s) recorded in {folder}", file=out)
+        recorded += 1
         for warning in fetched.warnings:
             print(f"  warning: {warning}", file=out)
+    if recorded:  # the snapshot the contract test compares with is still the previous fixture's
+        print(f"next: `bedigital partners check {partner.id} --fixtures --refresh-expected`, then review "
+              "expected.jsonl in the diff", file=out)
     return 1 if failures else 0
 
 

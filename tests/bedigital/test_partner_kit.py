@@ -140,7 +140,9 @@ def test_record_saves_every_page_of_a_live_source(kit, httpserver, capsys) -> No
          "links": {"next": second}})
     httpserver.expect_request("/api/events", query_string="page=2").respond_with_json(
         {"data": [{"id": "b", "name": "B", "link": "https://lab.example.org/b", "starts_at": "2026-02-02T10:00:00+01:00"}]})
+    capsys.readouterr()
     assert main(["partners", "record", "lab", "--dir", str(registry), "--now", "2026-01-15T09:00:00+00:00"]) == 0
+    assert "next: `bedigital partners check lab --fixtures --refresh-expected`" in capsys.readouterr().out
     index = json.loads((fixture_folder(registry, "lab", "events") / "index.json").read_text(encoding="utf-8"))
     assert [p["url"].rsplit("/", 1)[-1] for p in index["pages"]] == ["events?from=2026-01-15", "events?page=2"]
     assert index["now"] == "2026-01-15T09:00:00+00:00"

@@ -128,7 +128,7 @@ def render(report: SourceReport, now: datetime) -> str:
     if report.rejections:
         lines.append("\nRejected:")
         lines += [f"  [{r.stage}] {r.reason} ({r.field or '-'}) {r.key or ''}: {r.message}" for r in report.rejections]
-    if report.empty_fields:
+    if report.records:  # of no record at all, nothing is empty: the verdict below says why
         lines.append("\nFields left empty (of the records parsed):")
         for count in report.empty_fields:
             flag = "  ← EMPTY IN EVERY RECORD" if count.total and count.empty == count.total else ""

@@ -124,4 +124,12 @@ async def _decoded(response: httpx.Response, stages: list[_ZlibStage]) -> AsyncI
 
 
 def _too_large(url: str, max_bytes: int, why: str) -> FetchError:
-    return FetchError("too_large", f"Body from {url} exceeds the {max_bytes}-byte limit ({why})")
+    return FetchError("too_large", f"Body from {url} exceeds the {_size(max_bytes)} limit ({why})")
+
+
+def _size(count: int) -> str:
+    """A byte count as people read it: 15 MiB, 512 KiB, 300 B."""
+    for unit, scale in (("MiB", 2**20), ("KiB", 1024)):
+        if count >= scale:
+            return f"{count / scale:.3g} {unit}"
+    return f"{count} B"

@@ -61,7 +61,7 @@ def test_gzip_bomb_is_stopped_without_inflating_it(httpserver: HTTPServer, gzip_
     assert result.error_code == "too_large"
     assert result.status == 200
     assert result.body is None
-    assert "1048576-byte limit" in (result.error or "")
+    assert "exceeds the 1 MiB limit" in (result.error or "")
     assert httpserver.url_for("/bomb") in (result.error or "")
     # Inflating the whole bomb would allocate 50 MB; we stop a step past the cap.
     assert peak < 16 * MB

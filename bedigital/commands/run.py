@@ -90,6 +90,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"  {error}", file=sys.stderr)
         return 2
     _print_report(report, time.perf_counter() - started, Path(args.warehouse))
+    return exit_code(report)
+
+
+def exit_code(report) -> int:
+    """0 when the agenda was published or is unchanged; 1 when nothing could be published or every source failed."""
+    if report.sources and all(line.error for line in report.sources):
+        # One partner's failure is reported, not fatal; all of them failing is an outage a scheduler must see.
+        print(f"Every source failed ({len(report.sources)}): nothing was read; check the network and the partner files",
+              file=sys.stderr)
+        return 1
     return 0 if report.published or report.unchanged else 1
 
 

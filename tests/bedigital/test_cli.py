@@ -82,6 +82,20 @@ def test_a_long_source_error_is_cut_in_the_table_and_given_in_full_below_it(
     assert "hub/agenda" not in below  # shown whole in the table already
 
 
+def test_a_run_where_every_source_failed_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An outage (network down, every URL wrong) published an empty agenda and exited 0: a scheduler saw nothing."""
+    from bedigital.commands.run import exit_code
+    from bedigital.runner import RunReport, SourceLine
+
+    down = SourceLine("hub", "agenda", "ical", None, "error", 0, 0, 0, 0, 0, "Connection to https://hub.brussels failed")
+    up = SourceLine("hub", "news", "rss", 200, "fetched", 3, 3, 0, 0, 0, None)
+    assert exit_code(RunReport("r1", True, True, sources=[down, down], out_dir=tmp_path)) == 1
+    assert "Every source failed (2)" in capsys.readouterr().err
+    assert exit_code(RunReport("r2", True, True, sources=[down, up], out_dir=tmp_path)) == 0  # one failure is reported
+    assert exit_code(RunReport("r3", True, False, sources=[up], out_dir=tmp_path)) == 1  # nothing published
+    assert capsys.readouterr().err == ""
+
+
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
     """`bedigital partners validate partners | head -0` ended in a BrokenPipeError traceback."""
     import subprocess

@@ -61,7 +61,7 @@ def parse_payload(
             return ParseResult([], [], error=f"unknown source kind {kind!r} (expected one of {', '.join(KINDS + PAGED_KINDS)})")
     except Exception as exc:  # noqa: BLE001 - a parser bug on one payload must read as that payload's error
         return ParseResult([], [], error=f"the {kind} parser failed on {base_url}: {type(exc).__name__}: {exc}")
-    return drop_duplicate_keys(writable_result(result), origin)
+    return with_kind_hint(drop_duplicate_keys(writable_result(result), origin), kind, body, base_url)
 
 
 def parse_pages(source: Any, pages: Sequence[Page], *, partner_id: str, now: datetime) -> ParseResult:
@@ -87,7 +87,24 @@ def parse_pages(source: Any, pages: Sequence[Page], *, partner_id: str, now: dat
             return ParseResult([], [], error=f"source kind {source.kind!r} is not read page by page")
     except Exception as exc:  # noqa: BLE001 - a parser bug on one source must read as that source's error
         return ParseResult([], [], error=f"the {source.kind} parser failed on {base_url}: {type(exc).__name__}: {exc}")
-    return drop_duplicate_keys(writable_result(result), origin)
+    return with_kind_hint(drop_duplicate_keys(writable_result(result), origin), source.kind, pages[0].body, base_url)
+
+
+def with_kind_hint(result: ParseResult, kind: str, body: bytes, base_url: str) -> ParseResult:
+    """A result that read nothing, told what the payload is when it is not what `kind` reads (sniff.kind_hint):
+    appended to its error, or else given as a warning."""
+    if result.items or result.rejections or kind == "python":
+        return result
+    from connectors.parsers.sniff import kind_hint
+
+    hint = kind_hint(kind, body, base_url)
+    if hint is None:
+        return result
+    if result.error:
+        result.error = f"{result.error} ({hint})"
+    else:
+        result.warnings.append(hint)
+    return result
 
 
 def _local_today(now: datetime, zone: str) -> date:

@@ -417,6 +417,30 @@ def _written_secrets(name: str, data: dict[str, Any]) -> list[RegistryError]:
     return errors
 
 
+class _PartnerFileLoader(yaml.SafeLoader):
+    """yaml.safe_load that refuses a key written twice in one mapping: YAML keeps the last one silently, and a
+    second `url:` or `fields:` left by an edit would replace the first without a word."""
+
+
+def _mapping_with_unique_keys(loader: _PartnerFileLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *defaults` brings keys that may be overridden
+            continue
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            duplicate = key in seen
+        except TypeError:  # an unhashable key: construct_mapping names it
+            break
+        if duplicate:
+            raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} is written twice", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=True)
+
+
+_PartnerFileLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_unique_keys)
+
+
 def load_partner_file(path: Path) -> tuple[Partner | None, list[RegistryError]]:
     """Read and validate one partner file; never raises for bad content."""
     name = str(path)
@@ -427,12 +451,14 @@ def load_partner_file(path: Path) -> tuple[Partner | None, list[RegistryError]]:
     except OSError as exc:
         return None, [RegistryError(name, f"cannot be read ({exc.strerror})")]
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_PartnerFileLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         return None, [RegistryError(name, f"invalid YAML{where}: {problem}")]
+    if data is None:
+        return None, [RegistryError(name, "the file is empty: expected the keys id, name, website and sources")]
     if not isinstance(data, dict):
         return None, [RegistryError(name, "expected a mapping of keys (id, name, website, sources)")]
     errors = _written_secrets(name, data)

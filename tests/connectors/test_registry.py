@@ -60,6 +60,35 @@ def test_bad_yaml_names_the_line(tmp_path: Path) -> None:
     assert "invalid YAML at line" in error.message
 
 
+@pytest.mark.parametrize(("change", "line", "key"), [
+    (("content: news\n", "content: news\n    url: https://innoviris.brussels/nl/rss\n"), 9, "url"),
+    (("website:", "id: innoviris-bis\nwebsite:"), 3, "id"),
+])
+def test_a_key_written_twice_is_an_error_not_the_last_one_silently(tmp_path: Path, change, line: int, key: str) -> None:
+    write(tmp_path, "innoviris.yaml", VALID.replace(*change))
+    [error] = load_registry(tmp_path).errors
+    assert error.message == f"invalid YAML at line {line}, column {5 if key == 'url' else 1}: the key '{key}' is written twice"
+
+
+def test_a_merge_key_may_bring_keys_a_source_overrides(tmp_path: Path) -> None:
+    write(tmp_path, "innoviris.yaml", VALID + """\
+  - &nl {id: news-nl, kind: rss, url: "https://innoviris.brussels/nl/rss", content: news, language: nl}
+  - <<: *nl
+    id: calls-nl
+    content: call
+""")
+    registry = load_registry(tmp_path)
+    assert registry.errors == ()
+    assert [(s.id, s.content, s.language) for _, s in registry.sources()] == [
+        ("news", "news", "fr"), ("news-nl", "news", "nl"), ("calls-nl", "call", "nl")]
+
+
+def test_an_empty_file_says_so(tmp_path: Path) -> None:
+    write(tmp_path, "innoviris.yaml", "# to do\n")
+    [error] = load_registry(tmp_path).errors
+    assert error.message.startswith("the file is empty")
+
+
 def test_duplicate_source_ids_are_refused(tmp_path: Path) -> None:
     second = VALID.split("sources:\n")[1]
     write(tmp_path, "innoviris.yaml", VALID + second)

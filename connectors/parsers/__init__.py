@@ -98,7 +98,7 @@ def with_kind_hint(result: ParseResult, kind: str, body: bytes, base_url: str) -
     from connectors.parsers.sniff import kind_hint
 
     hint = kind_hint(kind, body, base_url)
-    if hint is None:
+    if hint is None or (result.error and "kind: " in result.error):  # the parser named the kind already
         return result
     if result.error:
         result.error = f"{result.error} ({hint})"

@@ -14,7 +14,7 @@ from icalendar.parser.string import _foldline
 
 from connectors.parsers.common import (
     Origin, ParseResult, charset_of, excerpt, hash_key, html_page_instead_of,
-    lenient_utf8, mislabelled_warning, resolve, utf8_mislabelled,
+    lenient_utf8, mislabelled_warning, resolve, short_language, utf8_mislabelled,
 )
 from transforms.model import RawItem, RawLocation
 from transforms.times import impossible_date
@@ -27,6 +27,10 @@ MAX_OCCURRENCES = 1000
 SUB_DAILY_FREQUENCIES = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
 SUB_DAILY_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND")
 FOLD_OCTETS = 74  # icalendar folds before the character that would make a line 75 octets long
+# CLASS values of entries their owner did not make public: a shared calendar's feed carries them too.
+PRIVATE_CLASSES = frozenset({"PRIVATE", "CONFIDENTIAL"})
+# Outlook and Exchange write an all-day event as local midnight to midnight, flagged by one of these.
+ALL_DAY_FLAGS = ("X-MICROSOFT-CDO-ALLDAYEVENT", "X-MICROSOFT-MSNCALENDAR-ALLDAYEVENT")
 
 
 def _decode(body: bytes, content_type: str | None) -> tuple[str, str | None]:
@@ -102,6 +106,27 @@ def _uid(component: Any) -> str | None:
     return _text(component, "UID")
 
 
+def _language(component: Any) -> str | None:
+    """fr/nl/en from the LANGUAGE parameter of the SUMMARY (else the DESCRIPTION), as Outlook writes it."""
+    for name in ("SUMMARY", "DESCRIPTION"):
+        params = getattr(component.get(name), "params", None) or {}
+        language = short_language(params.get("LANGUAGE"))
+        if language:
+            return language
+    return None
+
+
+def _midnight(value: Any) -> bool:
+    return isinstance(value, datetime) and (value.hour, value.minute, value.second) == (0, 0, 0)
+
+
+def _flagged_all_day(component: Any, start: Any, end: Any) -> bool:
+    """True for an event its tool flags all-day but writes as times from midnight to midnight (Outlook):
+    read as times, it showed as 00:00 to 00:00 the next day instead of a day."""
+    flagged = any(str(component.get(flag, "")).strip().upper() == "TRUE" for flag in ALL_DAY_FLAGS)
+    return flagged and _midnight(start) and (end is None or _midnight(end))
+
+
 def _iso(value: Any) -> str:
     return value.isoformat() if isinstance(value, (date, datetime)) else str(value)
 
@@ -159,6 +184,8 @@ def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar
         key = f"{uid}@{_iso(_time_property(occurrence, 'RECURRENCE-ID') or start)}"
     else:
         key = uid
+    if _flagged_all_day(occurrence, start, end):
+        start, end = start.date(), end.date() if isinstance(end, datetime) else end
     all_day = isinstance(start, date) and not isinstance(start, datetime)
     timezone_name: str | None = None
     if all_day:
@@ -178,6 +205,7 @@ def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar
         title=title,
         description_html=_text(occurrence, "X-ALT-DESC") or _text(occurrence, "DESCRIPTION"),
         url=resolve(origin.base_url, _text(occurrence, "URL")),
+        language=_language(occurrence),
         start=start,
         end=end,
         all_day=all_day,
@@ -209,6 +237,14 @@ def _checked_events(calendar: Any, origin: Origin, result: ParseResult) -> list[
             result.rejections.append(origin.reject(
                 "invalid_date", "DTSTART", f"event {uid!r}: DTSTART {_why_unreadable(prop.to_ical().decode(errors='replace'))}",
                 key=uid, excerpt=_raw(event)))
+            continue
+        privacy = (_text(event, "CLASS") or "").upper()
+        if privacy in PRIVATE_CLASSES:
+            # The title may itself be private: the message and the excerpt name the UID and the class only.
+            result.rejections.append(origin.reject(
+                "private_event", "CLASS", f"event {uid!r} is marked CLASS:{privacy}: a private entry of the calendar is "
+                "not published (mark it PUBLIC, or keep it out of the published calendar)",
+                key=uid, excerpt=f"UID:{uid}\r\nCLASS:{privacy}"))
             continue
         if uid is not None:
             identity = (uid, _iso(_time_property(event, "RECURRENCE-ID")) if "RECURRENCE-ID" in event else "")
@@ -311,6 +347,8 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
     if html_page is not None:
         return ParseResult([], [], error=html_page)
     text, warning = _decode(body, content_type)
+    # A UTF-8 byte order mark decoded by a charset that keeps it ("utf-8") would spoil the first line.
+    text = text.removeprefix("\ufeff")
     result = ParseResult([], [], warnings=[warning] if warning else [])
     try:
         calendars = [c for c in icalendar.Calendar.from_ical(text, multiple=True) if c.name == "VCALENDAR"]

@@ -1,0 +1,42 @@
+"""iCalendar shapes real calendar tools export, one fixture each under fixtures/ical/: what comes out, in the
+agenda's terms (instants in UTC, all-day items as dates), and the reason a partner reads when it does not."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+
+def test_a_utf8_calendar_with_a_byte_order_mark_labelled_utf8_is_read(parse):
+    # Windows tools write a BOM; with "charset=utf-8" in the header the BOM stayed in the first line,
+    # and the whole calendar failed as "not a readable iCalendar file".
+    result = parse("ical", "utf8_bom.ics", content_type="text/calendar; charset=utf-8")
+    assert result.error is None and [item.title for item in result.items] == ["Journée de l'emploi numérique"]
+    assert parse("ical", "utf8_bom.ics").error is None  # without a charset, as before
+
+
+def test_private_and_confidential_events_are_rejected_not_published(normalised):
+    result, items, rejections = normalised("ical", "private_events.ics", content="event")
+    assert list(items) == ["public@hub.example.be"]
+    assert sorted((r.key, r.reason, r.field, r.stage) for r in rejections) == [
+        ("confidential@hub.example.be", "private_event", "CLASS", "parse"),
+        ("private@hub.example.be", "private_event", "CLASS", "parse"),
+    ]
+    private = next(r for r in rejections if r.key == "private@hub.example.be")
+    assert "CLASS:PRIVATE" in private.message and "Réunion interne budget" not in private.message
+    assert len(items) + len(rejections) == 3  # nothing dropped silently
+
+
+def test_an_outlook_all_day_event_written_midnight_to_midnight_stays_a_run_of_days(normalised):
+    # Exchange writes all-day events as TZID times from 00:00 to 00:00, flagged X-MICROSOFT-CDO-ALLDAYEVENT.
+    _, items, rejections = normalised("ical", "outlook_all_day.ics", content="event")
+    assert rejections == []
+    open_days = items["open-days@hub.example.be"]
+    assert (open_days.all_day, open_days.start_date, open_days.end_date) == (True, date(2026, 3, 10), date(2026, 3, 11))
+    assert open_days.start_utc is None
+    timed = items["jobbeurs@hub.example.be"]  # FALSE: a timed event, as written
+    assert not timed.all_day and timed.start_utc == datetime(2026, 3, 18, 8, 30, tzinfo=UTC)
+
+
+def test_the_language_parameter_of_the_summary_is_the_record_language(normalised):
+    _, items, _ = normalised("ical", "outlook_all_day.ics", content="event", language="fr")
+    assert items["jobbeurs@hub.example.be"].title == {"nl": "Jobbeurs ICT"}  # a short title: detection cannot tell
+    assert items["open-days@hub.example.be"].title == {"fr": "Journées portes ouvertes"}

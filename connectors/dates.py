@@ -50,9 +50,15 @@ for _number, _names in enumerate([
         WEEKDAYS.setdefault(_name, _number)
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
-_TIME = r"(?:[01]?\d|2[0-3])\s*(?:[hu:.]\s*(?:[0-5]\d)?(?:\s*uur)?|\s*uur)"
-_TIME_PARTS = re.compile(r"([01]?\d|2[0-3])\s*(?:[hu:.]\s*([0-5]\d)?|\s*uur)")
-_AT = r"(?:\s*(?:,|à|a|om|at|vanaf|dès|des|from|de|van|-|–|\|)?\s*)"
+# English hours carry am/pm ("6:30 PM", "7 pm"): without it, 6:30 PM was read as 06:30.
+_MERIDIEM = r"(?:\s*[ap]\.?\s?m\.?(?![a-z]))"
+_MERIDIEM_AT_END = re.compile(r"[ap]\.?\s?m\.?$")
+_TIME = (r"(?:(?:[01]?\d|2[0-3])\s*(?:[hu:.]\s*(?:[0-5]\d)?(?:\s*uur)?|\s*uur)" + _MERIDIEM + "?"
+         r"|(?:1[0-2]|0?[1-9])" + _MERIDIEM + ")")
+_TIME_PARTS = re.compile(r"([01]?\d|2[0-3])(?:\s*(?:[hu:.]\s*([0-5]\d)?|\s*uur)(?:\s*([ap])\.?\s?m\.?(?![a-z]))?"
+                         r"|\s*([ap])\.?\s?m\.?(?![a-z]))")
+# Between the date and its hours: a comma, a word, or both ("19 mars 2026, de 9h30 à 12h").
+_AT = r"(?:\s*,?\s*(?:à|a|om|at|vanaf|dès|des|from|de|van|-|–|\|)?\s*)"
 _TO = r"\s*(?:au|à|a|tot|t/m|to|until|jusqu'au|-|–)\s*"
 _WORD = r"[a-zéèûôäë]"
 
@@ -95,11 +101,16 @@ class DateTextError(ValueError):
 
 
 def parse_time(text: str) -> time | None:
-    """'14h', '14u30', '20 uur', '14:30', '14.30 uur' -> a time; None when there is none."""
+    """'14h', '14u30', '20 uur', '14:30', '14.30 uur', '6:30 PM', '7 pm' -> a time; None when there is none."""
     match = _TIME_PARTS.search(text)
     if not match:
         return None
-    return time(int(match.group(1)), int(match.group(2) or 0))
+    hour, meridiem = int(match.group(1)), match.group(3) or match.group(4)
+    if meridiem == "p" and hour < 12:
+        hour += 12
+    elif meridiem == "a" and hour == 12:
+        hour = 0  # 12 am is midnight
+    return time(hour, int(match.group(2) or 0))
 
 
 def _year(day: int, month: int, year: str | None, today: date | None) -> date:
@@ -156,7 +167,22 @@ def parse_fast(text: str, *, today: date | None = None) -> ParsedDate | None:
 
 def _hours(lowered: str, position: int, pattern: re.Pattern[str] = _HOURS) -> tuple[str | None, str | None]:
     found = pattern.match(lowered, position)
-    return (found.group(1), found.group(2)) if found else (None, None)
+    if not found:
+        return None, None
+    return _shared_meridiem(found.group(1), found.group(2)), found.group(2)
+
+
+def _shared_meridiem(first: str, last: str | None) -> str:
+    """`first` with the am/pm of `last` when only the end of a range says it ("6:30 – 9 pm" is evening), as long as
+    the range still runs forward; `first` unchanged otherwise."""
+    if not last or _MERIDIEM_AT_END.search(first):
+        return first
+    meridiem = _MERIDIEM_AT_END.search(last)
+    if meridiem is None:
+        return first
+    shared = f"{first} {meridiem.group(0).strip()}"
+    start, end = parse_time(shared), parse_time(last)
+    return shared if start is not None and end is not None and start <= end else first
 
 
 def _from_named(core: re.Match[str], month: int, lowered: str, text: str, today: date | None) -> ParsedDate:

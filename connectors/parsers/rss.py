@@ -307,18 +307,35 @@ def _parse_with_feedparser(body: bytes, origin: Origin, content_type: str | None
                   cut_off=_cut_off(parsed))
 
 
+def _written_date(text: str | None, today: date | None) -> ParsedDate | None:
+    """The first date written in `text` (HTML or plain), in the forms web pages use; None when it has none."""
+    if not text:
+        return None
+    try:
+        return parse_fast(html_to_text(text) if "<" in text else text, today=today)
+    except DateTextError:  # "31 février": not a date, and not worth guessing at
+        return None
+
+
 def _date_in_text(texts: Iterable[str | None], today: date | None) -> ParsedDate | None:
-    """The first date written in one of `texts` (HTML or plain), in the forms web pages use; None when none has one."""
+    """The first date written in one of `texts`; when it gives a day alone, the hours a later text gives for that same day.
+
+    Blogs write the day in the title ("Atelier smartphone – jeudi 12 mars") and the hours in the text ("Le jeudi 12
+    mars 2026 de 14h à 16h30"): the title alone made an all-day event of it. A later text naming another day (the
+    next session) does not move it.
+    """
+    found: ParsedDate | None = None
     for text in texts:
-        if not text:
+        written = _written_date(text, today)
+        if written is None:
             continue
-        try:
-            found = parse_fast(html_to_text(text) if "<" in text else text, today=today)
-        except DateTextError:  # "31 février": not a date, and not worth guessing at
-            continue
-        if found is not None:
-            return found
-    return None
+        if found is None:
+            found = written
+        elif isinstance(written.start, datetime) and written.start.date() == found.start:
+            return written
+        if isinstance(found.start, datetime) or found.end is not None:
+            return found  # it has its hours, or it is a run of days: nothing to add
+    return found
 
 
 def _starts_from_text(result: ParseResult, today: date | None) -> ParseResult:

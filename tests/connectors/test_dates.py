@@ -27,6 +27,13 @@ TODAY = date(2026, 1, 15)
         ("12/03/2026 14:30", datetime(2026, 3, 12, 14, 30), None),
         ("2026-03-12", date(2026, 3, 12), None),
         ("Uiterste indieningsdatum: 15 februari 2027 om 17.00 uur", datetime(2027, 2, 15, 17, 0), None),
+        # English hours with am/pm (6:30 PM was read as 06:30), and a comma before the hours' word
+        ("Thursday 12 March 2026, 6:30 PM – 9:00 PM", datetime(2026, 3, 12, 18, 30), datetime(2026, 3, 12, 21, 0)),
+        ("Thursday 12 March 2026, 6:30 – 9 pm", datetime(2026, 3, 12, 18, 30), datetime(2026, 3, 12, 21, 0)),
+        ("Thursday 26 March 2026 at 7 pm", datetime(2026, 3, 26, 19, 0), None),
+        ("12 March 2026, 9 a.m. to 12 p.m.", datetime(2026, 3, 12, 9, 0), datetime(2026, 3, 12, 12, 0)),
+        ("12 March 2026 at 12 am", datetime(2026, 3, 12, 0, 0), None),
+        ("Le 19 mars 2026, de 9h30 à 12h", datetime(2026, 3, 19, 9, 30), datetime(2026, 3, 19, 12, 0)),
     ],
 )
 def test_common_forms_on_the_fast_path(text: str, start, end) -> None:

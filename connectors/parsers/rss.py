@@ -39,6 +39,9 @@ _SAFE_RFC822 = re.compile(
     r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?\s+(?:[+-]\d{4}|GMT|UTC?|Z)$"
 )
 _CHARSET_PARAMETER = re.compile(r"""(charset\s*=\s*)["']?[^;\s"']*["']?""", re.IGNORECASE)
+_WEB_ADDRESS = re.compile(r"https?://", re.IGNORECASE)
+_PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_KEY_WORDS = 500  # as an html card without a link is known by its words
 _SAFE_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 
 
@@ -144,19 +147,63 @@ def _resolved_in_scope(html_text: str | None, base: str, origin: Origin) -> str 
     return resolve_relative_uris(html_text, base, "utf-8", "text/html")
 
 
+def _is_web_address(value: object) -> bool:
+    return isinstance(value, str) and _WEB_ADDRESS.match(value.strip()) is not None
+
+
+def _alternate(entry: Any, language: str | None) -> str | None:
+    """The entry's link: among several alternate pages (one per hreflang), the one in the entry's language, else the
+    first; both readers keep the last one written, which linked an English entry to its Dutch page."""
+    alternates = [link for link in entry.get("links") or [] if link.get("rel") == "alternate" and link.get("href")
+                  and (link.get("type") or "text/html") in _PAGE_TYPES]
+    if len(alternates) < 2:
+        return entry.get("link")
+    wanted = short_language(language)
+    same = [link for link in alternates if wanted and short_language(link.get("hreflang")) == wanted]
+    return (same or alternates)[0]["href"]
+
+
+def _link(entry: Any, language: str | None) -> str | None:
+    """The entry's web page; None when the only candidate is a guid (or Atom id) that is no web address.
+
+    A guid written without isPermaLink="false" counts as a permalink, so readers use it as the link when there is
+    none: "evt-77" became https://site/evt-77, a page that does not exist, and "urn:uuid:…" was rejected as a URL.
+    """
+    link = _alternate(entry, language)
+    if entry.get("guidislink") and link == entry.get("id") and not _is_web_address(link):
+        return None
+    return link
+
+
+def _words(entry: Any) -> str:
+    """The start of the entry's text, to tell apart entries that have no id, link or date (_KEY_WORDS characters)."""
+    content = entry.get("content") or []
+    text = (content[0].get("value") if content else None) or entry.get("summary") or ""
+    return " ".join((html_to_text(text) if "<" in text else text).split())[:_KEY_WORDS]
+
+
+def _key(entry: Any, url: str | None, title: str | None) -> str:
+    """The guid (or id), else the link, else a hash of the title and date; an entry without a date is known by its
+    words too: weekly sessions with one title, no guid, link or date were rejected as duplicates of the first."""
+    if entry.get("id") or url:
+        return str(entry.get("id") or url)
+    when = dict.get(entry, "published") or dict.get(entry, "updated")
+    return hash_key(title, when) if when else hash_key(title, when, _words(entry))
+
+
 def _entry(entry: Any, feed: Any, origin: Origin, feed_base: str, raw: str) -> RawItem | None:
     base = _entry_base(entry, feed_base)
     title = entry.get("title")
-    url = resolve(base, entry.get("link"))
+    language = (entry.get("title_detail") or {}).get("language") or entry.get("language") or feed.get("language")
+    url = resolve(base, _link(entry, language))
     if not title and not url:
         return None
     published = _time(entry, "published")
     updated = _time(entry, "updated")
-    key = entry.get("id") or url or hash_key(title, dict.get(entry, "published") or dict.get(entry, "updated"))
+    key = _key(entry, url, title)
     content = entry.get("content") or []
     summary = _resolved_in_scope(entry.get("summary"), base, origin)
     location_text = entry.get("ev_location")
-    language = (entry.get("title_detail") or {}).get("language") or entry.get("language") or feed.get("language")
     return RawItem(
         partner_id=origin.partner_id,
         source_id=origin.source_id,

@@ -364,6 +364,7 @@ class _Entry:
         data = self.data
         if "link" not in data and self.guid_link is not None:
             data["link"] = self.guid_link
+            data["guidislink"] = True  # as feedparser marks it: rss.py checks such a link is a web address
         if self.links:
             data["links"] = self.links
         if self.tags:

@@ -32,3 +32,44 @@ def test_wordpress_events_take_their_hours_from_the_text_when_the_title_gives_on
     assert items[post + "4815"].start_utc == datetime(2026, 3, 26, 18, 0, tzinfo=UTC)  # "at 7 pm"
     cafe = items[post + "4816"]  # the text names another day (the next session): the title's day stands
     assert (cafe.all_day, cafe.start_date) == (True, datetime(2026, 3, 5).date())
+
+
+def test_guids_that_are_not_web_addresses_do_not_become_links(parse):
+    # <guid>evt-77</guid> without isPermaLink="false" is a permalink by the RSS spec, so readers take it as the link:
+    # it became https://hub.example.be/agenda/evt-77, a page that does not exist.
+    result = parse("rss", "rss20_guids_that_are_not_links.xml")
+    by_key = {item.key: item for item in result.items}
+    assert by_key["evt-77"].url is None  # the partner's website stands in on the portal
+    assert by_key["https://biblio-stgilles.example.be/animations/atelier-cv"].url == (
+        "https://biblio-stgilles.example.be/animations/atelier-cv")
+
+
+def test_atom_ids_that_are_not_web_addresses_do_not_become_links():
+    # An entry with a urn:uuid id and no link was rejected as invalid_url ('urn:uuid:…' is not a web address).
+    _, items, rejections = normalised_fixture("rss", "atom_ids_that_are_not_links.xml", content="event",
+                                              source=source("event"))
+    assert rejections == []
+    conference = items["urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6c"]
+    assert conference.url == "https://hub.example.be/" and conference.canonical_url is None
+    assert conference.start_utc == datetime(2026, 3, 17, 17, 30, tzinfo=UTC)
+    assert items["tag:smartcitylab.example.be,2026:balade"].url == "https://smartcitylab.example.be/agenda/balade"
+
+
+def test_sessions_without_id_link_or_date_are_told_apart_by_their_text():
+    # Keyed by title and date alone, the second week's session was rejected as a duplicate of the first.
+    _, items, rejections = normalised_fixture("rss", "rss20_recurring_sessions_without_ids.xml", content="event",
+                                              source=source("event"))
+    assert sorted(item.start_utc for item in items.values()) == [
+        datetime(2026, 3, 12, 13, 0, tzinfo=UTC), datetime(2026, 3, 19, 13, 0, tzinfo=UTC)]
+    [twin] = rejections  # the third item repeats the second word for word: a true duplicate
+    assert twin.reason == "duplicate_key" and "'Permanence numérique' has no id or link" in twin.message
+
+
+def test_an_atom_entry_links_to_its_page_in_its_own_language(parse):
+    # With one alternate per language, the last one written was taken: the English entry linked to the Dutch page.
+    links = {item.title: item.url for item in parse("rss", "atom_alternates_by_language.xml").items}
+    assert links == {
+        "Accessibility info session": "https://smartcitylab.example.be/en/agenda/accessibility-session",
+        "Infosessie digitale toegankelijkheid": "https://smartcitylab.example.be/nl/agenda/infosessie-toegankelijkheid",
+        "Barrierefreiheit": "https://smartcitylab.example.be/fr/agenda/session-accessibilite",  # none in German: the first
+    }

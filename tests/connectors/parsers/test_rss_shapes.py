@@ -73,3 +73,13 @@ def test_an_atom_entry_links_to_its_page_in_its_own_language(parse):
         "Infosessie digitale toegankelijkheid": "https://smartcitylab.example.be/nl/agenda/infosessie-toegankelijkheid",
         "Barrierefreiheit": "https://smartcitylab.example.be/fr/agenda/session-accessibilite",  # none in German: the first
     }
+
+
+def test_an_unsubscribe_link_is_no_registration_link(normalised):
+    # "Se désinscrire" holds "inscri": a newsletter's footer link was published as the place to register.
+    _, items, rejections = normalised("rss", "mailchimp_campaign_archive.xml", content="news")
+    assert rejections == []
+    newsletter = items["https://us5.campaign-archive.example.com/?u=a1b2c3d4e5&id=1a2b3c4d5e"]
+    assert newsletter.registration_url is None
+    digital_day = items["https://us5.campaign-archive.example.com/?u=a1b2c3d4e5&id=9f8e7d6c5b"]
+    assert digital_day.registration_url == "https://hub.example.be/digital-day/inscription"

@@ -191,6 +191,10 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
     deadline = _read_time(raw.deadline, "deadline", tz, now)
     published = _read_time(raw.published, "published", tz, now)
     updated = _read_time(raw.updated, "updated", tz, now)
+    # A record that gives only its update time (RSS 1.0's dc:date, an Atom entry without <published>, JSON-LD's
+    # dateModified alone) is dated by it: without a publication time, news was dated by the day the agenda first
+    # saw it, and an old post showed as this week's news.
+    dated = published if published is not None else updated
     if kind == "event" and start is None:
         raise _Rejected("missing_start", "start", "start is missing, and an event needs a start date or time")
 
@@ -272,7 +276,7 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
         languages=sorted({title_language, language} if (summary or description) else {title_language}),
         status=status_of(raw.status, title),
         source_categories=_categories(raw.categories or []),
-        published_utc=_instant(published, tz, end_of_day=False),
+        published_utc=_instant(dated, tz, end_of_day=False),
         updated_utc=_instant(updated, tz, end_of_day=False),
         kind_reason=kind_reason,
         deadline_from=deadline_from,

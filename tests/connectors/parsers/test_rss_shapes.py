@@ -83,3 +83,14 @@ def test_an_unsubscribe_link_is_no_registration_link(normalised):
     assert newsletter.registration_url is None
     digital_day = items["https://us5.campaign-archive.example.com/?u=a1b2c3d4e5&id=9f8e7d6c5b"]
     assert digital_day.registration_url == "https://hub.example.be/digital-day/inscription"
+
+
+def test_items_dated_only_by_their_update_time_are_dated_by_it(normalised):
+    # RSS 1.0's dc:date and an Atom entry's lone <updated> are read as the update time; with no publication time,
+    # the agenda dated the news by the day it first saw it: a 2024 report showed as this week's news.
+    _, items, _ = normalised("rss", "rss10_dc_date_only.rdf", content="news", language="nl")
+    assert items["https://vgc-digitaal.example.be/nieuws/2"].published_utc == datetime(2024, 5, 1, 22, 0, tzinfo=UTC)
+    assert items["https://vgc-digitaal.example.be/nieuws/1"].published_utc == datetime(2026, 2, 24, 9, 0, tzinfo=UTC)
+    _, releases, _ = normalised("rss", "atom_updated_only.xml", content="news", language="en")
+    old = releases["tag:github.com,2008:Repository/123456/v1.0.0"]
+    assert old.published_utc == old.updated_utc == datetime(2023, 6, 1, 7, 0, tzinfo=UTC)

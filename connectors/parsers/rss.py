@@ -41,6 +41,9 @@ _SAFE_RFC822 = re.compile(
 _CHARSET_PARAMETER = re.compile(r"""(charset\s*=\s*)["']?[^;\s"']*["']?""", re.IGNORECASE)
 _WEB_ADDRESS = re.compile(r"https?://", re.IGNORECASE)
 _PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# Calendar vocabularies some agenda feeds put their dates in (the xml_feed reader leaves such feeds to feedparser).
+_CALENDAR_NAMESPACES = frozenset({"urn:ietf:params:xml:ns:xcal", "http://www.w3.org/2002/12/cal/ical"})
+_CALENDAR_FIELDS = (("dtstart", "ev_startdate"), ("dtend", "ev_enddate"), ("location", "ev_location"))
 _KEY_WORDS = 500  # as an html card without a link is known by its words
 _SAFE_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 
@@ -341,11 +344,33 @@ def _parse_fast(body: bytes, origin: Origin, content_type: str | None) -> ParseR
     return _items(fast.entries, fast.feed, raws, origin, ParseResult([], [], warnings=warnings))
 
 
+def _calendar_prefixes(namespaces: Any) -> list[str]:
+    """The prefixes (as feedparser names keys: lower-case) the feed binds to a calendar namespace, xCal's or the W3C's."""
+    return [prefix.lower() for prefix, uri in (namespaces or {}).items()
+            if prefix and isinstance(uri, str) and uri.strip().rstrip("#/").lower() in _CALENDAR_NAMESPACES]
+
+
+def _with_calendar_dates(entries: list[Any], namespaces: Any) -> list[Any]:
+    """`entries` with the dates and place of calendar elements (xCal's dtstart, dtend, location) copied to the
+    event module's fields they mean, where those are missing; such feeds had every event rejected as missing_start.
+
+    feedparser keeps an element of a namespace it does not know under the document's prefix ("xcal_dtstart"): the
+    prefix is looked up, as a feed may bind any.
+    """
+    for prefix in _calendar_prefixes(namespaces):
+        for entry in entries:
+            for name, field in _CALENDAR_FIELDS:
+                value = entry.get(f"{prefix}_{name}")
+                if isinstance(value, str) and value.strip() and not entry.get(field):
+                    entry[field] = value.strip()
+    return entries
+
+
 def _parse_with_feedparser(body: bytes, origin: Origin, content_type: str | None) -> ParseResult:
     # An empty Content-Type would make feedparser flag every feed as "not an XML media type".
     headers = {"content-type": content_type} if content_type else {}
     parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
-    entries = parsed.get("entries") or []
+    entries = _with_calendar_dates(parsed.get("entries") or [], parsed.get("namespaces"))
     warnings, error = _problems(parsed, entries)
     if error is not None:
         return ParseResult([], [], error=error)

@@ -94,3 +94,16 @@ def test_items_dated_only_by_their_update_time_are_dated_by_it(normalised):
     _, releases, _ = normalised("rss", "atom_updated_only.xml", content="news", language="en")
     old = releases["tag:github.com,2008:Repository/123456/v1.0.0"]
     assert old.published_utc == old.updated_utc == datetime(2023, 6, 1, 7, 0, tzinfo=UTC)
+
+
+def test_event_dates_in_xcal_elements_are_read():
+    # xCal's dtstart/dtend/location were ignored: every item of such a feed was rejected as missing_start.
+    _, items, rejections = normalised_fixture("rss", "rss20_xcal_dates.xml", content="event", language="en",
+                                              source=source("event", "en"))
+    assert rejections == []
+    webinar = items["https://ict-agenda.example.be/e/webinar"]
+    assert (webinar.start_utc, webinar.end_utc) == (
+        datetime(2026, 3, 10, 14, 0, tzinfo=UTC), datetime(2026, 3, 10, 15, 0, tzinfo=UTC))
+    day = items["https://ict-agenda.example.be/e/oss-day"]  # another prefix of the same namespace; a date: all day
+    assert (day.all_day, day.start_date) == (True, datetime(2026, 3, 14).date()) and day.venue.startswith("BeCentral")
+    assert items["https://ict-agenda.example.be/e/meetup"].start_utc == datetime(2026, 3, 19, 17, 30, tzinfo=UTC)

@@ -44,7 +44,13 @@ _PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Calendar vocabularies some agenda feeds put their dates in (the xml_feed reader leaves such feeds to feedparser).
 _CALENDAR_NAMESPACES = frozenset({"urn:ietf:params:xml:ns:xcal", "http://www.w3.org/2002/12/cal/ical"})
 _CALENDAR_FIELDS = (("dtstart", "ev_startdate"), ("dtend", "ev_enddate"), ("location", "ev_location"))
-_KEY_WORDS = 500  # as an html card without a link is known by its words
+_KEY_WORDS = 500
+# The footer WordPress's Yoast SEO adds to every item of a feed, in the site's language ("The post <a>…</a> appeared
+# first on <a>…</a>."), as the last paragraph: it is no part of the text.
+_FOOTER_WORDS = ("appeared first on", "est apparu en premier sur", "verscheen eerst op")
+_SEO_FOOTER = re.compile(
+    r"\s*<p>\s*(?:The post|L[’']article|Het bericht)\s+<a\b[^>]*>[^<]*</a>\s+(?:" + "|".join(_FOOTER_WORDS) +
+    r")\s+<a\b[^>]*>[^<]*</a>\.?\s*</p>\s*$", re.IGNORECASE)  # as an html card without a link is known by its words
 _SAFE_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 
 
@@ -194,6 +200,13 @@ def _key(entry: Any, url: str | None, title: str | None) -> str:
     return hash_key(title, when) if when else hash_key(title, when, _words(entry))
 
 
+def _without_footer(html_text: str | None) -> str | None:
+    """`html_text` without the SEO plugin's footer paragraph (_SEO_FOOTER) at its end."""
+    if not html_text or not any(words in html_text for words in _FOOTER_WORDS):
+        return html_text
+    return _SEO_FOOTER.sub("", html_text)
+
+
 def _entry(entry: Any, feed: Any, origin: Origin, feed_base: str, raw: str) -> RawItem | None:
     base = _entry_base(entry, feed_base)
     title = entry.get("title")
@@ -205,15 +218,15 @@ def _entry(entry: Any, feed: Any, origin: Origin, feed_base: str, raw: str) -> R
     updated = _time(entry, "updated")
     key = _key(entry, url, title)
     content = entry.get("content") or []
-    summary = _resolved_in_scope(entry.get("summary"), base, origin)
+    summary = _resolved_in_scope(_without_footer(entry.get("summary")), base, origin)
     location_text = entry.get("ev_location")
     return RawItem(
         partner_id=origin.partner_id,
         source_id=origin.source_id,
         key=str(key),
         title=title,
-        description_html=_resolved_in_scope((content[0].get("value") if content else None) or entry.get("summary"),
-                                            base, origin),
+        description_html=_resolved_in_scope(
+            _without_footer((content[0].get("value") if content else None) or entry.get("summary")), base, origin),
         summary=summary,
         url=url,
         language=short_language(language),
@@ -414,7 +427,7 @@ def _starts_from_text(result: ParseResult, today: date | None) -> ParseResult:
     """For a source of events: items without an event date (ev:startdate) take the date written in their title,
     else in their description ("Atelier RGPD – mardi 10 mars 2026 à 18h30"), as many CMSs publish events in
     plain RSS; without one they stay without a start, which the normaliser rejects naming the field."""
-    read = 0
+    read = missing = 0
     for item in result.items:
         if item.start is not None:
             continue
@@ -422,6 +435,12 @@ def _starts_from_text(result: ParseResult, today: date | None) -> ParseResult:
         if found is not None:
             item.start, item.end = found.start, found.end
             read += 1
+        else:
+            missing += 1
+    if missing:
+        # The normaliser's rejection says the start is missing; this says where it was looked for.
+        result.warnings.append(f"{missing} of {len(result.items)} items carry no event date (ev:startdate, xCal dtstart) "
+                               "and no date written in their title or description: they are rejected as missing_start")
     if read:
         result.warnings.append(f"{read} of {len(result.items)} items carry no event date (ev:startdate): "
                                "their start was read from the date written in their title or description")

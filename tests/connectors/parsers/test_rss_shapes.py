@@ -107,3 +107,15 @@ def test_event_dates_in_xcal_elements_are_read():
     day = items["https://ict-agenda.example.be/e/oss-day"]  # another prefix of the same namespace; a date: all day
     assert (day.all_day, day.start_date) == (True, datetime(2026, 3, 14).date()) and day.venue.startswith("BeCentral")
     assert items["https://ict-agenda.example.be/e/meetup"].start_utc == datetime(2026, 3, 19, 17, 30, tzinfo=UTC)
+
+
+def test_the_wordpress_seo_footer_is_left_out_of_summaries_and_descriptions(normalised):
+    # "The post … appeared first on …" (Yoast SEO's RSS footer, in the site's language) ended every summary.
+    _, items, _ = normalised("rss", "wordpress_yoast_footer.xml", content="news")
+    post = "https://digitalmolenbeek.example.be/?p="
+    texts = {key: (next(iter(item.summary.values())), next(iter(item.description.values()))) for key, item in items.items()}
+    assert texts[post + "4790"] == ("Plus de 400 participants cette année…",
+                                    "<p>Plus de 400 participants cette année, 32 activités.</p>")
+    assert texts[post + "4791"] == ("Meer dan 400 deelnemers.", "<p>Meer dan 400 deelnemers.</p>")
+    assert texts[post + "4792"] == ("Over 400 people took part.", "<p>Over 400 people took part.</p>")
+    assert "appeared first on" in texts[post + "4793"][0]  # a text that only quotes the words is kept whole

@@ -14,7 +14,7 @@ from icalendar.parser.string import _foldline
 
 from connectors.parsers.common import (
     Origin, ParseResult, charset_of, excerpt, hash_key, html_page_instead_of,
-    lenient_utf8, mislabelled_warning, resolve, short_language, utf8_mislabelled,
+    lenient_utf8, mislabelled_warning, other_kind_instead_of, resolve, short_language, shortened, utf8_mislabelled,
 )
 from transforms.model import RawItem, RawLocation
 from transforms.times import impossible_date
@@ -343,9 +343,9 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
     """The occurrences between a day ago and `window_days` ahead; older and later ones are left out."""
     if not body.strip():
         return ParseResult([], [], error="the payload is empty: no calendar could be read")
-    html_page = html_page_instead_of(body, "an iCalendar file")
-    if html_page is not None:
-        return ParseResult([], [], error=html_page)
+    wrong = html_page_instead_of(body, "an iCalendar file") or other_kind_instead_of(body, "ical")
+    if wrong is not None:
+        return ParseResult([], [], error=wrong)
     text, warning = _decode(body, content_type)
     # A UTF-8 byte order mark decoded by a charset that keeps it ("utf-8") would spoil the first line.
     text = text.removeprefix("\ufeff")
@@ -353,7 +353,7 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
     try:
         calendars = [c for c in icalendar.Calendar.from_ical(text, multiple=True) if c.name == "VCALENDAR"]
     except Exception as exc:  # noqa: BLE001 - icalendar raises ValueError and its own errors alike
-        return ParseResult([], [], error=f"not a readable iCalendar file: {exc}", warnings=result.warnings)
+        return ParseResult([], [], error=f"not a readable iCalendar file: {shortened(str(exc))}", warnings=result.warnings)
     if not calendars:
         if "BEGIN:VCALENDAR" in text.upper():
             problem = "BEGIN:VCALENDAR has no matching END:VCALENDAR (the file looks cut off)"

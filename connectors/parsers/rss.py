@@ -22,7 +22,7 @@ from connectors.dates import DateTextError, ParsedDate, parse_fast
 from connectors.parsers import xml_feed
 from connectors.parsers.common import (
     Origin, ParseResult, charset_of, excerpt, hash_key, html_page_instead_of,
-    lenient_utf8, mislabelled_warning, resolve, short_language, utf8_mislabelled,
+    lenient_utf8, mislabelled_warning, other_kind_instead_of, resolve, short_language, utf8_mislabelled,
 )
 from transforms.model import RawItem, RawLocation, stable_json
 from transforms.text import html_to_text
@@ -457,9 +457,9 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, fast: bool =
     """
     if not body.strip():
         return ParseResult([], [], error="the payload is empty: no feed could be read")
-    html_page = html_page_instead_of(body, "an RSS or Atom feed")
-    if html_page is not None:
-        return ParseResult([], [], error=html_page)
+    wrong = html_page_instead_of(body, "an RSS or Atom feed") or other_kind_instead_of(body, "rss")
+    if wrong is not None:
+        return ParseResult([], [], error=wrong)
     body, content_type, relabelled = _relabelled_utf8(body, content_type)
     body, content_type, repaired = _repaired_utf8(body, content_type)
     result = _parse_fast(body, origin, content_type) if fast else None

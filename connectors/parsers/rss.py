@@ -200,6 +200,21 @@ def _key(entry: Any, url: str | None, title: str | None) -> str:
     return hash_key(title, when) if when else hash_key(title, when, _words(entry))
 
 
+def _declared_language(entry: Any, feed: Any) -> str | None:
+    """The language the entry itself declares (its own xml:lang, or a language element inside it); None when only
+    the feed declares one.
+
+    A feed-wide language is often the CMS's default, not the texts' (Squarespace writes en-US on French sites):
+    taken as every item's declaration, it labelled French events English and overrode both the partner file's
+    language and the detection of each text. The normaliser decides those items' language as for a record that
+    says nothing.
+    """
+    if entry.get("language"):
+        return entry["language"]
+    scoped = (entry.get("title_detail") or {}).get("language")
+    return scoped if scoped and short_language(scoped) != short_language(feed.get("language")) else None
+
+
 def _without_footer(html_text: str | None) -> str | None:
     """`html_text` without the SEO plugin's footer paragraph (_SEO_FOOTER) at its end."""
     if not html_text or not any(words in html_text for words in _FOOTER_WORDS):
@@ -210,8 +225,8 @@ def _without_footer(html_text: str | None) -> str | None:
 def _entry(entry: Any, feed: Any, origin: Origin, feed_base: str, raw: str) -> RawItem | None:
     base = _entry_base(entry, feed_base)
     title = entry.get("title")
-    language = (entry.get("title_detail") or {}).get("language") or entry.get("language") or feed.get("language")
-    url = resolve(base, _link(entry, language))
+    language = _declared_language(entry, feed)
+    url = resolve(base, _link(entry, language or feed.get("language")))
     if not title and not url:
         return None
     published = _time(entry, "published")

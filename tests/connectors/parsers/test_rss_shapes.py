@@ -119,3 +119,20 @@ def test_the_wordpress_seo_footer_is_left_out_of_summaries_and_descriptions(norm
     assert texts[post + "4791"] == ("Meer dan 400 deelnemers.", "<p>Meer dan 400 deelnemers.</p>")
     assert texts[post + "4792"] == ("Over 400 people took part.", "<p>Over 400 people took part.</p>")
     assert "appeared first on" in texts[post + "4793"][0]  # a text that only quotes the words is kept whole
+
+
+def test_a_feed_wide_language_is_a_default_not_the_language_of_every_item():
+    # Squarespace writes <language>en-US</language> whatever the site's language: a French site's events were
+    # labelled English (and the partner file's language ignored). Only an item's own declaration is taken as said.
+    _, items, rejections = normalised_fixture("rss", "squarespace_default_language.xml", content="event",
+                                              source=source("event"))
+    assert rejections == []
+    event = "5f2b7c1e8a9d3b0012345678:656"
+    assert {key: item.languages for key, item in items.items()} == {
+        event + "0a1b2c3d4e5f601234567": ["fr"], event + "0a1b2c3d4e5f601234568": ["nl"],
+        event + "0a1b2c3d4e5f601234569": ["en"]}
+
+
+def test_an_atom_entry_in_another_language_than_its_feed_keeps_it(parse):
+    result = parse("rss", "atom_alternates_by_language.xml")  # feed xml:lang="fr", entries xml:lang en, nl, de
+    assert [item.language for item in result.items] == ["en", "nl", None]  # German: not one of the agenda's

@@ -68,6 +68,14 @@ _WORD = r"[a-zéèûôäë]"
 _CORE = re.compile(rf"(?<!\d)(\d{{1,2}})(?:er|ère|re|e|ste|de|st|nd|rd|th)?\.?\s+({_WORD}{{3,10}})\.?(?!{_WORD})")
 _YEAR = re.compile(r"\s+(\d{4})(?!\d)")
 _HOURS = re.compile(rf"{_AT}({_TIME})(?:{_TO}({_TIME}))?")
+# English dates written month first; only English month names, which French and Dutch texts do not put first.
+_MONTH_FIRST = re.compile(rf"(?<!{_WORD})({_WORD}{{3,9}})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?![\d:.hu])")
+_ENGLISH_MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                             "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+                             "sept", "oct", "nov", "dec"})
+# Words that are month names only when a year follows: "may 5 people", "mar 10" (mardi, in French).
+_YEAR_NEEDED = frozenset({"may", "mar", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
+_YEAR_AFTER_DAY = re.compile(r",?\s+(\d{4})(?!\d)")
 _RANGE_START = re.compile(
     rf"(?<!\d)(\d{{1,2}})(?:er|e)?(?:\s+({_WORD}{{3,10}})\.?(?:\s+(\d{{4}}))?)?{_TO}(?:({_WORD}{{2,9}})\.?,?\s+)?$")
 # "28 février au 3 mars 2026": a second written date right after the first one closes a range.
@@ -160,6 +168,10 @@ def parse_fast(text: str, *, today: date | None = None) -> ParsedDate | None:
             month = MONTHS.get(core.group(2))
             if month is not None:
                 return _from_named(core, month, lowered, text, today)
+        for written in _MONTH_FIRST.finditer(lowered):
+            if written.group(1) in _ENGLISH_MONTHS and (written.group(1) not in _YEAR_NEEDED
+                                                        or _YEAR_AFTER_DAY.match(lowered, written.end())):
+                return _from_month_first(written, lowered, text, today)
     except ValueError as exc:  # the form is known, so dateparser would only guess: say so instead
         raise DateTextError(f"{text!r} is not a valid date ({exc})") from None
     return None
@@ -205,6 +217,18 @@ def _from_named(core: re.Match[str], month: int, lowered: str, text: str, today:
     end: date | datetime = _at(last, t2 or t1) if t1 else last
     warning = _weekday_warning(before.group(1) if before else None, first, text) or _weekday_warning(opening.group(4), last, text)
     return ParsedDate(_at(first, t1), end, warning)
+
+
+def _from_month_first(written: re.Match[str], lowered: str, text: str, today: date | None) -> ParsedDate:
+    """'Thursday, March 12, 2026 at 6:30 PM', 'Mar 12 2026': English written month first (US usage, and what
+    Meetup or Eventbrite texts say); the RSS reader has no slower reader to fall back on."""
+    year = _YEAR_AFTER_DAY.match(lowered, written.end())
+    t1, t2 = _hours(lowered, year.end() if year else written.end())
+    day = _year(int(written.group(2)), MONTHS[written.group(1)], year.group(1) if year else None, today)
+    prefix = lowered[: written.start()]
+    before = _WEEKDAY_BEFORE.search(prefix) if prefix else None
+    return ParsedDate(_at(day, t1), _at(day, t2) if t2 else None, _weekday_warning(before.group(1) if before else None,
+                                                                                    day, text))
 
 
 def _from_two_dates(core: re.Match[str], month: int, year: re.Match[str] | None, tail: re.Match[str], lowered: str,

@@ -136,3 +136,14 @@ def test_a_feed_wide_language_is_a_default_not_the_language_of_every_item():
 def test_an_atom_entry_in_another_language_than_its_feed_keeps_it(parse):
     result = parse("rss", "atom_alternates_by_language.xml")  # feed xml:lang="fr", entries xml:lang en, nl, de
     assert [item.language for item in result.items] == ["en", "nl", None]  # German: not one of the agenda's
+
+
+def test_english_dates_written_month_first_are_read():
+    # "Thursday, March 12, 2026 at 7:00 PM" was no date to the RSS reader: every such event was rejected.
+    _, items, rejections = normalised_fixture("rss", "rss20_english_dates_month_first.xml", content="event",
+                                              language="en", source=source("event", "en"))
+    assert rejections == []
+    assert items["https://pymeetup.example.be/events/42"].start_utc == datetime(2026, 3, 12, 18, 0, tzinfo=UTC)
+    sprint = items["https://pymeetup.example.be/events/43"]
+    assert (sprint.start_utc, sprint.end_utc) == (
+        datetime(2026, 3, 21, 9, 0, tzinfo=UTC), datetime(2026, 3, 21, 16, 0, tzinfo=UTC))

@@ -116,6 +116,16 @@ def _language(component: Any) -> str | None:
     return None
 
 
+def _image(component: Any, base_url: str) -> str | None:
+    """The first ATTACH that is an image by its FMTTYPE (The Events Calendar puts the featured image there)."""
+    attachments = component.get("ATTACH")
+    for attachment in attachments if isinstance(attachments, list) else [attachments]:
+        kind = str((getattr(attachment, "params", None) or {}).get("FMTTYPE", ""))
+        if attachment is not None and kind.lower().startswith("image/"):
+            return resolve(base_url, str(attachment))
+    return None
+
+
 def _midnight(value: Any) -> bool:
     return isinstance(value, datetime) and (value.hour, value.minute, value.second) == (0, 0, 0)
 
@@ -206,6 +216,7 @@ def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar
         description_html=_text(occurrence, "X-ALT-DESC") or _text(occurrence, "DESCRIPTION"),
         url=resolve(origin.base_url, _text(occurrence, "URL")),
         language=_language(occurrence),
+        image_url=_image(occurrence, origin.base_url),
         start=start,
         end=end,
         all_day=all_day,

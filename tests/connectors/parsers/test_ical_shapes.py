@@ -40,3 +40,15 @@ def test_the_language_parameter_of_the_summary_is_the_record_language(normalised
     _, items, _ = normalised("ical", "outlook_all_day.ics", content="event", language="fr")
     assert items["jobbeurs@hub.example.be"].title == {"nl": "Jobbeurs ICT"}  # a short title: detection cannot tell
     assert items["open-days@hub.example.be"].title == {"fr": "Journées portes ouvertes"}
+
+
+def test_the_events_calendar_export_gives_its_image_from_attach(normalised):
+    # WordPress's The Events Calendar puts the featured image in ATTACH;FMTTYPE=image/…: it was left out.
+    _, items, rejections = normalised("ical", "events_calendar_wordpress.ics", content="event")
+    assert rejections == []
+    [item] = items.values()
+    assert item.image_url == "https://maisondunumerique.example.be/wp-content/uploads/2026/02/wp.jpg"  # not the PDF
+    assert item.title == {"fr": "Atelier – Créer son site avec WordPress"}
+    assert item.description["fr"].startswith("<p>Un atelier <strong>pratique</strong>")  # X-ALT-DESC
+    assert item.start_utc == datetime(2026, 3, 11, 13, 0, tzinfo=UTC)
+    assert item.url == "https://maisondunumerique.example.be/evenement/atelier-wordpress/"

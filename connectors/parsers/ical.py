@@ -29,6 +29,15 @@ SUB_DAILY_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND")
 FOLD_OCTETS = 74  # icalendar folds before the character that would make a line 75 octets long
 # CLASS values of entries their owner did not make public: a shared calendar's feed carries them too.
 PRIVATE_CLASSES = frozenset({"PRIVATE", "CONFIDENTIAL"})
+# The conference blocks calendar tools append to DESCRIPTION: Google Calendar's between "-::~:~::~…::-" lines,
+# Outlook's between lines of underscores around "Microsoft Teams" (in the organiser's language).
+_CONFERENCE_BLOCKS = (
+    re.compile(r"\s*-::~[:~]+::-.*?-::~[:~]+::-\s*", re.DOTALL),
+    re.compile(r"\s*_{20,}(?:(?!_{20,}).)*?Microsoft Teams.*?_{20,}\s*", re.DOTALL | re.IGNORECASE),
+)
+_CONFERENCE_URL = re.compile(r"https://[^\s<>\"']+")
+# Where the tools also write the meeting's link on its own.
+CONFERENCE_PROPERTIES = ("X-GOOGLE-CONFERENCE", "X-MICROSOFT-SKYPETEAMSMEETINGURL")
 # Outlook and Exchange write an all-day event as local midnight to midnight, flagged by one of these.
 ALL_DAY_FLAGS = ("X-MICROSOFT-CDO-ALLDAYEVENT", "X-MICROSOFT-MSNCALENDAR-ALLDAYEVENT")
 
@@ -126,6 +135,22 @@ def _image(component: Any, base_url: str) -> str | None:
     return None
 
 
+def _without_conference(component: Any, description: str | None) -> tuple[str | None, str | None]:
+    """(the description without its conference block, the meeting's link): the block's instructions ("Join with
+    Google Meet…", "Meeting ID…") ended every summary, and its link is the event's online place."""
+    online = next((link for name in CONFERENCE_PROPERTIES if (link := _text(component, name))), None)
+    if not description or ("::~" not in description and "____" not in description):
+        return description, online
+    for pattern in _CONFERENCE_BLOCKS:
+        block = pattern.search(description)
+        if block is None:
+            continue
+        link = _CONFERENCE_URL.search(block.group(0))
+        online = online or (link.group(0) if link else None)
+        description = (description[: block.start()] + "\n" + description[block.end():]).strip()
+    return description or None, online
+
+
 def _midnight(value: Any) -> bool:
     return isinstance(value, datetime) and (value.hour, value.minute, value.second) == (0, 0, 0)
 
@@ -206,6 +231,8 @@ def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar
             timezone_name = calendar_tz  # floating time: the calendar's own zone, if it names one
         if timezone_name in ("UTC", "Etc/UTC"):
             timezone_name = None  # a UTC instant needs no zone
+    description, online_url = _without_conference(
+        occurrence, _text(occurrence, "X-ALT-DESC") or _text(occurrence, "DESCRIPTION"))
     location = _text(occurrence, "LOCATION")
     status = _text(occurrence, "STATUS")
     return RawItem(
@@ -213,7 +240,7 @@ def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar
         source_id=origin.source_id,
         key=key,
         title=title,
-        description_html=_text(occurrence, "X-ALT-DESC") or _text(occurrence, "DESCRIPTION"),
+        description_html=description,
         url=resolve(origin.base_url, _text(occurrence, "URL")),
         language=_language(occurrence),
         image_url=_image(occurrence, origin.base_url),
@@ -221,7 +248,7 @@ def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar
         end=end,
         all_day=all_day,
         timezone=timezone_name,
-        location=RawLocation(text=location) if location else None,
+        location=RawLocation(text=location, online_url=online_url) if location or online_url else None,
         status=status.lower() if status else None,
         categories=_categories(occurrence),
         published=_time_property(occurrence, "CREATED"),

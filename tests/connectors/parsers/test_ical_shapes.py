@@ -52,3 +52,17 @@ def test_the_events_calendar_export_gives_its_image_from_attach(normalised):
     assert item.description["fr"].startswith("<p>Un atelier <strong>pratique</strong>")  # X-ALT-DESC
     assert item.start_utc == datetime(2026, 3, 11, 13, 0, tzinfo=UTC)
     assert item.url == "https://maisondunumerique.example.be/evenement/atelier-wordpress/"
+
+
+def test_google_meet_and_teams_blocks_give_the_online_link_and_leave_the_description(normalised):
+    # Google Calendar and Outlook append their conference block to DESCRIPTION ("-::~:~::~…::-" lines, or a line
+    # of underscores around "Microsoft Teams"): it ended every summary, and the meeting link was not the online one.
+    _, items, rejections = normalised("ical", "conference_blocks.ics", content="event")
+    assert rejections == []
+    meet, teams = items["meet@hub.example.be"], items["teams@hub.example.be"]
+    assert meet.summary == {"fr": "Webinaire sur la cybersécurité pour les PME. Inscription gratuite."}
+    assert meet.online_url == "https://meet.google.com/abc-defg-hij" and meet.attendance_mode == "online"
+    assert "::~" not in meet.description["fr"] and "Google Meet" not in meet.description["fr"]
+    assert teams.summary["nl"] == "Toelichting bij de nieuwe oproep."
+    assert teams.online_url.startswith("https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/")
+    assert teams.attendance_mode == "online"

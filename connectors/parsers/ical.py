@@ -400,6 +400,7 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
         return ParseResult([], [], error=f"not a complete iCalendar file: {problem}", warnings=result.warnings)
 
     lower, upper = now - timedelta(days=1), now + timedelta(days=window_days)
+    outside = total = 0
     for calendar in calendars:
         calendar_tz = _text(calendar, "X-WR-TIMEZONE")
         timezones = list(calendar.walk("VTIMEZONE"))
@@ -430,4 +431,11 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
                     key=key, excerpt=_raw(components[0])))
                 continue
             result.items.extend(sorted(items, key=lambda i: _iso(i.start)))
+            outside += not items
+        total += len(series)
+    if outside:
+        # Not records of this run, so neither items nor rejections: without a word, a calendar of past events
+        # only said "the source yields no item".
+        result.warnings.append(f"{outside} of {total} events have no occurrence between {lower.date()} and {upper.date()} "
+                               "(past, or further ahead than the window): they are left out")
     return result

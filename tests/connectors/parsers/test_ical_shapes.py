@@ -66,3 +66,11 @@ def test_google_meet_and_teams_blocks_give_the_online_link_and_leave_the_descrip
     assert teams.summary["nl"] == "Toelichting bij de nieuwe oproep."
     assert teams.online_url.startswith("https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/")
     assert teams.attendance_mode == "online"
+
+
+def test_events_without_an_occurrence_in_the_window_are_counted_in_a_warning(parse):
+    # A calendar of past events gave "FAILED: the source yields no item" and not a word about its events.
+    result = parse("ical", "past_events.ics")
+    assert [item.key for item in result.items] == ["next@hub.example.be"] and result.rejections == []
+    assert result.warnings == ["2 of 3 events have no occurrence between 2026-02-28 and 2027-03-01 (past, or further "
+                               "ahead than the window): they are left out"]

@@ -260,7 +260,7 @@ def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar
 def _checked_events(calendar: Any, origin: Origin, result: ParseResult) -> list[Any]:
     """The VEVENTs worth expanding; those without a readable DTSTART or repeating a UID become rejections."""
     events: list[Any] = []
-    seen: set[tuple[str, str]] = set()
+    seen: dict[tuple[str, str], int] = {}  # identity -> index in events
     for event in calendar.walk("VEVENT"):
         uid = _uid(event)
         prop = event.get("DTSTART")
@@ -287,13 +287,36 @@ def _checked_events(calendar: Any, origin: Origin, result: ParseResult) -> list[
         if uid is not None:
             identity = (uid, _iso(_time_property(event, "RECURRENCE-ID")) if "RECURRENCE-ID" in event else "")
             if identity in seen:
-                result.rejections.append(origin.reject(
-                    "duplicate_key", "UID", f"UID {uid!r} is used by an earlier event in this calendar; only the first is kept",
-                    key=uid, excerpt=_raw(event)))
+                _keep_latest(events, seen[identity], event, uid, origin, result)
                 continue
-            seen.add(identity)
+            seen[identity] = len(events)
         events.append(event)
     return events
+
+
+def _sequence(event: Any) -> int:
+    try:
+        return int(str(event.get("SEQUENCE", 0)).strip() or 0)
+    except ValueError:
+        return 0
+
+
+def _keep_latest(events: list[Any], index: int, event: Any, uid: str, origin: Origin, result: ParseResult) -> None:
+    """Of two events with one UID, keep the later revision (higher SEQUENCE), else the first; reject the other.
+
+    Calendars that append an edited event instead of replacing it hold both revisions: keeping the first
+    published the old day and rejected the new one.
+    """
+    earlier = events[index]
+    if _sequence(event) > _sequence(earlier):
+        events[index] = event
+        result.rejections.append(origin.reject(
+            "duplicate_key", "UID", f"UID {uid!r} is used by a later revision of this event (SEQUENCE {_sequence(event)}, "
+            f"this one {_sequence(earlier)}); only the latest is kept", key=uid, excerpt=_raw(earlier)))
+        return
+    result.rejections.append(origin.reject(
+        "duplicate_key", "UID", f"UID {uid!r} is used by an earlier event in this calendar; only the first is kept",
+        key=uid, excerpt=_raw(event)))
 
 
 def _expand(components: list[Any], timezones: list[Any], lower: datetime, upper: datetime) -> list[Any]:

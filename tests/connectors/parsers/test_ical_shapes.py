@@ -74,3 +74,14 @@ def test_events_without_an_occurrence_in_the_window_are_counted_in_a_warning(par
     assert [item.key for item in result.items] == ["next@hub.example.be"] and result.rejections == []
     assert result.warnings == ["2 of 3 events have no occurrence between 2026-02-28 and 2027-03-01 (past, or further "
                                "ahead than the window): they are left out"]
+
+
+def test_of_two_revisions_of_one_event_the_later_sequence_is_kept(parse):
+    # A CMS appending the edited event kept both: the first (old day) was published, the revision rejected.
+    result = parse("ical", "revised_uid_sequence.ics")
+    by_key = {item.key: item for item in result.items}
+    assert by_key["seq@hub.example.be"].title == "Café numérique (déplacé au vendredi)"
+    assert by_key["seq@hub.example.be"].start.date() == datetime(2026, 3, 13).date()
+    [rejection] = result.rejections
+    assert (rejection.reason, rejection.key) == ("duplicate_key", "seq@hub.example.be")
+    assert "SEQUENCE 2" in rejection.message and "(jeudi)" in rejection.excerpt

@@ -7,6 +7,7 @@ by feedparser itself. Both give entries shaped like feedparser's, turned into Ra
 from __future__ import annotations
 
 import codecs
+import html
 import re
 import time
 from collections.abc import Iterable
@@ -25,7 +26,7 @@ from connectors.parsers.common import (
     lenient_utf8, mislabelled_warning, other_kind_instead_of, resolve, short_language, utf8_mislabelled,
 )
 from transforms.model import RawItem, RawLocation, stable_json
-from transforms.text import html_to_text
+from transforms.text import html_to_text, summarise
 
 # One <item> or <entry> element in the raw text, namespace prefix allowed, to quote in excerpts:
 # up to the first matching end tag, found by skipping runs without "<" (the same matches as a
@@ -43,8 +44,11 @@ _WEB_ADDRESS = re.compile(r"https?://", re.IGNORECASE)
 _PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Calendar vocabularies some agenda feeds put their dates in (the xml_feed reader leaves such feeds to feedparser).
 _CALENDAR_NAMESPACES = frozenset({"urn:ietf:params:xml:ns:xcal", "http://www.w3.org/2002/12/cal/ical"})
+_MEDIA_NAMESPACES = frozenset({"http://search.yahoo.com/mrss", "http://www.rssboard.org/media-rss"})
 _CALENDAR_FIELDS = (("dtstart", "ev_startdate"), ("dtend", "ev_enddate"), ("location", "ev_location"))
 _KEY_WORDS = 500
+_TITLE_CHARS = 100  # a title made of an untitled post's first sentence
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
 # The footer WordPress's Yoast SEO adds to every item of a feed, in the site's language ("The post <a>…</a> appeared
 # first on <a>…</a>."), as the last paragraph: it is no part of the text.
 _FOOTER_WORDS = ("appeared first on", "est apparu en premier sur", "verscheen eerst op")
@@ -200,6 +204,16 @@ def _key(entry: Any, url: str | None, title: str | None) -> str:
     return hash_key(title, when) if when else hash_key(title, when, _words(entry))
 
 
+def _title_from_text(entry: Any) -> str | None:
+    """An untitled entry's first sentence (at most _TITLE_CHARS characters): RSS 2.0 asks for a title or a
+    description, and Mastodon or micro.blog posts have only the latter (and their link); each was rejected as
+    missing_title."""
+    words = _words(entry)
+    if not words:
+        return None
+    return summarise(_SENTENCE_END.split(words, maxsplit=1)[0], _TITLE_CHARS)
+
+
 def _declared_language(entry: Any, feed: Any) -> str | None:
     """The language the entry itself declares (its own xml:lang, or a language element inside it); None when only
     the feed declares one.
@@ -229,6 +243,7 @@ def _entry(entry: Any, feed: Any, origin: Origin, feed_base: str, raw: str) -> R
     url = resolve(base, _link(entry, language or feed.get("language")))
     if not title and not url:
         return None
+    title = title or _title_from_text(entry)  # a post with its own page; a bare text stays rejected above
     published = _time(entry, "published")
     updated = _time(entry, "updated")
     key = _key(entry, url, title)
@@ -394,6 +409,37 @@ def _with_calendar_dates(entries: list[Any], namespaces: Any) -> list[Any]:
     return entries
 
 
+def _media_prefixes(namespaces: Any) -> list[str]:
+    """The prefixes the document binds to Media RSS (as written in it, for reading the raw records)."""
+    return [prefix for prefix, uri in (namespaces or {}).items()
+            if prefix and isinstance(uri, str) and uri.strip().rstrip("/").lower() in _MEDIA_NAMESPACES]
+
+
+def _plain_value(text: str) -> str:
+    text = text.strip()
+    if text.startswith("<![CDATA[") and text.endswith("]]>"):
+        return text[9:-3].strip()
+    return html.unescape(text).strip()
+
+
+def _without_media_descriptions(entries: list[Any], raws: list[str] | None, namespaces: Any) -> list[Any]:
+    """`entries` without the content feedparser makes of a media:description (an image's or a video's caption).
+
+    feedparser reads <media:description> as a second description, and a second description becomes the entry's
+    content, which rss.py takes as the description: a Mastodon post's text was replaced by its image's alt text.
+    The captions are found in the raw records, which the fast reader's refusal of such feeds leaves to feedparser.
+    """
+    prefixes = _media_prefixes(namespaces)
+    if not prefixes or raws is None:
+        return entries
+    caption = re.compile(rf"<(?:{'|'.join(map(re.escape, prefixes))}):description\b[^>]*>(.*?)</", re.DOTALL)
+    for entry, raw in zip(entries, raws):
+        captions = {_plain_value(found) for found in caption.findall(raw)} if "description" in raw else set()
+        if captions and entry.get("content"):
+            entry["content"] = [c for c in entry["content"] if (c.get("value") or "").strip() not in captions]
+    return entries
+
+
 def _parse_with_feedparser(body: bytes, origin: Origin, content_type: str | None) -> ParseResult:
     # An empty Content-Type would make feedparser flag every feed as "not an XML media type".
     headers = {"content-type": content_type} if content_type else {}
@@ -403,6 +449,7 @@ def _parse_with_feedparser(body: bytes, origin: Origin, content_type: str | None
     if error is not None:
         return ParseResult([], [], error=error)
     raws = _raw_records(body, parsed.get("encoding"), len(entries))
+    entries = _without_media_descriptions(entries, raws, parsed.get("namespaces"))
     return _items(entries, parsed.get("feed") or {}, raws, origin, ParseResult([], [], warnings=warnings),
                   cut_off=_cut_off(parsed))
 

@@ -147,3 +147,17 @@ def test_english_dates_written_month_first_are_read():
     sprint = items["https://pymeetup.example.be/events/43"]
     assert (sprint.start_utc, sprint.end_utc) == (
         datetime(2026, 3, 21, 9, 0, tzinfo=UTC), datetime(2026, 3, 21, 16, 0, tzinfo=UTC))
+
+
+def test_posts_without_a_title_take_their_first_sentence(normalised):
+    # RSS 2.0 allows items with a description and no title (Mastodon, micro.blog): each was rejected as missing_title.
+    _, items, rejections = normalised("rss", "mastodon_posts_without_titles.xml", content="news")
+    assert rejections == []
+    post = "https://mastodon.example.be/@digitalbrussels/11340000000000000"
+    assert items[post + "1"].title == {"fr": "Les inscriptions au Digital Day sont ouvertes !"}
+    # the post's text, not its image's caption (<media:description>, which feedparser made the content)
+    assert items[post + "1"].description["fr"].startswith("<p>Les inscriptions au Digital Day sont ouvertes !")
+    assert items[post + "1"].image_url == (
+        "https://files.mastodon.example.be/media_attachments/files/113/400/original/banner.jpg")
+    long_title = items[post + "2"].title["fr"]  # one long sentence: cut at a word, with an ellipsis
+    assert long_title.startswith("Merci aux 120 participantes") and long_title.endswith("…") and len(long_title) <= 100

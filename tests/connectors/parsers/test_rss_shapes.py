@@ -161,3 +161,11 @@ def test_posts_without_a_title_take_their_first_sentence(normalised):
         "https://files.mastodon.example.be/media_attachments/files/113/400/original/banner.jpg")
     long_title = items[post + "2"].title["fr"]  # one long sentence: cut at a word, with an ellipsis
     assert long_title.startswith("Merci aux 120 participantes") and long_title.endswith("…") and len(long_title) <= 100
+
+
+def test_tracking_pixels_are_left_out_of_descriptions(normalised):
+    # A 1×1 image (Medium's stat, FeedBurner's ~r) stayed in the published description, its size attributes removed.
+    _, items, _ = normalised("rss", "rss20_tracking_pixels.xml", content="news", language="en")
+    story = items["https://medium.com/p/7c1d2e3f4a5b"].description["en"]
+    assert "_/stat" not in story and "1*abc.png" in story  # the real image stays
+    assert "feedburner" not in items["https://medium.example.com/brussels-data-stories/open-data-day"].description["en"]

@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 
 from transforms.model import LANGUAGES, RawItem, RawLocation, Rejection, stable_hash
 from transforms.text import has_unwritable, writable
+from transforms.urls import with_scheme
 
 EXCERPT_CHARS = 1000
 
@@ -63,7 +64,7 @@ def resolve(base: str | None, href: object) -> str | None:
     """`href` made absolute against `base`; None for empty or non-string values."""
     if not isinstance(href, str) or not href.strip():
         return None
-    href = href.strip()
+    href = with_scheme(href.strip())
     return urljoin(base, href) if base else href
 
 

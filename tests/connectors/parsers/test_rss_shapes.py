@@ -169,3 +169,13 @@ def test_tracking_pixels_are_left_out_of_descriptions(normalised):
     story = items["https://medium.com/p/7c1d2e3f4a5b"].description["en"]
     assert "_/stat" not in story and "1*abc.png" in story  # the real image stays
     assert "feedburner" not in items["https://medium.example.com/brussels-data-stories/open-data-day"].description["en"]
+
+
+def test_links_typed_without_their_scheme_are_web_addresses(normalised):
+    # "www.site.be/…" was resolved as a path under the feed's URL: https://hub.example.be/agenda/www.site.be/…
+    _, items, rejections = normalised("rss", "rss20_links_without_scheme.xml", content="news")
+    assert rejections == []
+    tablet = items["mq-101"]
+    assert tablet.url == "https://www.maisondequartier.example.be/fr/agenda/atelier-tablette"
+    assert 'href="https://www.maisondequartier.example.be/fr/inscription"' in tablet.description["fr"]
+    assert items["mq-102"].url == "https://hub.example.be/fr/agenda/cafe-numerique"  # a path stays a path

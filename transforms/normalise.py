@@ -39,6 +39,9 @@ TITLE_MAX_CHARS = 300
 _CANCELLED_WORDS = re.compile(r"\b(annule|annulee|annules|annulees|geannuleerd|cancelled|canceled)\b")
 _POSTPONED_WORDS = re.compile(r"\b(reporte|reportee|reportes|reportees|uitgesteld|postponed)\b")
 _TAG_SEPARATOR = re.compile(r"[-_]")
+# A title naming the deadline itself (accent-folded): a call's date is then its deadline.
+_DEADLINE_TITLE = re.compile(r"\b(deadline|date limite|date de cloture|cloture des|uiterste (?:indienings)?datum"
+                             r"|sluitingsdatum|closing date)\b")
 
 
 @dataclass(frozen=True)
@@ -195,10 +198,15 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
     # dateModified alone) is dated by it: without a publication time, news was dated by the day the agenda first
     # saw it, and an old post showed as this week's news.
     dated = published if published is not None else updated
+    all_day_given = raw.all_day
+    if kind == "call" and deadline is None and start is not None and _DEADLINE_TITLE.search(fold(title)):
+        # "Date limite : appel à projets X" on a day (a calendar of deadlines, an RSS item with ev:startdate): the
+        # date is the deadline the title names, not the call's opening, which made a forthcoming call without one.
+        deadline, start, end, all_day_given = end or start, None, None, False
     if kind == "event" and start is None:
         raise _Rejected("missing_start", "start", "start is missing, and an event needs a start date or time")
 
-    all_day = raw.all_day or (start is not None and not isinstance(start, datetime))
+    all_day = all_day_given or (start is not None and not isinstance(start, datetime))
     start_utc = end_utc = None
     start_date = end_date = None
     if all_day:

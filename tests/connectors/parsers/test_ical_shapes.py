@@ -85,3 +85,20 @@ def test_of_two_revisions_of_one_event_the_later_sequence_is_kept(parse):
     [rejection] = result.rejections
     assert (rejection.reason, rejection.key) == ("duplicate_key", "seq@hub.example.be")
     assert "SEQUENCE 2" in rejection.message and "(jeudi)" in rejection.excerpt
+
+
+def test_a_deadline_written_as_an_event_is_the_call_s_deadline(normalised):
+    # "Date limite : appel à projets …" on a day: a call whose date is its deadline. It was published as a call
+    # opening that day ("forthcoming") without any deadline.
+    _, items, rejections = normalised("ical", "deadline_events.ics", content="mixed")
+    assert rejections == []
+    innovation = items["deadline-innovation@hub.example.be"]
+    assert innovation.kind == "call" and innovation.deadline_from == "field"
+    assert innovation.deadline_utc == datetime(2026, 4, 15, 21, 59, 59, tzinfo=UTC)  # the end of that day in Brussels
+    assert (innovation.start_utc, innovation.start_date, innovation.all_day) == (None, None, False)
+    smart_city = items["deadline-smartcity@hub.example.be"]
+    assert (smart_city.kind, smart_city.deadline_utc, smart_city.start_utc) == (
+        "call", datetime(2026, 5, 1, 10, 0, tzinfo=UTC), None)
+    # an information session about a call is a call by its words, but its date is no deadline: it keeps its start
+    session = items["info-session@hub.example.be"]
+    assert session.start_utc == datetime(2026, 3, 20, 9, 0, tzinfo=UTC) and session.deadline_utc is None

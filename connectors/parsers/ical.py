@@ -31,9 +31,10 @@ FOLD_OCTETS = 74  # icalendar folds before the character that would make a line 
 PRIVATE_CLASSES = frozenset({"PRIVATE", "CONFIDENTIAL"})
 # The conference blocks calendar tools append to DESCRIPTION: Google Calendar's between "-::~:~::~…::-" lines,
 # Outlook's between lines of underscores around "Microsoft Teams" (in the organiser's language).
+# Each with a word it cannot match without, looked for first: most descriptions have neither.
 _CONFERENCE_BLOCKS = (
-    re.compile(r"\s*-::~[:~]+::-.*?-::~[:~]+::-\s*", re.DOTALL),
-    re.compile(r"\s*_{20,}(?:(?!_{20,}).)*?Microsoft Teams.*?_{20,}\s*", re.DOTALL | re.IGNORECASE),
+    ("::~", re.compile(r"\s*-::~[:~]+::-.*?-::~[:~]+::-\s*", re.DOTALL)),
+    ("_" * 20, re.compile(r"\s*_{20,}(?:(?!_{20,}).)*?Microsoft Teams.*?_{20,}\s*", re.DOTALL | re.IGNORECASE)),
 )
 _CONFERENCE_URL = re.compile(r"https://[^\s<>\"']+")
 # Where the tools also write the meeting's link on its own.
@@ -139,10 +140,8 @@ def _without_conference(component: Any, description: str | None) -> tuple[str | 
     """(the description without its conference block, the meeting's link): the block's instructions ("Join with
     Google Meet…", "Meeting ID…") ended every summary, and its link is the event's online place."""
     online = next((link for name in CONFERENCE_PROPERTIES if (link := _text(component, name))), None)
-    if not description or ("::~" not in description and "____" not in description):
-        return description, online
-    for pattern in _CONFERENCE_BLOCKS:
-        block = pattern.search(description)
+    for marker, pattern in _CONFERENCE_BLOCKS:
+        block = pattern.search(description) if description and marker in description else None
         if block is None:
             continue
         link = _CONFERENCE_URL.search(block.group(0))

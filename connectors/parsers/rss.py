@@ -46,7 +46,7 @@ _PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _CALENDAR_NAMESPACES = frozenset({"urn:ietf:params:xml:ns:xcal", "http://www.w3.org/2002/12/cal/ical"})
 _MEDIA_NAMESPACES = frozenset({"http://search.yahoo.com/mrss", "http://www.rssboard.org/media-rss"})
 _CALENDAR_FIELDS = (("dtstart", "ev_startdate"), ("dtend", "ev_enddate"), ("location", "ev_location"))
-_KEY_WORDS = 500
+_KEY_WORDS = 500  # as an html card without a link is known by its words
 _TITLE_CHARS = 100  # a title made of an untitled post's first sentence
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
 # The footer WordPress's Yoast SEO adds to every item of a feed, in the site's language ("The post <a>…</a> appeared
@@ -54,7 +54,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
 _FOOTER_WORDS = ("appeared first on", "est apparu en premier sur", "verscheen eerst op")
 _SEO_FOOTER = re.compile(
     r"\s*<p>\s*(?:The post|L[’']article|Het bericht)\s+<a\b[^>]*>[^<]*</a>\s+(?:" + "|".join(_FOOTER_WORDS) +
-    r")\s+<a\b[^>]*>[^<]*</a>\.?\s*</p>\s*$", re.IGNORECASE)  # as an html card without a link is known by its words
+    r")\s+<a\b[^>]*>[^<]*</a>\.?\s*</p>\s*$", re.IGNORECASE)
 _SAFE_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 
 

@@ -169,9 +169,10 @@ def parse_fast(text: str, *, today: date | None = None) -> ParsedDate | None:
             if month is not None:
                 return _from_named(core, month, lowered, text, today)
         for written in _MONTH_FIRST.finditer(lowered):
-            if written.group(1) in _ENGLISH_MONTHS and (written.group(1) not in _YEAR_NEEDED
-                                                        or _YEAR_AFTER_DAY.match(lowered, written.end())):
-                return _from_month_first(written, lowered, text, today)
+            if written.group(1) in _ENGLISH_MONTHS:
+                found = _from_month_first(written, lowered, text, today)
+                if found is not None:
+                    return found
     except ValueError as exc:  # the form is known, so dateparser would only guess: say so instead
         raise DateTextError(f"{text!r} is not a valid date ({exc})") from None
     return None
@@ -219,14 +220,20 @@ def _from_named(core: re.Match[str], month: int, lowered: str, text: str, today:
     return ParsedDate(_at(first, t1), end, warning)
 
 
-def _from_month_first(written: re.Match[str], lowered: str, text: str, today: date | None) -> ParsedDate:
+def _from_month_first(written: re.Match[str], lowered: str, text: str, today: date | None) -> ParsedDate | None:
     """'Thursday, March 12, 2026 at 6:30 PM', 'Mar 12 2026': English written month first (US usage, and what
-    Meetup or Eventbrite texts say); the RSS reader has no slower reader to fall back on."""
+    Meetup or Eventbrite texts say); the RSS reader has no slower reader to fall back on. None for a month name
+    and a number that are not surely a date."""
     year = _YEAR_AFTER_DAY.match(lowered, written.end())
     t1, t2 = _hours(lowered, year.end() if year else written.end())
-    day = _year(int(written.group(2)), MONTHS[written.group(1)], year.group(1) if year else None, today)
     prefix = lowered[: written.start()]
     before = _WEEKDAY_BEFORE.search(prefix) if prefix else None
+    weekday = before is not None and before.group(1).rstrip(".") in WEEKDAYS
+    # Month names Dutch shares ("in december 5 sessies") and words that are not always months ("may 5 people",
+    # "mar 10": mardi) count only with a year, a weekday or hours around them; the abbreviations, with a year.
+    if not year and (written.group(1) in _YEAR_NEEDED or not (weekday or t1)):
+        return None
+    day = _year(int(written.group(2)), MONTHS[written.group(1)], year.group(1) if year else None, today)
     return ParsedDate(_at(day, t1), _at(day, t2) if t2 else None, _weekday_warning(before.group(1) if before else None,
                                                                                     day, text))
 

@@ -92,3 +92,8 @@ def test_times_alone() -> None:
 @pytest.mark.parametrize("text", ["may 5 people come", "mar 10 à 14h", "dec 3 items"])
 def test_abbreviations_and_may_are_months_first_only_with_a_year(text):
     assert parse_fast(text, today=TODAY) is None  # "mar" is mardi in French, "may" a verb
+
+
+@pytest.mark.parametrize("text", ["In december 5 sessies voor beginners", "vanaf september 3 nieuwe cursussen"])
+def test_a_month_name_dutch_shares_before_a_number_is_no_date_without_a_year_weekday_or_hours(text):
+    assert parse_fast(text, today=TODAY) is None

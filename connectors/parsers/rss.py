@@ -229,6 +229,13 @@ def _declared_language(entry: Any, feed: Any) -> str | None:
     return scoped if scoped and short_language(scoped) != short_language(feed.get("language")) else None
 
 
+def _content_base(content: list[Any], base: str) -> str:
+    """The xml:base in scope on the entry's content: WordPress's Atom feed sets the post's URL there, and the links
+    inside are relative to it, not to the feed's base (they landed under the site's root)."""
+    own = content[0].get("base") if content else None
+    return (resolve(base, own) or base) if own else base
+
+
 def _without_footer(html_text: str | None) -> str | None:
     """`html_text` without the SEO plugin's footer paragraph (_SEO_FOOTER) at its end."""
     if not html_text or not any(words in html_text for words in _FOOTER_WORDS):
@@ -256,7 +263,8 @@ def _entry(entry: Any, feed: Any, origin: Origin, feed_base: str, raw: str) -> R
         key=str(key),
         title=title,
         description_html=_resolved_in_scope(
-            _without_footer((content[0].get("value") if content else None) or entry.get("summary")), base, origin),
+            _without_footer((content[0].get("value") if content else None) or entry.get("summary")),
+            _content_base(content, base), origin),
         summary=summary,
         url=url,
         language=short_language(language),

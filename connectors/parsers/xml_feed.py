@@ -476,7 +476,7 @@ def _rss_item(item: Any, scope: _Scope) -> dict[str, Any]:
                 data["summary"] = _text(child)
                 data["summary_detail"] = scope.detail()
             elif key == "content_encoded":
-                data["content"] = [{"value": _text(child)}]
+                data["content"] = [{"value": _text(child), "base": scope.base}]
             else:  # pubdate
                 value = _text(child)
                 data["published"] = value
@@ -635,7 +635,7 @@ def _atom_entry(element: Any, scope: _Scope) -> dict[str, Any]:
             _only_scope(attrs, "type")
             kind = _text_type(attrs, "text/plain")
             entry.once(key)
-            entry.data["content"] = [{"value": _text(child)}]
+            entry.data["content"] = [{"value": _text(child), "base": scope.base}]  # its own xml:base, as feedparser
             copy_to_summary = kind in _HTML_TYPES
         elif key in ("atom:published", "atom:updated"):
             _only_scope(attrs)

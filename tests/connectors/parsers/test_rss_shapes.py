@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from pydantic import TypeAdapter
 
+from connectors.parsers import rss
+from connectors.parsers.common import Origin
 from connectors.registry import Source
-from tests.connectors.parsers.conftest import normalised_fixture
+from tests.connectors.parsers.conftest import fixture_bytes, normalised_fixture
 
 
 def source(content: str, language: str = "fr") -> object:
@@ -179,3 +182,14 @@ def test_links_typed_without_their_scheme_are_web_addresses(normalised):
     assert tablet.url == "https://www.maisondequartier.example.be/fr/agenda/atelier-tablette"
     assert 'href="https://www.maisondequartier.example.be/fr/inscription"' in tablet.description["fr"]
     assert items["mq-102"].url == "https://hub.example.be/fr/agenda/cafe-numerique"  # a path stays a path
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_links_in_atom_content_resolve_against_the_content_s_own_xml_base(fast):
+    # WordPress's Atom feed sets xml:base on each <content> (the post's URL); its relative links were resolved
+    # against the feed's xml:base instead: "inschrijven/" under the site's root.
+    body = fixture_bytes("rss", "atom_content_xml_base.xml")
+    [item] = rss.parse(body, Origin("hub", "agenda", "https://hub.example.be/feed"), content_type=None, fast=fast).items
+    post = "https://buurtwerk.example.be/2026/02/digicafe-maart/"
+    assert f'href="{post}inschrijven/"' in item.description_html
+    assert 'src="https://buurtwerk.example.be/wp-content/uploads/2026/11/digicafe.jpg"' in item.description_html

@@ -50,9 +50,15 @@ for _number, _names in enumerate([
         WEEKDAYS.setdefault(_name, _number)
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
-_TIME = r"(?:[01]?\d|2[0-3])\s*(?:[hu:.]\s*(?:[0-5]\d)?(?:\s*uur)?|\s*uur)"
-_TIME_PARTS = re.compile(r"([01]?\d|2[0-3])\s*(?:[hu:.]\s*([0-5]\d)?|\s*uur)")
-_AT = r"(?:\s*(?:,|à|a|om|at|vanaf|dès|des|from|de|van|-|–|\|)?\s*)"
+# English hours carry am/pm ("6:30 PM", "7 pm"): without it, 6:30 PM was read as 06:30.
+_MERIDIEM = r"(?:\s*[ap]\.?\s?m\.?(?![a-z]))"
+_MERIDIEM_AT_END = re.compile(r"[ap]\.?\s?m\.?$")
+_TIME = (r"(?:(?:[01]?\d|2[0-3])\s*(?:[hu:.]\s*(?:[0-5]\d)?(?:\s*uur)?|\s*uur)" + _MERIDIEM + "?"
+         r"|(?:1[0-2]|0?[1-9])" + _MERIDIEM + ")")
+_TIME_PARTS = re.compile(r"([01]?\d|2[0-3])(?:\s*(?:[hu:.]\s*([0-5]\d)?|\s*uur)(?:\s*([ap])\.?\s?m\.?(?![a-z]))?"
+                         r"|\s*([ap])\.?\s?m\.?(?![a-z]))")
+# Between the date and its hours: a comma, a word, or both ("19 mars 2026, de 9h30 à 12h").
+_AT = r"(?:\s*,?\s*(?:à|a|om|at|vanaf|dès|des|from|de|van|-|–|\|)?\s*)"
 _TO = r"\s*(?:au|à|a|tot|t/m|to|until|jusqu'au|-|–)\s*"
 _WORD = r"[a-zéèûôäë]"
 
@@ -62,6 +68,14 @@ _WORD = r"[a-zéèûôäë]"
 _CORE = re.compile(rf"(?<!\d)(\d{{1,2}})(?:er|ère|re|e|ste|de|st|nd|rd|th)?\.?\s+({_WORD}{{3,10}})\.?(?!{_WORD})")
 _YEAR = re.compile(r"\s+(\d{4})(?!\d)")
 _HOURS = re.compile(rf"{_AT}({_TIME})(?:{_TO}({_TIME}))?")
+# English dates written month first; only English month names, which French and Dutch texts do not put first.
+_MONTH_FIRST = re.compile(rf"(?<!{_WORD})({_WORD}{{3,9}})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?![\d:.hu])")
+_ENGLISH_MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                             "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+                             "sept", "oct", "nov", "dec"})
+# Words that are month names only when a year follows: "may 5 people", "mar 10" (mardi, in French).
+_YEAR_NEEDED = frozenset({"may", "mar", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
+_YEAR_AFTER_DAY = re.compile(r",?\s+(\d{4})(?!\d)")
 _RANGE_START = re.compile(
     rf"(?<!\d)(\d{{1,2}})(?:er|e)?(?:\s+({_WORD}{{3,10}})\.?(?:\s+(\d{{4}}))?)?{_TO}(?:({_WORD}{{2,9}})\.?,?\s+)?$")
 # "28 février au 3 mars 2026": a second written date right after the first one closes a range.
@@ -95,11 +109,16 @@ class DateTextError(ValueError):
 
 
 def parse_time(text: str) -> time | None:
-    """'14h', '14u30', '20 uur', '14:30', '14.30 uur' -> a time; None when there is none."""
+    """'14h', '14u30', '20 uur', '14:30', '14.30 uur', '6:30 PM', '7 pm' -> a time; None when there is none."""
     match = _TIME_PARTS.search(text)
     if not match:
         return None
-    return time(int(match.group(1)), int(match.group(2) or 0))
+    hour, meridiem = int(match.group(1)), match.group(3) or match.group(4)
+    if meridiem == "p" and hour < 12:
+        hour += 12
+    elif meridiem == "a" and hour == 12:
+        hour = 0  # 12 am is midnight
+    return time(hour, int(match.group(2) or 0))
 
 
 def _year(day: int, month: int, year: str | None, today: date | None) -> date:
@@ -149,6 +168,11 @@ def parse_fast(text: str, *, today: date | None = None) -> ParsedDate | None:
             month = MONTHS.get(core.group(2))
             if month is not None:
                 return _from_named(core, month, lowered, text, today)
+        for written in _MONTH_FIRST.finditer(lowered):
+            if written.group(1) in _ENGLISH_MONTHS:
+                found = _from_month_first(written, lowered, text, today)
+                if found is not None:
+                    return found
     except ValueError as exc:  # the form is known, so dateparser would only guess: say so instead
         raise DateTextError(f"{text!r} is not a valid date ({exc})") from None
     return None
@@ -156,7 +180,22 @@ def parse_fast(text: str, *, today: date | None = None) -> ParsedDate | None:
 
 def _hours(lowered: str, position: int, pattern: re.Pattern[str] = _HOURS) -> tuple[str | None, str | None]:
     found = pattern.match(lowered, position)
-    return (found.group(1), found.group(2)) if found else (None, None)
+    if not found:
+        return None, None
+    return _shared_meridiem(found.group(1), found.group(2)), found.group(2)
+
+
+def _shared_meridiem(first: str, last: str | None) -> str:
+    """`first` with the am/pm of `last` when only the end of a range says it ("6:30 – 9 pm" is evening), as long as
+    the range still runs forward; `first` unchanged otherwise."""
+    if not last or _MERIDIEM_AT_END.search(first):
+        return first
+    meridiem = _MERIDIEM_AT_END.search(last)
+    if meridiem is None:
+        return first
+    shared = f"{first} {meridiem.group(0).strip()}"
+    start, end = parse_time(shared), parse_time(last)
+    return shared if start is not None and end is not None and start <= end else first
 
 
 def _from_named(core: re.Match[str], month: int, lowered: str, text: str, today: date | None) -> ParsedDate:
@@ -179,6 +218,24 @@ def _from_named(core: re.Match[str], month: int, lowered: str, text: str, today:
     end: date | datetime = _at(last, t2 or t1) if t1 else last
     warning = _weekday_warning(before.group(1) if before else None, first, text) or _weekday_warning(opening.group(4), last, text)
     return ParsedDate(_at(first, t1), end, warning)
+
+
+def _from_month_first(written: re.Match[str], lowered: str, text: str, today: date | None) -> ParsedDate | None:
+    """'Thursday, March 12, 2026 at 6:30 PM', 'Mar 12 2026': English written month first (US usage, and what
+    Meetup or Eventbrite texts say); the RSS reader has no slower reader to fall back on. None for a month name
+    and a number that are not surely a date."""
+    year = _YEAR_AFTER_DAY.match(lowered, written.end())
+    t1, t2 = _hours(lowered, year.end() if year else written.end())
+    prefix = lowered[: written.start()]
+    before = _WEEKDAY_BEFORE.search(prefix) if prefix else None
+    weekday = before is not None and before.group(1).rstrip(".") in WEEKDAYS
+    # Month names Dutch shares ("in december 5 sessies") and words that are not always months ("may 5 people",
+    # "mar 10": mardi) count only with a year, a weekday or hours around them; the abbreviations, with a year.
+    if not year and (written.group(1) in _YEAR_NEEDED or not (weekday or t1)):
+        return None
+    day = _year(int(written.group(2)), MONTHS[written.group(1)], year.group(1) if year else None, today)
+    return ParsedDate(_at(day, t1), _at(day, t2) if t2 else None, _weekday_warning(before.group(1) if before else None,
+                                                                                    day, text))
 
 
 def _from_two_dates(core: re.Match[str], month: int, year: re.Match[str] | None, tail: re.Match[str], lowered: str,

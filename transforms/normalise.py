@@ -39,6 +39,9 @@ TITLE_MAX_CHARS = 300
 _CANCELLED_WORDS = re.compile(r"\b(annule|annulee|annules|annulees|geannuleerd|cancelled|canceled)\b")
 _POSTPONED_WORDS = re.compile(r"\b(reporte|reportee|reportes|reportees|uitgesteld|postponed)\b")
 _TAG_SEPARATOR = re.compile(r"[-_]")
+# A title naming the deadline itself (accent-folded): a call's date is then its deadline.
+_DEADLINE_TITLE = re.compile(r"\b(deadline|date limite|date de cloture|cloture des|uiterste (?:indienings)?datum"
+                             r"|sluitingsdatum|closing date)\b")
 
 
 @dataclass(frozen=True)
@@ -191,10 +194,19 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
     deadline = _read_time(raw.deadline, "deadline", tz, now)
     published = _read_time(raw.published, "published", tz, now)
     updated = _read_time(raw.updated, "updated", tz, now)
+    # A record that gives only its update time (RSS 1.0's dc:date, an Atom entry without <published>, JSON-LD's
+    # dateModified alone) is dated by it: without a publication time, news was dated by the day the agenda first
+    # saw it, and an old post showed as this week's news.
+    dated = published if published is not None else updated
+    all_day_given = raw.all_day
+    if kind == "call" and deadline is None and start is not None and _DEADLINE_TITLE.search(fold(title)):
+        # "Date limite : appel à projets X" on a day (a calendar of deadlines, an RSS item with ev:startdate): the
+        # date is the deadline the title names, not the call's opening, which made a forthcoming call without one.
+        deadline, start, end, all_day_given = end or start, None, None, False
     if kind == "event" and start is None:
         raise _Rejected("missing_start", "start", "start is missing, and an event needs a start date or time")
 
-    all_day = raw.all_day or (start is not None and not isinstance(start, datetime))
+    all_day = all_day_given or (start is not None and not isinstance(start, datetime))
     start_utc = end_utc = None
     start_date = end_date = None
     if all_day:
@@ -272,7 +284,7 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
         languages=sorted({title_language, language} if (summary or description) else {title_language}),
         status=status_of(raw.status, title),
         source_categories=_categories(raw.categories or []),
-        published_utc=_instant(published, tz, end_of_day=False),
+        published_utc=_instant(dated, tz, end_of_day=False),
         updated_utc=_instant(updated, tz, end_of_day=False),
         kind_reason=kind_reason,
         deadline_from=deadline_from,

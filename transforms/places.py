@@ -70,7 +70,10 @@ _DASHES_AND_SPACES = re.compile(r"[-\s]+")
 _POSTCODE_BEFORE_NAME = re.compile(r"(?<![\d-])(?:B-?\s?)?(1[0-2]\d\d)(?!\d)(?=\s+[^\W\d_])", re.IGNORECASE)
 _POSTCODE = re.compile(r"(?<![\d,.])(?:B-?\s?)?(1[0-2]\d\d)(?![\d,.])", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
-_ONLINE_WORDS = re.compile(r"\b(en ligne|online|webinaire|webinar|virtuel|virtual|livestream|live stream|visio)\b")
+# Meeting platforms count as online words too: Outlook writes "Microsoft Teams Meeting" (or "Réunion Microsoft Teams",
+# "Microsoft Teams-vergadering") as the LOCATION of a Teams call, which made a venue of it, and the event hybrid.
+_ONLINE_WORDS = re.compile(r"\b(en ligne|online|webinaire|webinar|virtuel|virtual|livestream|live stream|visio"
+                           r"|microsoft teams|google meet|zoom|webex|jitsi|skype)\b")
 _WEBINAR_WORDS = re.compile(r"\b(webinaire|webinar|webinars|webinaires)\b")
 MEETING_HOSTS = (
     "zoom.us", "zoom.com", "teams.microsoft.com", "teams.live.com", "meet.google.com", "webex.com",

@@ -33,6 +33,9 @@ CURRENCY_MARKS = ("€", "eur")  # every amount the expressions below read names
 _AMOUNT_AFTER_CURRENCY = re.compile(r"(?:€|eur|euro)\s?(\d{1,5}(?:[.,]\d{1,2})?)(?!\d)")
 _AMOUNT_BEFORE_CURRENCY = re.compile(r"(\d{1,5}(?:[.,]\d{1,2})?)\s?(?:€|eur(?:o|os)?)(?!\w)")
 _REGISTER_WORDS = re.compile(r"(inscri|s'inscrire|register|registration|sign up|inschrij|aanmeld|registr|tickets?|billet)")
+# Links that undo a registration or a subscription ("Se désinscrire" holds "inscri"): a newsletter's footer is no
+# place to register.
+_UNREGISTER_WORDS = re.compile(r"(desinscri|desabonn|unsubscri|unregist|deregist|uitschrij|afmeld|opt.?out)")
 
 
 def _is_word(character: str) -> bool:
@@ -163,6 +166,7 @@ def registration_link(description_html: str) -> str | None:
         return None
     links = plain_links(description_html)
     for href, text in parsed_links(description_html) if links is None else links:
-        if href.startswith(("http://", "https://")) and _REGISTER_WORDS.search(fold(text)):
+        folded = fold(text)
+        if href.startswith(("http://", "https://")) and _REGISTER_WORDS.search(folded) and not _UNREGISTER_WORDS.search(folded):
             return href
     return None

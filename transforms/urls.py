@@ -29,6 +29,13 @@ def _is_tracking(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
+def with_scheme(url: str) -> str:
+    """`url` with https:// in front when it is a host name typed without its scheme ("www.site.be/agenda"), which
+    resolving would make a path under the base ("https://feed-host/www.site.be/agenda"); unchanged otherwise."""
+    stripped = url.strip()
+    return f"https://{stripped}" if stripped[:4].lower() == "www." else url
+
+
 def absolute_url(url: str | None, base: str | None) -> str | None:
     """`url` made absolute against `base`; None when it is empty or not an http(s) address.
 
@@ -37,7 +44,7 @@ def absolute_url(url: str | None, base: str | None) -> str | None:
     """
     if url is None:
         return None
-    cleaned = _IGNORED_CHARS.sub("", url).strip().replace(" ", "%20")
+    cleaned = with_scheme(_IGNORED_CHARS.sub("", url).strip().replace(" ", "%20"))
     if not cleaned:
         return None
     try:

@@ -122,9 +122,12 @@ def render(report: SourceReport, now: datetime) -> str:
     lines = [f"== {report.partner_id} › {report.source_id} ({report.kind}): {report.pages} page(s), "
              f"{report.records} record(s), {len(report.items)} item(s), {len(report.rejections)} rejection(s)"]
     if report.items:
-        rows = [(item.kind, call_status(item, now), when(item), _title(item), item.venue or item.municipality or "",
-                 item.url or "") for item in sorted(report.items, key=lambda i: (when(i), i.source_key))]
-        lines.append(render_table(["kind", "status", "when (Brussels)", "title", "place", "url"], rows))
+        # The language column: the language each item's title is published under (declared, detected or the
+        # source's), so that a feed labelling its texts wrongly shows before they reach the agenda.
+        rows = [(item.kind, call_status(item, now), when(item), ",".join(item.title), _title(item),
+                 item.venue or item.municipality or "", item.url or "")
+                for item in sorted(report.items, key=lambda i: (when(i), i.source_key))]
+        lines.append(render_table(["kind", "status", "when (Brussels)", "lang", "title", "place", "url"], rows))
     if report.rejections:
         lines.append("\nRejected:")
         lines += [f"  [{r.stage}] {r.reason} ({r.field or '-'}) {r.key or ''}: {r.message}" for r in report.rejections]

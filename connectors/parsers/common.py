@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 
 from transforms.model import LANGUAGES, RawItem, RawLocation, Rejection, stable_hash
 from transforms.text import has_unwritable, writable
+from transforms.urls import with_scheme
 
 EXCERPT_CHARS = 1000
 
@@ -63,7 +64,7 @@ def resolve(base: str | None, href: object) -> str | None:
     """`href` made absolute against `base`; None for empty or non-string values."""
     if not isinstance(href, str) or not href.strip():
         return None
-    href = href.strip()
+    href = with_scheme(href.strip())
     return urljoin(base, href) if base else href
 
 
@@ -148,6 +149,45 @@ def html_page_instead_of(body: bytes, what: str) -> str | None:
     titled = f" titled {title[:_TITLE_CHARS]!r}" if title else ""
     return (f"the payload is not {what} but an HTML page{titled}: an error or login page answered with "
             "status 200, or a URL that is not the feed's")
+
+
+_CALENDAR_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*BEGIN:VCALENDAR", re.IGNORECASE)
+_XML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<")
+_FEED_ROOT = re.compile(rb"<(?:[\w.-]+:)?(?:rss|feed|RDF)[\s>]")
+_JSON_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*[{\[]")
+# What each kind of payload is called, and what a partner file writes to read it.
+_PAYLOADS = {
+    "rss": ("an RSS or Atom feed", "write kind: rss for this source"),
+    "ical": ("an iCalendar file", "write kind: ical for this source"),
+    "json": ("JSON", "a JSON API is read with kind: json_api and a field mapping (see docs/adding-a-partner.md)"),
+}
+
+
+def _payload_kind(body: bytes) -> str | None:
+    """rss, ical or json by the payload's first bytes; None when it is none of them (or cannot be told)."""
+    head = body[:4096]
+    if _CALENDAR_START.match(head):
+        return "ical"
+    if _XML_START.match(head) and _FEED_ROOT.search(head):
+        return "rss"
+    return "json" if _JSON_START.match(head) else None
+
+
+def other_kind_instead_of(body: bytes, kind: str) -> str | None:
+    """The payload error for a payload of another kind than the source's (`rss` or `ical`); None otherwise.
+
+    A newcomer who writes kind: ical for a feed (or the reverse) got the reader's own syntax error: "malformed XML
+    at line 2", or icalendar quoting the whole feed as one unreadable line. The kind to write says it better.
+    """
+    found = _payload_kind(body)
+    if found is None or found == kind:
+        return None
+    return f"the payload is {_PAYLOADS[found][0]}, not {_PAYLOADS[kind][0]}: {_PAYLOADS[found][1]}"
+
+
+def shortened(text: str, limit: int = 200) -> str:
+    """`text` cut to `limit` characters, ending with "…" when cut: a library's message may quote a whole payload."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # The text fields of a RawItem (times may be strings too: an unreadable one is quoted in its rejection).

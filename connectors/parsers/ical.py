@@ -14,7 +14,7 @@ from icalendar.parser.string import _foldline
 
 from connectors.parsers.common import (
     Origin, ParseResult, charset_of, excerpt, hash_key, html_page_instead_of,
-    lenient_utf8, mislabelled_warning, resolve, utf8_mislabelled,
+    lenient_utf8, mislabelled_warning, other_kind_instead_of, resolve, short_language, shortened, utf8_mislabelled,
 )
 from transforms.model import RawItem, RawLocation
 from transforms.times import impossible_date
@@ -27,6 +27,20 @@ MAX_OCCURRENCES = 1000
 SUB_DAILY_FREQUENCIES = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
 SUB_DAILY_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND")
 FOLD_OCTETS = 74  # icalendar folds before the character that would make a line 75 octets long
+# CLASS values of entries their owner did not make public: a shared calendar's feed carries them too.
+PRIVATE_CLASSES = frozenset({"PRIVATE", "CONFIDENTIAL"})
+# The conference blocks calendar tools append to DESCRIPTION: Google Calendar's between "-::~:~::~…::-" lines,
+# Outlook's between lines of underscores around "Microsoft Teams" (in the organiser's language).
+# Each with a word it cannot match without, looked for first: most descriptions have neither.
+_CONFERENCE_BLOCKS = (
+    ("::~", re.compile(r"\s*-::~[:~]+::-.*?-::~[:~]+::-\s*", re.DOTALL)),
+    ("_" * 20, re.compile(r"\s*_{20,}(?:(?!_{20,}).)*?Microsoft Teams.*?_{20,}\s*", re.DOTALL | re.IGNORECASE)),
+)
+_CONFERENCE_URL = re.compile(r"https://[^\s<>\"']+")
+# Where the tools also write the meeting's link on its own.
+CONFERENCE_PROPERTIES = ("X-GOOGLE-CONFERENCE", "X-MICROSOFT-SKYPETEAMSMEETINGURL")
+# Outlook and Exchange write an all-day event as local midnight to midnight, flagged by one of these.
+ALL_DAY_FLAGS = ("X-MICROSOFT-CDO-ALLDAYEVENT", "X-MICROSOFT-MSNCALENDAR-ALLDAYEVENT")
 
 
 def _decode(body: bytes, content_type: str | None) -> tuple[str, str | None]:
@@ -102,6 +116,51 @@ def _uid(component: Any) -> str | None:
     return _text(component, "UID")
 
 
+def _language(component: Any) -> str | None:
+    """fr/nl/en from the LANGUAGE parameter of the SUMMARY (else the DESCRIPTION), as Outlook writes it."""
+    for name in ("SUMMARY", "DESCRIPTION"):
+        params = getattr(component.get(name), "params", None) or {}
+        language = short_language(params.get("LANGUAGE"))
+        if language:
+            return language
+    return None
+
+
+def _image(component: Any, base_url: str) -> str | None:
+    """The first ATTACH that is an image by its FMTTYPE (The Events Calendar puts the featured image there)."""
+    attachments = component.get("ATTACH")
+    for attachment in attachments if isinstance(attachments, list) else [attachments]:
+        kind = str((getattr(attachment, "params", None) or {}).get("FMTTYPE", ""))
+        if attachment is not None and kind.lower().startswith("image/"):
+            return resolve(base_url, str(attachment))
+    return None
+
+
+def _without_conference(component: Any, description: str | None) -> tuple[str | None, str | None]:
+    """(the description without its conference block, the meeting's link): the block's instructions ("Join with
+    Google Meet…", "Meeting ID…") ended every summary, and its link is the event's online place."""
+    online = next((link for name in CONFERENCE_PROPERTIES if (link := _text(component, name))), None)
+    for marker, pattern in _CONFERENCE_BLOCKS:
+        block = pattern.search(description) if description and marker in description else None
+        if block is None:
+            continue
+        link = _CONFERENCE_URL.search(block.group(0))
+        online = online or (link.group(0) if link else None)
+        description = (description[: block.start()] + "\n" + description[block.end():]).strip()
+    return description or None, online
+
+
+def _midnight(value: Any) -> bool:
+    return isinstance(value, datetime) and (value.hour, value.minute, value.second) == (0, 0, 0)
+
+
+def _flagged_all_day(component: Any, start: Any, end: Any) -> bool:
+    """True for an event its tool flags all-day but writes as times from midnight to midnight (Outlook):
+    read as times, it showed as 00:00 to 00:00 the next day instead of a day."""
+    flagged = any(str(component.get(flag, "")).strip().upper() == "TRUE" for flag in ALL_DAY_FLAGS)
+    return flagged and _midnight(start) and (end is None or _midnight(end))
+
+
 def _iso(value: Any) -> str:
     return value.isoformat() if isinstance(value, (date, datetime)) else str(value)
 
@@ -159,6 +218,8 @@ def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar
         key = f"{uid}@{_iso(_time_property(occurrence, 'RECURRENCE-ID') or start)}"
     else:
         key = uid
+    if _flagged_all_day(occurrence, start, end):
+        start, end = start.date(), end.date() if isinstance(end, datetime) else end
     all_day = isinstance(start, date) and not isinstance(start, datetime)
     timezone_name: str | None = None
     if all_day:
@@ -169,6 +230,8 @@ def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar
             timezone_name = calendar_tz  # floating time: the calendar's own zone, if it names one
         if timezone_name in ("UTC", "Etc/UTC"):
             timezone_name = None  # a UTC instant needs no zone
+    description, online_url = _without_conference(
+        occurrence, _text(occurrence, "X-ALT-DESC") or _text(occurrence, "DESCRIPTION"))
     location = _text(occurrence, "LOCATION")
     status = _text(occurrence, "STATUS")
     return RawItem(
@@ -176,13 +239,15 @@ def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar
         source_id=origin.source_id,
         key=key,
         title=title,
-        description_html=_text(occurrence, "X-ALT-DESC") or _text(occurrence, "DESCRIPTION"),
+        description_html=description,
         url=resolve(origin.base_url, _text(occurrence, "URL")),
+        language=_language(occurrence),
+        image_url=_image(occurrence, origin.base_url),
         start=start,
         end=end,
         all_day=all_day,
         timezone=timezone_name,
-        location=RawLocation(text=location) if location else None,
+        location=RawLocation(text=location, online_url=online_url) if location or online_url else None,
         status=status.lower() if status else None,
         categories=_categories(occurrence),
         published=_time_property(occurrence, "CREATED"),
@@ -194,7 +259,7 @@ def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar
 def _checked_events(calendar: Any, origin: Origin, result: ParseResult) -> list[Any]:
     """The VEVENTs worth expanding; those without a readable DTSTART or repeating a UID become rejections."""
     events: list[Any] = []
-    seen: set[tuple[str, str]] = set()
+    seen: dict[tuple[str, str], int] = {}  # identity -> index in events
     for event in calendar.walk("VEVENT"):
         uid = _uid(event)
         prop = event.get("DTSTART")
@@ -210,16 +275,47 @@ def _checked_events(calendar: Any, origin: Origin, result: ParseResult) -> list[
                 "invalid_date", "DTSTART", f"event {uid!r}: DTSTART {_why_unreadable(prop.to_ical().decode(errors='replace'))}",
                 key=uid, excerpt=_raw(event)))
             continue
+        privacy = (_text(event, "CLASS") or "").upper()
+        if privacy in PRIVATE_CLASSES:
+            # The title may itself be private: the message and the excerpt name the UID and the class only.
+            result.rejections.append(origin.reject(
+                "private_event", "CLASS", f"event {uid!r} is marked CLASS:{privacy}: a private entry of the calendar is "
+                "not published (mark it PUBLIC, or keep it out of the published calendar)",
+                key=uid, excerpt=f"UID:{uid}\r\nCLASS:{privacy}"))
+            continue
         if uid is not None:
             identity = (uid, _iso(_time_property(event, "RECURRENCE-ID")) if "RECURRENCE-ID" in event else "")
             if identity in seen:
-                result.rejections.append(origin.reject(
-                    "duplicate_key", "UID", f"UID {uid!r} is used by an earlier event in this calendar; only the first is kept",
-                    key=uid, excerpt=_raw(event)))
+                _keep_latest(events, seen[identity], event, uid, origin, result)
                 continue
-            seen.add(identity)
+            seen[identity] = len(events)
         events.append(event)
     return events
+
+
+def _sequence(event: Any) -> int:
+    try:
+        return int(str(event.get("SEQUENCE", 0)).strip() or 0)
+    except ValueError:
+        return 0
+
+
+def _keep_latest(events: list[Any], index: int, event: Any, uid: str, origin: Origin, result: ParseResult) -> None:
+    """Of two events with one UID, keep the later revision (higher SEQUENCE), else the first; reject the other.
+
+    Calendars that append an edited event instead of replacing it hold both revisions: keeping the first
+    published the old day and rejected the new one.
+    """
+    earlier = events[index]
+    if _sequence(event) > _sequence(earlier):
+        events[index] = event
+        result.rejections.append(origin.reject(
+            "duplicate_key", "UID", f"UID {uid!r} is used by a later revision of this event (SEQUENCE {_sequence(event)}, "
+            f"this one {_sequence(earlier)}); only the latest is kept", key=uid, excerpt=_raw(earlier)))
+        return
+    result.rejections.append(origin.reject(
+        "duplicate_key", "UID", f"UID {uid!r} is used by an earlier event in this calendar; only the first is kept",
+        key=uid, excerpt=_raw(event)))
 
 
 def _expand(components: list[Any], timezones: list[Any], lower: datetime, upper: datetime) -> list[Any]:
@@ -307,15 +403,17 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
     """The occurrences between a day ago and `window_days` ahead; older and later ones are left out."""
     if not body.strip():
         return ParseResult([], [], error="the payload is empty: no calendar could be read")
-    html_page = html_page_instead_of(body, "an iCalendar file")
-    if html_page is not None:
-        return ParseResult([], [], error=html_page)
+    wrong = html_page_instead_of(body, "an iCalendar file") or other_kind_instead_of(body, "ical")
+    if wrong is not None:
+        return ParseResult([], [], error=wrong)
     text, warning = _decode(body, content_type)
+    # A UTF-8 byte order mark decoded by a charset that keeps it ("utf-8") would spoil the first line.
+    text = text.removeprefix("\ufeff")
     result = ParseResult([], [], warnings=[warning] if warning else [])
     try:
         calendars = [c for c in icalendar.Calendar.from_ical(text, multiple=True) if c.name == "VCALENDAR"]
     except Exception as exc:  # noqa: BLE001 - icalendar raises ValueError and its own errors alike
-        return ParseResult([], [], error=f"not a readable iCalendar file: {exc}", warnings=result.warnings)
+        return ParseResult([], [], error=f"not a readable iCalendar file: {shortened(str(exc))}", warnings=result.warnings)
     if not calendars:
         if "BEGIN:VCALENDAR" in text.upper():
             problem = "BEGIN:VCALENDAR has no matching END:VCALENDAR (the file looks cut off)"
@@ -324,6 +422,7 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
         return ParseResult([], [], error=f"not a complete iCalendar file: {problem}", warnings=result.warnings)
 
     lower, upper = now - timedelta(days=1), now + timedelta(days=window_days)
+    outside = total = 0
     for calendar in calendars:
         calendar_tz = _text(calendar, "X-WR-TIMEZONE")
         timezones = list(calendar.walk("VTIMEZONE"))
@@ -354,4 +453,11 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
                     key=key, excerpt=_raw(components[0])))
                 continue
             result.items.extend(sorted(items, key=lambda i: _iso(i.start)))
+            outside += not items
+        total += len(series)
+    if outside:
+        # Not records of this run, so neither items nor rejections: without a word, a calendar of past events
+        # only said "the source yields no item".
+        result.warnings.append(f"{outside} of {total} events have no occurrence between {lower.date()} and {upper.date()} "
+                               "(past, or further ahead than the window): they are left out")
     return result

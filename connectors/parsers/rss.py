@@ -7,6 +7,7 @@ by feedparser itself. Both give entries shaped like feedparser's, turned into Ra
 from __future__ import annotations
 
 import codecs
+import html
 import re
 import time
 from collections.abc import Iterable
@@ -22,10 +23,10 @@ from connectors.dates import DateTextError, ParsedDate, parse_fast
 from connectors.parsers import xml_feed
 from connectors.parsers.common import (
     Origin, ParseResult, charset_of, excerpt, hash_key, html_page_instead_of,
-    lenient_utf8, mislabelled_warning, resolve, short_language, utf8_mislabelled,
+    lenient_utf8, mislabelled_warning, other_kind_instead_of, resolve, short_language, utf8_mislabelled,
 )
 from transforms.model import RawItem, RawLocation, stable_json
-from transforms.text import html_to_text
+from transforms.text import html_to_text, summarise
 
 # One <item> or <entry> element in the raw text, namespace prefix allowed, to quote in excerpts:
 # up to the first matching end tag, found by skipping runs without "<" (the same matches as a
@@ -39,6 +40,21 @@ _SAFE_RFC822 = re.compile(
     r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?\s+(?:[+-]\d{4}|GMT|UTC?|Z)$"
 )
 _CHARSET_PARAMETER = re.compile(r"""(charset\s*=\s*)["']?[^;\s"']*["']?""", re.IGNORECASE)
+_WEB_ADDRESS = re.compile(r"https?://", re.IGNORECASE)
+_PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# Calendar vocabularies some agenda feeds put their dates in (the xml_feed reader leaves such feeds to feedparser).
+_CALENDAR_NAMESPACES = frozenset({"urn:ietf:params:xml:ns:xcal", "http://www.w3.org/2002/12/cal/ical"})
+_MEDIA_NAMESPACES = frozenset({"http://search.yahoo.com/mrss", "http://www.rssboard.org/media-rss"})
+_CALENDAR_FIELDS = (("dtstart", "ev_startdate"), ("dtend", "ev_enddate"), ("location", "ev_location"))
+_KEY_WORDS = 500  # as an html card without a link is known by its words
+_TITLE_CHARS = 100  # a title made of an untitled post's first sentence
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
+# The footer WordPress's Yoast SEO adds to every item of a feed, in the site's language ("The post <a>…</a> appeared
+# first on <a>…</a>."), as the last paragraph: it is no part of the text.
+_FOOTER_WORDS = ("appeared first on", "est apparu en premier sur", "verscheen eerst op")
+_SEO_FOOTER = re.compile(
+    r"\s*<p>\s*(?:The post|L[’']article|Het bericht)\s+<a\b[^>]*>[^<]*</a>\s+(?:" + "|".join(_FOOTER_WORDS) +
+    r")\s+<a\b[^>]*>[^<]*</a>\.?\s*</p>\s*$", re.IGNORECASE)
 _SAFE_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 
 
@@ -144,26 +160,111 @@ def _resolved_in_scope(html_text: str | None, base: str, origin: Origin) -> str 
     return resolve_relative_uris(html_text, base, "utf-8", "text/html")
 
 
+def _is_web_address(value: object) -> bool:
+    return isinstance(value, str) and _WEB_ADDRESS.match(value.strip()) is not None
+
+
+def _alternate(entry: Any, language: str | None) -> str | None:
+    """The entry's link: among several alternate pages (one per hreflang), the one in the entry's language, else the
+    first; both readers keep the last one written, which linked an English entry to its Dutch page."""
+    alternates = [link for link in entry.get("links") or [] if link.get("rel") == "alternate" and link.get("href")
+                  and (link.get("type") or "text/html") in _PAGE_TYPES]
+    if len(alternates) < 2:
+        return entry.get("link")
+    wanted = short_language(language)
+    same = [link for link in alternates if wanted and short_language(link.get("hreflang")) == wanted]
+    return (same or alternates)[0]["href"]
+
+
+def _link(entry: Any, language: str | None) -> str | None:
+    """The entry's web page; None when the only candidate is a guid (or Atom id) that is no web address.
+
+    A guid written without isPermaLink="false" counts as a permalink, so readers use it as the link when there is
+    none: "evt-77" became https://site/evt-77, a page that does not exist, and "urn:uuid:…" was rejected as a URL.
+    """
+    link = _alternate(entry, language)
+    if entry.get("guidislink") and link == entry.get("id") and not _is_web_address(link):
+        return None
+    return link
+
+
+def _words(entry: Any) -> str:
+    """The start of the entry's text, to tell apart entries that have no id, link or date (_KEY_WORDS characters)."""
+    content = entry.get("content") or []
+    text = (content[0].get("value") if content else None) or entry.get("summary") or ""
+    return " ".join((html_to_text(text) if "<" in text else text).split())[:_KEY_WORDS]
+
+
+def _key(entry: Any, url: str | None, title: str | None) -> str:
+    """The guid (or id), else the link, else a hash of the title and date; an entry without a date is known by its
+    words too: weekly sessions with one title, no guid, link or date were rejected as duplicates of the first."""
+    if entry.get("id") or url:
+        return str(entry.get("id") or url)
+    when = dict.get(entry, "published") or dict.get(entry, "updated")
+    return hash_key(title, when) if when else hash_key(title, when, _words(entry))
+
+
+def _title_from_text(entry: Any) -> str | None:
+    """An untitled entry's first sentence (at most _TITLE_CHARS characters): RSS 2.0 asks for a title or a
+    description, and Mastodon or micro.blog posts have only the latter (and their link); each was rejected as
+    missing_title."""
+    words = _words(entry)
+    if not words:
+        return None
+    return summarise(_SENTENCE_END.split(words, maxsplit=1)[0], _TITLE_CHARS)
+
+
+def _declared_language(entry: Any, feed: Any) -> str | None:
+    """The language the entry itself declares (its own xml:lang, or a language element inside it); None when only
+    the feed declares one.
+
+    A feed-wide language is often the CMS's default, not the texts' (Squarespace writes en-US on French sites):
+    taken as every item's declaration, it labelled French events English and overrode both the partner file's
+    language and the detection of each text. The normaliser decides those items' language as for a record that
+    says nothing.
+    """
+    if entry.get("language"):
+        return entry["language"]
+    scoped = (entry.get("title_detail") or {}).get("language")
+    return scoped if scoped and short_language(scoped) != short_language(feed.get("language")) else None
+
+
+def _content_base(content: list[Any], base: str) -> str:
+    """The xml:base in scope on the entry's content: WordPress's Atom feed sets the post's URL there, and the links
+    inside are relative to it, not to the feed's base (they landed under the site's root)."""
+    own = content[0].get("base") if content else None
+    return (resolve(base, own) or base) if own else base
+
+
+def _without_footer(html_text: str | None) -> str | None:
+    """`html_text` without the SEO plugin's footer paragraph (_SEO_FOOTER) at its end."""
+    if not html_text or not any(words in html_text for words in _FOOTER_WORDS):
+        return html_text
+    return _SEO_FOOTER.sub("", html_text)
+
+
 def _entry(entry: Any, feed: Any, origin: Origin, feed_base: str, raw: str) -> RawItem | None:
     base = _entry_base(entry, feed_base)
     title = entry.get("title")
-    url = resolve(base, entry.get("link"))
+    language = _declared_language(entry, feed)
+    url = resolve(base, _link(entry, language or feed.get("language")))
     if not title and not url:
         return None
+    title = title or _title_from_text(entry)  # a post with its own page; a bare text stays rejected above
     published = _time(entry, "published")
     updated = _time(entry, "updated")
-    key = entry.get("id") or url or hash_key(title, dict.get(entry, "published") or dict.get(entry, "updated"))
+    key = _key(entry, url, title)
     content = entry.get("content") or []
-    summary = _resolved_in_scope(entry.get("summary"), base, origin)
+    summary = _resolved_in_scope(_without_footer(entry.get("summary")), base, origin)
     location_text = entry.get("ev_location")
-    language = (entry.get("title_detail") or {}).get("language") or entry.get("language") or feed.get("language")
     return RawItem(
         partner_id=origin.partner_id,
         source_id=origin.source_id,
         key=str(key),
         title=title,
-        description_html=_resolved_in_scope((content[0].get("value") if content else None) or entry.get("summary"),
-                                            base, origin),
+        description_html=_resolved_in_scope(
+            _without_footer((content[0].get("value") if content else None) or entry.get("summary")),
+            _content_base(content, base), origin),
         summary=summary,
         url=url,
         language=short_language(language),
@@ -294,38 +395,109 @@ def _parse_fast(body: bytes, origin: Origin, content_type: str | None) -> ParseR
     return _items(fast.entries, fast.feed, raws, origin, ParseResult([], [], warnings=warnings))
 
 
+def _calendar_prefixes(namespaces: Any) -> list[str]:
+    """The prefixes (as feedparser names keys: lower-case) the feed binds to a calendar namespace, xCal's or the W3C's."""
+    return [prefix.lower() for prefix, uri in (namespaces or {}).items()
+            if prefix and isinstance(uri, str) and uri.strip().rstrip("#/").lower() in _CALENDAR_NAMESPACES]
+
+
+def _with_calendar_dates(entries: list[Any], namespaces: Any) -> list[Any]:
+    """`entries` with the dates and place of calendar elements (xCal's dtstart, dtend, location) copied to the
+    event module's fields they mean, where those are missing; such feeds had every event rejected as missing_start.
+
+    feedparser keeps an element of a namespace it does not know under the document's prefix ("xcal_dtstart"): the
+    prefix is looked up, as a feed may bind any.
+    """
+    for prefix in _calendar_prefixes(namespaces):
+        for entry in entries:
+            for name, field in _CALENDAR_FIELDS:
+                value = entry.get(f"{prefix}_{name}")
+                if isinstance(value, str) and value.strip() and not entry.get(field):
+                    entry[field] = value.strip()
+    return entries
+
+
+def _media_prefixes(namespaces: Any) -> list[str]:
+    """The prefixes the document binds to Media RSS (as written in it, for reading the raw records)."""
+    return [prefix for prefix, uri in (namespaces or {}).items()
+            if prefix and isinstance(uri, str) and uri.strip().rstrip("/").lower() in _MEDIA_NAMESPACES]
+
+
+def _plain_value(text: str) -> str:
+    text = text.strip()
+    if text.startswith("<![CDATA[") and text.endswith("]]>"):
+        return text[9:-3].strip()
+    return html.unescape(text).strip()
+
+
+def _without_media_descriptions(entries: list[Any], raws: list[str] | None, namespaces: Any) -> list[Any]:
+    """`entries` without the content feedparser makes of a media:description (an image's or a video's caption).
+
+    feedparser reads <media:description> as a second description, and a second description becomes the entry's
+    content, which rss.py takes as the description: a Mastodon post's text was replaced by its image's alt text.
+    The captions are found in the raw records, which the fast reader's refusal of such feeds leaves to feedparser.
+    """
+    prefixes = _media_prefixes(namespaces)
+    if not prefixes or raws is None:
+        return entries
+    caption = re.compile(rf"<(?:{'|'.join(map(re.escape, prefixes))}):description\b[^>]*>(.*?)</", re.DOTALL)
+    for entry, raw in zip(entries, raws):
+        captions = {_plain_value(found) for found in caption.findall(raw)} if "description" in raw else set()
+        if captions and entry.get("content"):
+            entry["content"] = [c for c in entry["content"] if (c.get("value") or "").strip() not in captions]
+    return entries
+
+
 def _parse_with_feedparser(body: bytes, origin: Origin, content_type: str | None) -> ParseResult:
     # An empty Content-Type would make feedparser flag every feed as "not an XML media type".
     headers = {"content-type": content_type} if content_type else {}
     parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
-    entries = parsed.get("entries") or []
+    entries = _with_calendar_dates(parsed.get("entries") or [], parsed.get("namespaces"))
     warnings, error = _problems(parsed, entries)
     if error is not None:
         return ParseResult([], [], error=error)
     raws = _raw_records(body, parsed.get("encoding"), len(entries))
+    entries = _without_media_descriptions(entries, raws, parsed.get("namespaces"))
     return _items(entries, parsed.get("feed") or {}, raws, origin, ParseResult([], [], warnings=warnings),
                   cut_off=_cut_off(parsed))
 
 
+def _written_date(text: str | None, today: date | None) -> ParsedDate | None:
+    """The first date written in `text` (HTML or plain), in the forms web pages use; None when it has none."""
+    if not text:
+        return None
+    try:
+        return parse_fast(html_to_text(text) if "<" in text else text, today=today)
+    except DateTextError:  # "31 février": not a date, and not worth guessing at
+        return None
+
+
 def _date_in_text(texts: Iterable[str | None], today: date | None) -> ParsedDate | None:
-    """The first date written in one of `texts` (HTML or plain), in the forms web pages use; None when none has one."""
+    """The first date written in one of `texts`; when it gives a day alone, the hours a later text gives for that same day.
+
+    Blogs write the day in the title ("Atelier smartphone – jeudi 12 mars") and the hours in the text ("Le jeudi 12
+    mars 2026 de 14h à 16h30"): the title alone made an all-day event of it. A later text naming another day (the
+    next session) does not move it.
+    """
+    found: ParsedDate | None = None
     for text in texts:
-        if not text:
+        written = _written_date(text, today)
+        if written is None:
             continue
-        try:
-            found = parse_fast(html_to_text(text) if "<" in text else text, today=today)
-        except DateTextError:  # "31 février": not a date, and not worth guessing at
-            continue
-        if found is not None:
-            return found
-    return None
+        if found is None:
+            found = written
+        elif isinstance(written.start, datetime) and written.start.date() == found.start:
+            return written
+        if isinstance(found.start, datetime) or found.end is not None:
+            return found  # it has its hours, or it is a run of days: nothing to add
+    return found
 
 
 def _starts_from_text(result: ParseResult, today: date | None) -> ParseResult:
     """For a source of events: items without an event date (ev:startdate) take the date written in their title,
     else in their description ("Atelier RGPD – mardi 10 mars 2026 à 18h30"), as many CMSs publish events in
     plain RSS; without one they stay without a start, which the normaliser rejects naming the field."""
-    read = 0
+    read = missing = 0
     for item in result.items:
         if item.start is not None:
             continue
@@ -333,6 +505,12 @@ def _starts_from_text(result: ParseResult, today: date | None) -> ParseResult:
         if found is not None:
             item.start, item.end = found.start, found.end
             read += 1
+        else:
+            missing += 1
+    if missing:
+        # The normaliser's rejection says the start is missing; this says where it was looked for.
+        result.warnings.append(f"{missing} of {len(result.items)} items carry no event date (ev:startdate, xCal dtstart) "
+                               "and no date written in their title or description: they are rejected as missing_start")
     if read:
         result.warnings.append(f"{read} of {len(result.items)} items carry no event date (ev:startdate): "
                                "their start was read from the date written in their title or description")
@@ -349,9 +527,9 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, fast: bool =
     """
     if not body.strip():
         return ParseResult([], [], error="the payload is empty: no feed could be read")
-    html_page = html_page_instead_of(body, "an RSS or Atom feed")
-    if html_page is not None:
-        return ParseResult([], [], error=html_page)
+    wrong = html_page_instead_of(body, "an RSS or Atom feed") or other_kind_instead_of(body, "rss")
+    if wrong is not None:
+        return ParseResult([], [], error=wrong)
     body, content_type, relabelled = _relabelled_utf8(body, content_type)
     body, content_type, repaired = _repaired_utf8(body, content_type)
     result = _parse_fast(body, origin, content_type) if fast else None

@@ -364,6 +364,7 @@ class _Entry:
         data = self.data
         if "link" not in data and self.guid_link is not None:
             data["link"] = self.guid_link
+            data["guidislink"] = True  # as feedparser marks it: rss.py checks such a link is a web address
         if self.links:
             data["links"] = self.links
         if self.tags:
@@ -475,7 +476,7 @@ def _rss_item(item: Any, scope: _Scope) -> dict[str, Any]:
                 data["summary"] = _text(child)
                 data["summary_detail"] = scope.detail()
             elif key == "content_encoded":
-                data["content"] = [{"value": _text(child)}]
+                data["content"] = [{"value": _text(child), "base": scope.base}]
             else:  # pubdate
                 value = _text(child)
                 data["published"] = value
@@ -634,7 +635,7 @@ def _atom_entry(element: Any, scope: _Scope) -> dict[str, Any]:
             _only_scope(attrs, "type")
             kind = _text_type(attrs, "text/plain")
             entry.once(key)
-            entry.data["content"] = [{"value": _text(child)}]
+            entry.data["content"] = [{"value": _text(child), "base": scope.base}]  # its own xml:base, as feedparser
             copy_to_summary = kind in _HTML_TYPES
         elif key in ("atom:published", "atom:updated"):
             _only_scope(attrs)

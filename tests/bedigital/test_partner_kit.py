@@ -164,3 +164,13 @@ def test_check_on_a_new_file_with_a_path_it_cannot_read_names_the_file_and_the_k
     assert check(registry, "lab") == 2
     out = capsys.readouterr().out
     assert f"{path} › source events › records: got '$.data[?(@.id)]', expected a path such as" in out
+
+
+def test_check_shows_the_language_each_item_is_published_under(kit, capsys) -> None:
+    # A feed labelling its texts in the wrong language (a CMS default) could not be seen in check's table.
+    registry, _ = kit
+    new(kit, "lab", "rss")
+    capsys.readouterr()
+    assert check(registry, "lab") == 0
+    header = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("kind"))
+    assert header.split()[:6] == ["kind", "status", "when", "(Brussels)", "lang", "title"]

@@ -61,3 +61,9 @@ def test_canonical_url_is_idempotent_and_drops_tracking(url: str) -> None:
     once = canonical_url(url)
     assert canonical_url(once) == once
     assert "utm_" not in once and "fbclid" not in once and "#" not in once
+
+
+def test_a_host_typed_without_its_scheme_is_not_a_path_under_the_base():
+    assert absolute_url("www.site.example.be/agenda", "https://feed.example.be/rss") == "https://www.site.example.be/agenda"
+    assert absolute_url("WWW.site.example.be", None) == "https://WWW.site.example.be"
+    assert absolute_url("agenda/www.html", "https://feed.example.be/rss") == "https://feed.example.be/agenda/www.html"

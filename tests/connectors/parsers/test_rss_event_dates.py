@@ -26,6 +26,8 @@ def test_an_event_source_reads_the_dates_written_in_titles_and_descriptions():
     [rejection] = rejections  # no date anywhere: still rejected, naming the field
     assert (rejection.key, rejection.reason, rejection.field) == (AGENDA + "lunch-talk", "missing_start", "start")
     assert "3 of 4 items carry no event date" in result.warnings[-1]
+    # where the missing date was looked for, for the partner reading `check`
+    assert "1 of 4 items carry no event date (ev:startdate, xCal dtstart) and no date written" in result.warnings[0]
 
 
 def test_other_sources_do_not_read_dates_from_text():

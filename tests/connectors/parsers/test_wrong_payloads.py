@@ -50,3 +50,26 @@ def test_a_cut_off_feed_keeps_its_whole_items_and_accounts_for_the_cut_one(norma
     [cut] = rejections  # the third item lost its title in the cut: rejected, not silently dropped
     assert (cut.reason, cut.field, cut.partner_id, cut.source_id) == ("missing_title", "title", "hub", "agenda")
     assert "entry 3" in cut.message and "cut off" in cut.message  # the partner learns why it has no title
+
+
+def test_a_calendar_read_as_an_rss_source_says_which_kind_to_write(httpserver):
+    # It failed with "malformed XML at line 2: syntax error", which does not tell a newcomer the kind is wrong.
+    body, served_type = served(httpserver, "rss", "calendar_instead_of_feed.ics", "text/calendar; charset=utf-8")
+    result = run("rss", body, content_type=served_type)
+    assert result.items == [] and result.error is not None
+    assert "is an iCalendar file, not an RSS or Atom feed" in result.error and "kind: ical" in result.error
+
+
+@pytest.mark.parametrize("name", ["feed_instead_of_calendar.atom", "feed_instead_of_calendar.xml"])
+def test_a_feed_read_as_an_ical_source_says_which_kind_to_write_without_quoting_the_feed(httpserver, name):
+    # It failed with icalendar's "Content line could not be parsed into parts: '<?xml …" quoting the whole feed.
+    body, served_type = served(httpserver, "ical", name, "application/xml")
+    result = run("ical", body, content_type=served_type)
+    assert result.items == [] and result.error is not None
+    assert "is an RSS or Atom feed, not an iCalendar file" in result.error and "kind: rss" in result.error
+    assert len(result.error) < 300
+
+
+def test_an_unreadable_calendar_line_is_quoted_short(parse_bytes):
+    result = parse_bytes("ical", b"BEGIN:VCALENDAR\r\n" + b"x" * 5000 + b"\r\nEND:VCALENDAR\r\n")
+    assert result.error is not None and result.error.startswith("not a readable iCalendar file") and len(result.error) < 400

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from email.message import Message
 from urllib.parse import urljoin
 
+from connectors.parsers.sniff import KIND_NAMES, payload_kind
 from transforms.model import LANGUAGES, RawItem, RawLocation, Rejection, stable_hash
 from transforms.text import has_unwritable, writable
 from transforms.urls import with_scheme
@@ -151,26 +152,12 @@ def html_page_instead_of(body: bytes, what: str) -> str | None:
             "status 200, or a URL that is not the feed's")
 
 
-_CALENDAR_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*BEGIN:VCALENDAR", re.IGNORECASE)
-_XML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<")
-_FEED_ROOT = re.compile(rb"<(?:[\w.-]+:)?(?:rss|feed|RDF)[\s>]")
-_JSON_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*[{\[]")
-# What each kind of payload is called, and what a partner file writes to read it.
-_PAYLOADS = {
-    "rss": ("an RSS or Atom feed", "write kind: rss for this source"),
-    "ical": ("an iCalendar file", "write kind: ical for this source"),
-    "json": ("JSON", "a JSON API is read with kind: json_api and a field mapping (see docs/adding-a-partner.md)"),
+# What a partner file writes to read each kind of payload.
+_KIND_TO_WRITE = {
+    "rss": "write kind: rss for this source",
+    "ical": "write kind: ical for this source",
+    "json": "a JSON API is read with kind: json_api and a field mapping (see docs/adding-a-partner.md)",
 }
-
-
-def _payload_kind(body: bytes) -> str | None:
-    """rss, ical or json by the payload's first bytes; None when it is none of them (or cannot be told)."""
-    head = body[:4096]
-    if _CALENDAR_START.match(head):
-        return "ical"
-    if _XML_START.match(head) and _FEED_ROOT.search(head):
-        return "rss"
-    return "json" if _JSON_START.match(head) else None
 
 
 def other_kind_instead_of(body: bytes, kind: str) -> str | None:
@@ -179,10 +166,10 @@ def other_kind_instead_of(body: bytes, kind: str) -> str | None:
     A newcomer who writes kind: ical for a feed (or the reverse) got the reader's own syntax error: "malformed XML
     at line 2", or icalendar quoting the whole feed as one unreadable line. The kind to write says it better.
     """
-    found = _payload_kind(body)
-    if found is None or found == kind:
+    found = payload_kind(body)
+    if found not in _KIND_TO_WRITE or found == kind:  # a web page is html_page_instead_of's to name
         return None
-    return f"the payload is {_PAYLOADS[found][0]}, not {_PAYLOADS[kind][0]}: {_PAYLOADS[found][1]}"
+    return f"the payload is {KIND_NAMES[found]}, not {KIND_NAMES[kind]}: {_KIND_TO_WRITE[found]}"
 
 
 def shortened(text: str, limit: int = 200) -> str:

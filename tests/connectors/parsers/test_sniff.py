@@ -79,11 +79,20 @@ def _served(server: HTTPServer, body: bytes, content_type: str) -> tuple[bytes, 
     return result.body, result.content_type
 
 
-def test_a_calendar_configured_as_rss_fails_saying_to_set_kind_ical(httpserver: HTTPServer) -> None:
+def test_a_calendar_configured_as_rss_fails_saying_to_set_kind_ical_once(httpserver: HTTPServer) -> None:
     body, content_type = _served(httpserver, ICS, "text/calendar")
     result = run("rss", body, content_type=content_type)
     assert result.items == [] and result.error is not None
-    assert result.error.endswith("(the payload is an iCalendar file: set kind: ical)")
+    assert result.error.endswith("the payload is an iCalendar file, not an RSS or Atom feed: write kind: ical for this source")
+    assert result.error.count("kind: ical") == 1 and not any("kind" in w for w in result.warnings)
+
+
+def test_a_home_page_configured_as_rss_fails_naming_the_feeds_it_advertises(httpserver: HTTPServer) -> None:
+    body, content_type = _served(httpserver, HOME, "text/html; charset=utf-8")
+    result = run("rss", body, content_type=content_type, base_url="https://lab.example.org/")
+    assert result.error is not None and "not an RSS or Atom feed but an HTML page titled 'Lab'" in result.error
+    assert result.error.endswith("(the page advertises its feeds: https://lab.example.org/feed/ (kind: rss); "
+                                 "https://lab.example.org/atom.xml (kind: rss); https://lab.example.org/agenda.ics (kind: ical))")
 
 
 def test_a_home_page_configured_as_jsonld_is_warned_with_its_feeds(httpserver: HTTPServer) -> None:

@@ -52,7 +52,7 @@ _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satur
 
 _TIME = r"(?:[01]?\d|2[0-3])\s*(?:[hu:.]\s*(?:[0-5]\d)?(?:\s*uur)?|\s*uur)"
 _TIME_PARTS = re.compile(r"([01]?\d|2[0-3])\s*(?:[hu:.]\s*([0-5]\d)?|\s*uur)")
-_AT = r"(?:\s*(?:,|à|a|om|at|vanaf|dès|des|from|de|van|-|–|\|)?\s*)"
+_AT = r"(?:\s*(?:,|à|a|om|at|vanaf|dès|des|from|de|van|-|–|\||·|•)?\s*)"
 _TO = r"\s*(?:au|à|a|tot|t/m|to|until|jusqu'au|-|–)\s*"
 _WORD = r"[a-zéèûôäë]"
 
@@ -70,6 +70,9 @@ _WEEKDAY_BEFORE = re.compile(rf"({_WORD}{{2,9}})\.?,?\s+(?:(?:du|van|from)\s+)?$
 _NUMERIC = re.compile(
     r"(?<!\d)(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}))"
 )
+# "vr 13/03 · 19u00", "jeu. 12/3": a listing's short date, day and month only (a slash, never a dot or a
+# dash, which write times and ranges); its year is the one it falls in from the run's day on, as for "12 mars".
+_DAY_MONTH = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])")
 _HOURS_ISO = re.compile(rf"(?:t|{_AT})({_TIME})(?:{_TO}({_TIME}))?")  # matched on the lowered text: "t", not "T"
 # A whole machine date-time, as <time datetime="2026-03-12T14:00:00+01:00"> and data attributes give it.
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$", re.IGNORECASE)
@@ -203,6 +206,22 @@ def _from_numeric(match: re.Match[str], lowered: str, text: str) -> ParsedDate:
     return ParsedDate(_at(day, t1), _at(day, t2) if t2 else None, _weekday_warning(before.group(1) if before else None, day, text))
 
 
+def _day_month(text: str, today: date | None) -> ParsedDate | None:
+    """'vr 13/03 · 19u00': a date field's day and month alone; None when the text has none. Only for a field
+    known to hold a date: in free text (an RSS title's "session 1/2", "24/7") it would be a date by mistake."""
+    lowered = text.lower()
+    match = _DAY_MONTH.search(lowered) if "/" in lowered else None
+    if match is None:
+        return None
+    try:
+        day = _year(int(match.group(1)), int(match.group(2)), None, today)
+    except ValueError as exc:
+        raise DateTextError(f"{text!r} is not a valid date ({exc})") from None
+    t1, t2 = _hours(lowered, match.end(), _HOURS_ISO)
+    before = _WEEKDAY_BEFORE.search(lowered[: match.start()]) if match.start() else None
+    return ParsedDate(_at(day, t1), _at(day, t2) if t2 else None, _weekday_warning(before.group(1) if before else None, day, text))
+
+
 @lru_cache(maxsize=8)
 def _dateparser(language: str | None):  # noqa: ANN202 - dateparser's own type
     from dateparser.date import DateDataParser
@@ -271,7 +290,7 @@ def parse_date_text(text: str, *, language: str | None = None, today: date | Non
         raise DateTextError(f"{text!r} is a time without a date (join it with the date's field)")
     if _ISO_DATETIME.match(cleaned):
         return ParsedDate(_iso_datetime(cleaned, text))
-    parsed = (parse_fast(cleaned, today=today) or _relative(cleaned.lower(), today)
+    parsed = (parse_fast(cleaned, today=today) or _day_month(cleaned, today) or _relative(cleaned.lower(), today)
               or parse_slow(cleaned, language=language, today=today))
     if parsed is None:
         raise DateTextError(f"{text!r} is not a date we can read")

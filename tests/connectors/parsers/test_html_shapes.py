@@ -124,3 +124,17 @@ def test_a_next_link_that_never_ends_stops_when_a_page_repeats_the_items_of_an_e
     assert len(httpserver.log) == 2
     assert any("listing page 2" in w and "holds the very records of page 1" in w for w in result.warnings)
     assert not any("max_pages" in w for w in crawl_warnings)
+
+
+def test_short_day_month_dates_of_a_listing_card_are_read_with_their_hours(httpserver: HTTPServer) -> None:
+    # "vr 13/03 · 19u00": a weekday, day/month without a year, a middle dot before the hour; it was not a date.
+    url = serve(httpserver, "short_day_month_dates.html", path="/nl/agenda")
+    result, _ = read(html_source(url, language="nl", fields={"title": "h3", "url": "h3 a", "start": ".when"}))
+    assert result.rejections == []
+    assert [(item.title, item.start, item.end) for item in result.items] == [
+        ("FabLab open avond", datetime(2026, 3, 13, 19, 0), None),
+        ("Repair café", datetime(2026, 3, 14, 10, 0), datetime(2026, 3, 14, 13, 0)),
+        ("Codeclub", date(2026, 3, 18), None),
+        ("Kerstmarkt digitaal", datetime(2026, 12, 10, 17, 0), None),  # the year it falls in from the run's day on
+    ]
+    assert not any("weekday" in warning for warning in result.warnings)

@@ -135,7 +135,8 @@ def with_query(url: str, params: dict[str, Any]) -> str:
         return url
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
-    query += [(k, _plain(v)) for k, v in params.items()]
+    # A list is the parameter repeated: OpenAgenda's cursor `after` is [sort value, uid], sent as after[]=…&after[]=…
+    query += [(k, _plain(v)) for k, values in params.items() for v in (values if isinstance(values, list) else [values])]
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 

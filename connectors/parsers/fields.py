@@ -209,6 +209,17 @@ def plain_value(value: Any, spec: Any, target: str, *, language: str) -> Any:
                                                   f"inside it ({inside})")
 
 
+def _category_values(value: Any, language: str) -> list[Any]:
+    """The values of a categories field; a multilingual object of lists ({"fr": ["code"], "nl": ["code"]},
+    OpenAgenda's keywords) gives the source language's list, where it rejected the record as an object."""
+    if isinstance(value, dict):
+        by_language = {m.group(1).lower(): v for k, v in value.items()
+                       if (m := _LANGUAGE_KEY.match(str(k))) and isinstance(v, list) and v}
+        if by_language:
+            return by_language.get(language) or next(iter(by_language.values()))
+    return value if isinstance(value, list) else [value]
+
+
 def _text(value: Any, spec: Any, target: str) -> str:
     """A text field's value: a number reads as its digits (a postcode, a title such as "2030"); true/false is
     a flag mapped by mistake, which would have become the text "True"."""
@@ -265,7 +276,7 @@ def build_item(
             if target == "key" or is_empty(value):
                 continue
             value = plain_value(value, specs[target], target, language=language) if target != "categories" else [
-                plain_value(v, specs[target], target, language=language) for v in (value if isinstance(value, list) else [value])]
+                plain_value(v, specs[target], target, language=language) for v in _category_values(value, language)]
             if target in DATE_TARGETS:
                 start, end, warning = to_date(value, specs[target], target, language=language, today=today,
                                               default_format=default_date_format)

@@ -164,3 +164,28 @@ def test_records_given_as_an_object_keyed_by_id_are_its_values(httpserver: HTTPS
     result, _ = read(api_source(serve(httpserver, "records_keyed_by_id.json")))
     assert [item.key for item in result.items] == ["81", "82"] and result.rejections == []  # was one record, "no key"
     assert not any(w.startswith("unmapped source fields") for w in result.warnings)
+
+
+def openagenda_source(url: str) -> JsonApiSource:
+    return api_source(url, fields={"key": "uid", "title": "title", "start": "timings[0].begin", "categories": "keywords"},
+                      ignore=["slug", "timings"], pagination={"type": "cursor", "param": "after[]", "next": "after",
+                                                              "total": "total"})
+
+
+def test_a_cursor_that_is_a_list_is_sent_as_the_parameter_repeated(httpserver: HTTPServer) -> None:
+    # OpenAgenda v2 pages with `after`: [sort value, uid], asked back as after[]=…&after[]=…; it went as "[…, …]".
+    httpserver.expect_request("/api/events", query_string="after%5B%5D=1773997200000&after%5B%5D=51234568").respond_with_data(
+        (FIXTURES / "openagenda_page2.json").read_bytes(), content_type="application/json")
+    result, _ = read(openagenda_source(serve(httpserver, "openagenda_page1.json")))
+    assert [item.key for item in result.items] == ["51234567", "51234568", "51234569"]
+    assert not any("pages are missing" in w or "very records" in w for w in result.warnings)
+
+
+def test_multilingual_keyword_lists_give_the_source_language_list(httpserver: HTTPServer) -> None:
+    # {"fr": [...], "nl": [...]} rejected the record as "an object, not a value".
+    httpserver.expect_request("/api/events", query_string="after%5B%5D=1773997200000&after%5B%5D=51234568").respond_with_data(
+        (FIXTURES / "openagenda_page2.json").read_bytes(), content_type="application/json")
+    result, _ = read(openagenda_source(serve(httpserver, "openagenda_page1.json")))
+    assert result.rejections == []
+    assert {item.key: item.categories for item in result.items} == {
+        "51234567": ["enfants", "programmation"], "51234568": [], "51234569": ["smartphone"]}

@@ -6,7 +6,7 @@ import html
 import json
 import re
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import jstyleson
@@ -30,6 +30,11 @@ EVENT_TYPES = frozenset({
     "VisualArtsEvent",
 })
 NEWS_TYPES = frozenset({"NewsArticle", "Article", "BlogPosting"})
+# Funding a partner opens to applicants: a call, its deadline in applicationDeadline or validThrough.
+CALL_TYPES = frozenset({"Grant", "MonetaryGrant"})
+RECORD_TYPES = EVENT_TYPES | NEWS_TYPES | CALL_TYPES
+# What a course's sessions take from the course when they do not say it themselves.
+_COURSE_FIELDS = ("name", "description", "url", "image", "inLanguage", "keywords", "offers", "provider")
 FREE_WORDS = frozenset({"free", "gratuit", "gratis", "gratuite"})
 
 _SCRIPTS = lxml.etree.XPath(
@@ -42,6 +47,8 @@ _DATE_ONLY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _MONTH_WORD = re.compile(r"[^\W\d_]{3,}")
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+# An ISO 8601 duration as schema.org's `duration` writes it: P1D, PT3H, PT1H30M, P1DT2H, P2W.
+_DURATION = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$", re.IGNORECASE)
 
 
 def _decode(body: bytes, content_type: str | None) -> tuple[str, str | None]:
@@ -76,8 +83,10 @@ def _walk(value: Any) -> Iterator[dict[str, Any]]:
     if "@graph" in value:
         yield from _walk(value["@graph"])
     types = _type_names(value)
-    if types & (EVENT_TYPES | NEWS_TYPES):
+    if types & RECORD_TYPES:
         yield value
+    if "hasCourseInstance" in value:
+        yield from _course_sessions(value)
     if "ItemList" in types or "itemListElement" in value:
         elements = value.get("itemListElement") or []
         for element in elements if isinstance(elements, list) else [elements]:
@@ -89,6 +98,61 @@ def _walk(value: Any) -> Iterator[dict[str, Any]]:
     for name in ("subEvent", "subEvents"):
         if name in value:
             yield from _walk(value[name])
+
+
+def _course_sessions(course: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """A Course's dated sessions (hasCourseInstance), each an event carrying the course's name, text and link
+    unless it has its own; a session without an @id is known by the course's and its start."""
+    instances = course["hasCourseInstance"]
+    course_id = _string(course.get("@id")) or _string(_first(course.get("url")))
+    for number, instance in enumerate(instances if isinstance(instances, list) else [instances], start=1):
+        if not isinstance(instance, dict):
+            continue
+        session = {name: course[name] for name in _COURSE_FIELDS if name in course} | instance
+        if "@id" not in instance and course_id:
+            session["@id"] = f"{course_id}#{_string(instance.get('startDate')) or number}"
+        session.setdefault("@type", "CourseInstance")
+        yield from _walk(session)
+
+
+def _references(documents: list[Any]) -> dict[str, dict[str, Any]]:
+    """The nodes that describe something, by @id: Yoast's @graph names the image, the place or the
+    organiser once and points at it from the Event with {"@id": …}."""
+    index: dict[str, dict[str, Any]] = {}
+    stack: list[Any] = list(documents)
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            node_id = value.get("@id")
+            if isinstance(node_id, str) and not _is_reference(value):
+                index.setdefault(node_id, value)
+            stack.extend(v for v in value.values() if isinstance(v, (dict, list)))
+    return index
+
+
+def _is_reference(value: Any) -> bool:
+    """{"@id": …} (with at most a @type): a pointer to a node described elsewhere in the page."""
+    return isinstance(value, dict) and isinstance(value.get("@id"), str) and set(value) <= {"@id", "@type"}
+
+
+def _dereferenced(node: dict[str, Any], index: dict[str, dict[str, Any]], depth: int = 2) -> dict[str, Any]:
+    """`node` with its {"@id": …} values replaced by the nodes they point at, `depth` levels down (a place's
+    address); the pointed nodes are not changed, so a node pointing at itself costs nothing."""
+    if not index or depth == 0:
+        return node
+
+    def resolved(value: Any) -> Any:
+        if isinstance(value, list):
+            return [resolved(v) for v in value]
+        if _is_reference(value) and value["@id"] in index:
+            return _dereferenced(index[value["@id"]], index, depth - 1)
+        if isinstance(value, dict):
+            return _dereferenced(value, index, depth - 1)
+        return value
+
+    return {name: value if name == "@id" else resolved(value) for name, value in node.items()}
 
 
 def _blocks(scripts: list[Any], warnings: list[str]) -> list[Any]:
@@ -172,6 +236,23 @@ def _time(value: Any) -> date | datetime | str | None:
         except ValueError:
             return text  # an impossible date: the normaliser names it in its rejection
     return _written_date(text) or text
+
+
+def _end_from_duration(start: date | datetime | str | None, duration: Any) -> datetime | str | None:
+    """startDate + duration (PT3H, P1DT2H) for an event that gives no endDate; None when either is unreadable."""
+    text = _string(duration)
+    match = _DURATION.match(text) if text else None
+    if match is None or not any(match.groups()) or start is None or isinstance(start, date) and not isinstance(start, datetime):
+        return None
+    weeks, days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    length = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    if isinstance(start, datetime):
+        return start + length
+    try:
+        begins = datetime.fromisoformat(start.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (begins + length).isoformat()
 
 
 def _url(value: Any, base: str) -> str | None:
@@ -259,12 +340,25 @@ def _keywords(value: Any) -> list[str]:
     return words
 
 
+def _kind(node: dict[str, Any]) -> str:
+    types = _type_names(node)
+    return "event" if types & EVENT_TYPES else "call" if types & CALL_TYPES else "news"
+
+
+def _page_of(node_id: str | None) -> str | None:
+    """The page an @id names ('https://x.be/agenda/atelier/#event' -> its page), for a node without url."""
+    if node_id and node_id.startswith(("http://", "https://")):
+        return node_id.split("#", 1)[0] or None
+    return None
+
+
 def _record(node: dict[str, Any], origin: Origin, base: str) -> RawItem:
-    is_event = bool(_type_names(node) & EVENT_TYPES)
+    kind = _kind(node)
     title = _string(node.get("name")) or _string(node.get("headline"))
-    url = _url(node.get("url"), base)
-    start = _time(node.get("startDate"))
-    end = _time(node.get("endDate"))
+    url = _url(node.get("url"), base) or _page_of(_string(node.get("@id")))
+    start = _time(node.get("startDate") if kind != "call" else node.get("startDate") or node.get("validFrom"))
+    end = _time(node.get("endDate")) if node.get("endDate") else _end_from_duration(start, node.get("duration"))
+    deadline = _time(node.get("applicationDeadline") or node.get("validThrough")) if kind == "call" else None
     key = _string(node.get("@id")) or url or hash_key(title, _string(node.get("startDate")))
     is_free, price, currency, registration = _offers(node.get("offers"), base)
     accessible = _boolean(node.get("isAccessibleForFree"))
@@ -276,9 +370,10 @@ def _record(node: dict[str, Any], origin: Origin, base: str) -> RawItem:
         description_html=_string(node.get("description")) or _string(node.get("articleBody")),
         url=url,
         language=short_language(_string(node.get("inLanguage"))),
-        kind="event" if is_event else "news",
+        kind=kind,
         start=start,
         end=end,
+        deadline=deadline,
         all_day=isinstance(start, date) and not isinstance(start, datetime),
         location=_location(node.get("location"), base),
         attendance_mode=_enum(node.get("eventAttendanceMode")),
@@ -311,7 +406,10 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None) -> ParseResu
         return result
     # A <base href> changes what the page's relative links mean.
     base = resolve(origin.base_url, _first(tree.xpath("//base/@href"))) or origin.base_url
-    for node in _walk(_blocks(scripts, result.warnings)):
+    documents = _blocks(scripts, result.warnings)
+    references = _references(documents)
+    for node in _walk(documents):
+        node = _dereferenced(node, references)
         raw = excerpt(stable_json(node))
         title = _string(node.get("name")) or _string(node.get("headline"))
         key = _string(node.get("@id")) or _url(node.get("url"), base)
@@ -332,5 +430,5 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None) -> ParseResu
             result.rejections.append(origin.reject(
                 "unreadable_record", None, f"{title!r} could not be read: {type(exc).__name__}: {exc}", key=key, excerpt=raw))
     if not result.items and not result.rejections:
-        result.warnings.append(f"page has {len(scripts)} JSON-LD block(s) but no schema.org Event or article in them")
+        result.warnings.append(f"page has {len(scripts)} JSON-LD block(s) but no schema.org Event, Grant or article in them")
     return result

@@ -39,3 +39,45 @@ def test_an_html_escaped_block_is_read_and_a_broken_one_costs_only_itself(parse)
     }
     [warning] = result.warnings
     assert warning.startswith("JSON-LD block 2 of 3 is not valid JSON")
+
+
+def test_yoast_graph_references_are_read_from_the_nodes_they_point_at(normalised):
+    # Yoast's @graph names the image and the place once and points at them with {"@id": …}: the image
+    # was the @id itself (no picture), the place was lost; without url the page is the one the @id names.
+    _, items, rejections = normalised("jsonld", "yoast_graph_references.html", content="event")
+    assert rejections == []
+    [item] = items.values()
+    assert item.image_url == "https://digitalhub.example.be/wp-content/uploads/logo.png"
+    assert (item.venue, item.street, item.postcode) == ("BeCentral", "Cantersteen 10", "1000")
+    assert item.url == "https://digitalhub.example.be/evenements/atelier-ia/"
+    assert item.start_utc == datetime(2026, 3, 17, 8, 30, tzinfo=UTC)
+
+
+def test_a_course_gives_one_event_per_session_with_the_course_text(normalised):
+    # A Course with hasCourseInstance gave nothing ("no schema.org Event" on the page).
+    result, items, rejections = normalised("jsonld", "course_instances.html", content="event", language="fr")
+    assert rejections == [] and len(items) == len(result.items) == 3
+    onsite = items["https://opleiding.example.be/nl/fullstack#course#2026-04-07"]
+    assert (onsite.title, onsite.all_day, onsite.start_date, onsite.end_date) == (
+        {"nl": "Full-stack webdeveloper"}, True, date(2026, 4, 7), date(2026, 6, 26))
+    assert (onsite.venue, onsite.municipality, onsite.url) == (
+        "Campus Anderlecht", "anderlecht", "https://opleiding.example.be/nl/fullstack")
+    assert "twaalf weken" in onsite.description["nl"]
+    # a session's own name wins; its duration gives the end the page does not write
+    info = items["https://opleiding.example.be/nl/fullstack#course#2026-03-19T18:00"]
+    assert info.title == {"nl": "Infosessie full-stack"}
+    assert (info.start_utc, info.end_utc) == (datetime(2026, 3, 19, 17, 0, tzinfo=UTC), datetime(2026, 3, 19, 18, 30, tzinfo=UTC))
+    assert (info.attendance_mode, info.online_url) == ("online", "https://meet.example.be/infosessie")
+
+
+def test_grants_are_calls_with_their_deadline(normalised):
+    # MonetaryGrant and Grant gave nothing; they are calls, open from startDate/validFrom until
+    # applicationDeadline/validThrough (a day's deadline is its end in Brussels).
+    _, items, rejections = normalised("jsonld", "grants.html", content="mixed")
+    assert rejections == []
+    inclusion = items["https://fonds.example.be/appels/inclusion-2026"]
+    assert (inclusion.kind, inclusion.start_date) == ("call", date(2026, 2, 15))
+    assert inclusion.deadline_utc == datetime(2026, 4, 30, 21, 59, 59, tzinfo=UTC)
+    innovation = items["https://hub.example.be/calls/open-innovation"]
+    assert (innovation.kind, innovation.deadline_utc) == ("call", datetime(2026, 6, 15, 10, 0, tzinfo=UTC))
+    assert innovation.title == {"en": "Open Innovation call"}

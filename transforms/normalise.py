@@ -30,6 +30,7 @@ from transforms.times import (
     local_date,
     resolve_timezone,
     to_utc,
+    zone,
 )
 from transforms.urls import absolute_url, canonical_url
 
@@ -100,6 +101,16 @@ def _instant(value: datetime | date | None, tz: str, *, end_of_day: bool) -> dat
     if value is None or isinstance(value, datetime):
         return value
     return day_end_utc(value, tz) if end_of_day else day_start_utc(value, tz)
+
+
+def _whole_days(start: datetime | date | None, end: datetime | date | None, tz: str) -> bool:
+    """True for a start at midnight and an end at 23:59 (local), as WordPress's The Events Calendar writes
+    an all-day event in its JSON-LD (00:00:00 to 23:59:59): shown as from 00:00 to 23:59, it is days."""
+    if not isinstance(start, datetime) or not isinstance(end, datetime):
+        return False
+    first, last = start.astimezone(zone(tz)), end.astimezone(zone(tz))
+    return (first.hour, first.minute, first.second) == (0, 0, 0) and (last.hour, last.minute) == (23, 59) \
+        and last.date() >= first.date()
 
 
 def status_of(raw_status: str | None, title: str) -> str:
@@ -194,6 +205,8 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
     if kind == "event" and start is None:
         raise _Rejected("missing_start", "start", "start is missing, and an event needs a start date or time")
 
+    if not raw.all_day and _whole_days(start, end, tz):
+        start, end = local_date(start, tz), local_date(end, tz)  # type: ignore[arg-type]
     all_day = raw.all_day or (start is not None and not isinstance(start, datetime))
     start_utc = end_utc = None
     start_date = end_date = None

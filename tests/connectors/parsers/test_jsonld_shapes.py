@@ -81,3 +81,14 @@ def test_grants_are_calls_with_their_deadline(normalised):
     innovation = items["https://hub.example.be/calls/open-innovation"]
     assert (innovation.kind, innovation.deadline_utc) == ("call", datetime(2026, 6, 15, 10, 0, tzinfo=UTC))
     assert innovation.title == {"en": "Open Innovation call"}
+
+
+def test_the_events_calendar_all_day_events_stay_days(normalised):
+    # The Events Calendar writes an all-day event as 00:00:00 to 23:59:59 with the offset: it was shown
+    # "00:00 – 23:59"; the event that starts at 20:00 and ends at 06:00 keeps its hours.
+    _, items, rejections = normalised("jsonld", "tec_all_day.html", content="event")
+    assert rejections == []
+    jpo, salon, nuit = (items[f"https://kanaal.example.be/event/{slug}/"] for slug in ("jpo", "salon", "nuit"))
+    assert (jpo.all_day, jpo.start_date, jpo.end_date, jpo.start_utc) == (True, date(2026, 4, 4), date(2026, 4, 4), None)
+    assert (salon.all_day, salon.start_date, salon.end_date) == (True, date(2026, 3, 28), date(2026, 3, 29))
+    assert (nuit.all_day, nuit.start_utc) == (False, datetime(2026, 4, 10, 18, 0, tzinfo=UTC))

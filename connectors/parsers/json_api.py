@@ -86,6 +86,37 @@ def source_records(document: Any, source: Any) -> list[Any] | None:
     return records
 
 
+def with_included(document: Any, records: list[Any]) -> list[Any]:
+    """JSON:API records (Drupal, Strapi) with each `relationships.<name>.data` pointer ({type, id}) completed by
+    the resource the document's `included` holds for it: the venue's name, the terms' names. Without this a
+    path could not reach them (`relationships.field_lieu.data.attributes.name`)."""
+    included = document.get("included") if isinstance(document, dict) else None
+    if not isinstance(included, list) or not included:
+        return records
+    index = {(r.get("type"), r.get("id")): r for r in included if isinstance(r, dict)}
+    return [_linked(record, index) for record in records]
+
+
+def _linked(record: Any, index: dict[tuple[Any, Any], dict[str, Any]]) -> Any:
+    relationships = record.get("relationships") if isinstance(record, dict) else None
+    if not isinstance(relationships, dict):
+        return record
+    return record | {"relationships": {name: _resources(link, index) for name, link in relationships.items()}}
+
+
+def _resources(link: Any, index: dict[tuple[Any, Any], dict[str, Any]]) -> Any:
+    """One relationship with its pointers replaced by pointer + resource (a pointer not included stays as is)."""
+    if not isinstance(link, dict):
+        return link
+
+    def resource(pointer: Any) -> Any:
+        found = index.get((pointer.get("type"), pointer.get("id"))) if isinstance(pointer, dict) else None
+        return pointer | found if found else pointer
+
+    data = link.get("data")
+    return link | {"data": [resource(p) for p in data] if isinstance(data, list) else resource(data)}
+
+
 def _paths(spec: Any) -> list[str]:
     return spec.path if isinstance(spec.path, list) else [spec.path] if spec.path else []
 
@@ -230,6 +261,7 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
                 return result
             result.warnings.append(message)
             continue
+        records = with_included(document, records)
         texts = [record_text(record) for record in records]  # serialised once: the fingerprint, then each excerpt
         first = repeated.earlier(records_fingerprint(texts), number)
         if first is not None:
@@ -245,7 +277,9 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
             _add_record(result, record, raw, source, origin, today=today, position=(number, read))
     if announced is not None and read < announced:
         result.warnings.append(f"the API announced {announced} records and {read} were read: pages are missing")
-    _warn_unmapped(result, seen_fields - used - set(source.ignore))
+    ignored = set(source.ignore)
+    # Ignoring an object ignores what is inside it: `ignore: [attributes]` covers attributes.created too.
+    _warn_unmapped(result, {name for name in seen_fields - used - ignored if name.split(".", 1)[0] not in ignored})
     return result
 
 

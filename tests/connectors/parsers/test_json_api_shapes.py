@@ -189,3 +189,21 @@ def test_multilingual_keyword_lists_give_the_source_language_list(httpserver: HT
     assert result.rejections == []
     assert {item.key: item.categories for item in result.items} == {
         "51234567": ["enfants", "programmation"], "51234568": [], "51234569": ["smartphone"]}
+
+
+def test_jsonapi_relationships_reach_the_resources_the_document_includes(httpserver: HTTPServer) -> None:
+    # Drupal's JSON:API gives the venue and the terms as {type, id} pointers, their names in `included`:
+    # no path could reach them, so every event came out without its place and its themes.
+    source = api_source(serve(httpserver, "jsonapi_included.json"), records="data", fields={
+        "key": "id", "title": "attributes.title", "start": "attributes.field_date.value",
+        "place": "relationships.field_lieu.data.attributes.name",
+        "locality": "relationships.field_lieu.data.attributes.field_adresse.locality",
+        "categories": "relationships.field_thematiques.data[*].attributes.name",
+    }, ignore=["type", "links", "attributes"])
+    result, _ = read(source)
+    assert result.rejections == []
+    places = {item.title: (item.location.name, item.location.locality) if item.location else None for item in result.items}
+    assert places == {"Forum Smart City 2026": ("Square – Brussels Meeting Centre", "Bruxelles"),
+                      "Atelier données ouvertes": None}  # its relationship's data is null
+    assert [item.categories for item in result.items] == [["Ville intelligente", "Données ouvertes"], ["Données ouvertes"]]
+    assert not any("unmapped" in w for w in result.warnings)

@@ -26,6 +26,9 @@ class PageRequest:
     method: str = "GET"
     json_body: Any = None
     role: PageRole = "listing"
+    # A next page asked only because the last one was full (no total says there is more): past the end,
+    # WordPress answers 400 rest_post_invalid_page_number, others 404; that ends the pages, it is no failure.
+    probe: bool = False
 
     def identity(self) -> str:
         """The same identity means the same page: a crawler never asks twice."""

@@ -10,6 +10,7 @@ import contextlib
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import Any
 from urllib.parse import urljoin
@@ -407,9 +408,8 @@ class JsonApiPager:
         records = source_records(document, self.source) or []
         if not records or (p.size and len(records) < p.size):
             return None
-        if p.total:
-            total = select(document, p.total)
-            size = p.size or len(records)
-            if total and str(total[0]).isdigit() and (index + 1) * size >= int(total[0]):
-                return None
-        return self._request(self._page_params(index + 1))
+        total = select(document, p.total) if p.total else []
+        announced = bool(total) and str(total[0]).isdigit()
+        if announced and (index + 1) * (p.size or len(records)) >= int(total[0]):
+            return None
+        return replace(self._request(self._page_params(index + 1)), probe=not announced)

@@ -207,3 +207,32 @@ def test_jsonapi_relationships_reach_the_resources_the_document_includes(httpser
                       "Atelier données ouvertes": None}  # its relationship's data is null
     assert [item.categories for item in result.items] == [["Ville intelligente", "Données ouvertes"], ["Données ouvertes"]]
     assert not any("unmapped" in w for w in result.warnings)
+
+
+def test_a_full_last_page_then_wordpress_400_for_the_page_after_ends_the_pages_not_the_source(httpserver: HTTPServer) -> None:
+    # WordPress posts: 4 posts at per_page=2, no total in the body (it is in X-WP-Total). Page 3 answers 400
+    # rest_post_invalid_page_number: the source was reported incomplete on every run.
+    for page in (1, 2):
+        httpserver.expect_request("/wp-json/wp/v2/posts", query_string=f"per_page=2&page={page}").respond_with_data(
+            (FIXTURES / f"wp_posts_page{page}.json").read_bytes(), content_type="application/json")
+    httpserver.expect_request("/wp-json/wp/v2/posts", query_string="per_page=2&page=3").respond_with_data(
+        (FIXTURES / "wp_invalid_page_number.json").read_bytes(), status=400, content_type="application/json")
+    source = api_source(httpserver.url_for("/wp-json/wp/v2/posts"), content="news", records="$", fields={
+        "key": "id", "title": "title.rendered", "url": "link", "description_html": "content.rendered",
+        "published": "date_gmt"}, ignore=["content.protected"],
+        pagination={"type": "page_number", "param": "page", "size_param": "per_page", "size": 2})
+    _, [crawl] = fetch_everything_sync([], [crawl_job("lab", source, now=NOW, force=True)], FAST)
+    assert (crawl.outcome, crawl.error) == ("fetched", None)
+    result = parse_pages(source, crawl.pages, partner_id="lab", now=NOW)
+    assert [item.key for item in result.items] == ["900", "901", "902", "903"]
+    assert result.items[0].title == "Actualit&eacute; n&deg;0 &#8211; num&eacute;rique"  # the normaliser unescapes it
+
+
+def test_a_page_the_api_announced_that_fails_still_makes_the_source_incomplete(httpserver: HTTPServer) -> None:
+    # With a total saying there is more, page 2's 404 is a failure, not the end.
+    httpserver.expect_request("/api/events", query_string="page=2").respond_with_data("gone", status=404)
+    httpserver.expect_request("/api/events").respond_with_json(
+        {"total": 4, "events": [{"id": 1, "title": "A", "start": "2026-03-05"}, {"id": 2, "title": "B", "start": "2026-03-06"}]})
+    source = api_source(httpserver.url_for("/api/events"), pagination={"type": "page_number", "param": "page", "total": "total"})
+    _, [crawl] = fetch_everything_sync([], [crawl_job("lab", source, now=NOW, force=True)], FAST)
+    assert crawl.outcome == "error" and crawl.incomplete

@@ -212,7 +212,16 @@ class HtmlDetail(_Strict):
     """Follow each item to its page and read more fields there."""
 
     link: Target = "url"  # the listing field holding the detail page's URL
-    fields: dict[Target, HtmlField] = Field(min_length=1)
+    fields: dict[Target, HtmlField] = Field(default_factory=dict)
+    # Read the schema.org JSON-LD the detail page carries (an Event, a Grant, an article): it fills the
+    # fields the selectors left empty. A listing whose JSON-LD only links to its events' pages needs it.
+    jsonld: bool = False
+
+    @model_validator(mode="after")
+    def _reads_something(self) -> "HtmlDetail":
+        if not self.fields and not self.jsonld:
+            raise ValueError("detail needs `fields` (CSS selectors in the detail page) or `jsonld: true`")
+        return self
 
     @field_validator("fields", mode="before")
     @classmethod

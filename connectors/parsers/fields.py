@@ -21,9 +21,24 @@ from transforms.model import RawItem, RawLocation, Rejection
 PLACE_TARGETS = {"place": "name", "street": "street", "postcode": "postcode", "locality": "locality",
                  "country": "country", "address": "text", "online_url": "online_url"}
 BOOL_TARGETS = frozenset({"all_day", "is_free"})
+_RAW_TARGETS = ("title", "summary", "description_html", "url", "language", "kind", "start", "end", "deadline",
+                "attendance_mode", "status", "is_free", "price", "currency", "registration_url", "image_url",
+                "categories", "published", "updated")
+# Every target a parsed record can fill (its place's parts included).
+RECORD_TARGETS = (*_RAW_TARGETS, *PLACE_TARGETS)
 _TRUE = frozenset({"true", "1", "yes", "oui", "ja", "y"})
 _FALSE = frozenset({"false", "0", "no", "non", "nee", "n"})
 _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+def raw_values(raw: RawItem) -> dict[str, Any]:
+    """A parsed record's values by target name, as a mapping would give them (dates as ISO 8601): for filling
+    the fields a mapping left empty from a record another parser read (a detail page's JSON-LD)."""
+    values: dict[str, Any] = {target: getattr(raw, target) for target in _RAW_TARGETS}
+    values |= {target: value.isoformat() for target in DATE_TARGETS if isinstance(value := getattr(raw, target), (date, datetime))}
+    if raw.location is not None:
+        values |= {target: getattr(raw.location, name) for target, name in PLACE_TARGETS.items()}
+    return {target: value for target, value in values.items() if not is_empty(value)}
 
 
 def is_empty(value: Any) -> bool:

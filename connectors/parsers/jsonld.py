@@ -88,8 +88,7 @@ def _walk(value: Any) -> Iterator[dict[str, Any]]:
     if "hasCourseInstance" in value:
         yield from _course_sessions(value)
     if "ItemList" in types or "itemListElement" in value:
-        elements = value.get("itemListElement") or []
-        for element in elements if isinstance(elements, list) else [elements]:
+        for element in _list_elements(value):
             # A ListItem wraps the record in `item`; some lists hold the records directly.
             yield from _walk(element["item"] if isinstance(element, dict) and "item" in element else element)
     if "mainEntity" in value:
@@ -390,6 +389,33 @@ def _record(node: dict[str, Any], origin: Origin, base: str) -> RawItem:
     )
 
 
+def _nothing_described(documents: list[Any], blocks: int) -> str:
+    """Why a page gave nothing; for a listing whose ItemList only links to its events' pages, what to do."""
+    links = [element.get("url") for node in _walk_lists(documents) for element in _list_elements(node)
+             if isinstance(element, dict) and isinstance(element.get("url"), str)]
+    if links:
+        return (f"page has no schema.org Event, Grant or article, only an ItemList linking to {len(links)} page(s) "
+                f"({', '.join(links[:3])}{' …' if len(links) > 3 else ''}): read it as an html source whose cards "
+                "lead to those pages, with `detail: {jsonld: true}`")
+    return f"page has {blocks} JSON-LD block(s) but no schema.org Event, Grant or article in them"
+
+
+def _walk_lists(value: Any) -> Iterator[dict[str, Any]]:
+    """The ItemList nodes of the documents (at the top or in a @graph)."""
+    if isinstance(value, list):
+        for node in value:
+            yield from _walk_lists(node)
+    elif isinstance(value, dict):
+        if "itemListElement" in value:
+            yield value
+        yield from _walk_lists(value.get("@graph") or [])
+
+
+def _list_elements(node: dict[str, Any]) -> list[Any]:
+    elements = node.get("itemListElement") or []
+    return elements if isinstance(elements, list) else [elements]
+
+
 def parse(body: bytes, origin: Origin, *, content_type: str | None) -> ParseResult:
     """Every Event and article described in the page's JSON-LD blocks."""
     if not body.strip():
@@ -430,5 +456,5 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None) -> ParseResu
             result.rejections.append(origin.reject(
                 "unreadable_record", None, f"{title!r} could not be read: {type(exc).__name__}: {exc}", key=key, excerpt=raw))
     if not result.items and not result.rejections:
-        result.warnings.append(f"page has {len(scripts)} JSON-LD block(s) but no schema.org Event, Grant or article in them")
+        result.warnings.append(_nothing_described(documents, len(scripts)))
     return result

@@ -138,3 +138,32 @@ def test_short_day_month_dates_of_a_listing_card_are_read_with_their_hours(https
         ("Kerstmarkt digitaal", datetime(2026, 12, 10, 17, 0), None),  # the year it falls in from the run's day on
     ]
     assert not any("weekday" in warning for warning in result.warnings)
+
+
+def test_detail_pages_json_ld_fills_the_cards_a_listing_only_links(httpserver: HTTPServer) -> None:
+    # The listing's JSON-LD is an ItemList of URLs and its cards hold only links ("En savoir plus"): the
+    # jsonld kind found no event on it, and an html source could not read the detail pages' JSON-LD.
+    folder = FIXTURES / "jsonld_details"
+    for name in ("atelier-ia", "appel-inclusion", "visite"):
+        httpserver.expect_request(f"/fr/agenda/{name}").respond_with_data(
+            (folder / f"{name}.html").read_bytes(), content_type="text/html; charset=utf-8")
+    httpserver.expect_request("/fr/agenda").respond_with_data(
+        (folder / "listing.html").read_bytes(), content_type="text/html; charset=utf-8")
+    source = html_source(httpserver.url_for("/fr/agenda"), content="mixed", items="li.event",
+                         fields={"url": "a", "image_url": {"css": "img", "attr": "data-src"}},
+                         detail={"jsonld": True, "fields": {"title": "h1", "start": ".quand"}})
+    result, _ = read(source)
+    assert result.rejections == []
+    by_title = {item.title: item for item in result.items}
+    atelier = by_title["Atelier IA générative pour PME"]  # the page's own h1 is the same; the selectors win
+    assert (atelier.kind, atelier.start, atelier.end) == (
+        "event", datetime(2026, 3, 17, 8, 30, tzinfo=timezone.utc), datetime(2026, 3, 17, 11, 30, tzinfo=timezone.utc))
+    assert "Un atelier &lt;strong&gt;pratique" in atelier.description_html  # escaped once too often: the normaliser unescapes
+    assert (atelier.location.name, atelier.location.street, atelier.is_free) == ("BeCentral", "Cantersteen 10", True)
+    assert atelier.registration_url == "https://hub.example.be/fr/inscription/atelier-ia"
+    assert atelier.image_url == httpserver.url_for("/img/ia.jpg")  # the listing's lazy image
+    call = by_title["Appel à projets Inclusion numérique"]
+    assert (call.kind, call.start, call.deadline) == ("call", date(2026, 2, 15), date(2026, 4, 30))
+    visite = by_title["Visite du FabLab"]  # no JSON-LD: what the selectors read, and a word about it
+    assert visite.start == datetime(2026, 3, 19, 16, 0)
+    assert any(w.startswith("1 detail page(s) hold no schema.org Event") for w in result.warnings)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from tests.connectors.parsers.conftest import fixture_bytes
+
 
 def test_sub_events_are_items_of_their_own(normalised):
     _, items, rejections = normalised("jsonld", "sub_events.html", content="event")
@@ -92,3 +94,13 @@ def test_the_events_calendar_all_day_events_stay_days(normalised):
     assert (jpo.all_day, jpo.start_date, jpo.end_date, jpo.start_utc) == (True, date(2026, 4, 4), date(2026, 4, 4), None)
     assert (salon.all_day, salon.start_date, salon.end_date) == (True, date(2026, 3, 28), date(2026, 3, 29))
     assert (nuit.all_day, nuit.start_utc) == (False, datetime(2026, 4, 10, 18, 0, tzinfo=UTC))
+
+
+def test_a_listing_whose_item_list_only_links_says_how_to_read_its_pages(parse_bytes):
+    # It said "no schema.org Event" and nothing more: the newcomer had no way forward. (The listing that
+    # tests/connectors/parsers/test_html_shapes.py reads as html with detail.jsonld.)
+    result = parse_bytes("jsonld", fixture_bytes("html", "jsonld_details/listing.html"))
+    assert (result.items, result.rejections) == ([], [])
+    [warning] = result.warnings
+    assert "only an ItemList linking to 3 page(s) (/fr/agenda/atelier-ia, /fr/agenda/appel-inclusion, /fr/agenda/visite)" in warning
+    assert "`detail: {jsonld: true}`" in warning

@@ -55,6 +55,23 @@ def _absolute(base_url: str, href: str) -> str | None:
 LINK_TARGETS = frozenset({"url", "registration_url", "image_url", "online_url"})
 
 
+# Where lazy-loading scripts (WordPress, Elementor, WP Rocket, lazysizes) keep an image's address while
+# its src holds a placeholder (a data: URI, a blank gif) or nothing.
+_LAZY_SOURCES = ("data-src", "data-lazy-src", "data-original", "data-srcset", "data-lazy-srcset", "srcset")
+
+
+def _image_source(attributes: dict[str, str | None]) -> str | None:
+    """An <img>'s real address: its src, unless that is a data: placeholder or missing, then its lazy one."""
+    src = (attributes.get("src") or "").strip()
+    if src and not src.startswith("data:"):
+        return src
+    for name in _LAZY_SOURCES:
+        value = (attributes.get(name) or "").strip()
+        if value and not value.startswith("data:"):
+            return value.split(",")[0].split()[0]  # a srcset's first candidate, without its width
+    return None
+
+
 def _link(node: LexborNode, base_url: str) -> str | None:
     """The link an element stands for: its href or src, else the first link inside it; None when it has none.
 
@@ -63,7 +80,7 @@ def _link(node: LexborNode, base_url: str) -> str | None:
     identity that changes with its title, without a word.
     """
     attributes = node.attributes
-    value = attributes.get("href") or attributes.get("src")
+    value = attributes.get("href") or (_image_source(attributes) if node.tag == "img" else attributes.get("src"))
     if not value and node.tag != "img":
         inner = node.css_first("a[href]")
         value = inner.attributes.get("href") if inner is not None else None

@@ -167,3 +167,18 @@ def test_detail_pages_json_ld_fills_the_cards_a_listing_only_links(httpserver: H
     visite = by_title["Visite du FabLab"]  # no JSON-LD: what the selectors read, and a word about it
     assert visite.start == datetime(2026, 3, 19, 16, 0)
     assert any(w.startswith("1 detail page(s) hold no schema.org Event") for w in result.warnings)
+
+
+def test_a_lazy_image_is_read_from_where_the_lazy_loader_keeps_it(httpserver: HTTPServer) -> None:
+    # `image_url: img` read the data: placeholder of src (then dropped as no web address), or nothing
+    # when only data-src was set: every card of a lazy-loading WordPress theme lost its picture.
+    url = serve(httpserver, "lazy_images.html", path="/fr/agenda/")
+    result, _ = read(html_source(url, items="article.card", fields={"title": "h3", "url": "h3 a", "start": "time",
+                                                                    "image_url": "img"}))
+    base = httpserver.url_for("")
+    assert {item.title: item.image_url for item in result.items} == {
+        "Festival numérique": f"{base}wp-content/uploads/2026/02/festival.jpg",
+        "FabLab open night": f"{base}fr/agenda/fablab.jpg",
+        "Meetup": f"{base}img/meetup-300.jpg",
+        "Atelier": f"{base}img/atelier.jpg",  # a real src wins
+    }

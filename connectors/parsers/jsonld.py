@@ -114,6 +114,25 @@ def _course_sessions(course: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from _walk(session)
 
 
+def _occurrences(node: dict[str, Any]) -> list[dict[str, Any]]:
+    """An event whose startDate lists several dates, one node a date (its endDate the one at the same place
+    when it lists as many): the first date alone was read and the others were lost without a word. Each is
+    known by the event's @id or url and its start."""
+    starts = node.get("startDate")
+    if not isinstance(starts, list) or len({json.dumps(s, sort_keys=True) for s in starts}) < 2:
+        return [node]
+    ends = node.get("endDate")
+    identity = _string(node.get("@id")) or _string(_first(node.get("url")))
+    occurrences = []
+    for number, start in enumerate(starts):
+        occurrence = node | {"startDate": start,
+                             "endDate": ends[number] if isinstance(ends, list) and len(ends) == len(starts) else None}
+        if identity:
+            occurrence["@id"] = f"{identity}#{_string(start) or number + 1}"
+        occurrences.append(occurrence)
+    return occurrences
+
+
 def _references(documents: list[Any]) -> dict[str, dict[str, Any]]:
     """The nodes that describe something, by @id: Yoast's @graph names the image, the place or the
     organiser once and points at it from the Event with {"@id": …}."""
@@ -434,8 +453,7 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None) -> ParseResu
     base = resolve(origin.base_url, _first(tree.xpath("//base/@href"))) or origin.base_url
     documents = _blocks(scripts, result.warnings)
     references = _references(documents)
-    for node in _walk(documents):
-        node = _dereferenced(node, references)
+    for node in (one for found in _walk(documents) for one in _occurrences(_dereferenced(found, references))):
         raw = excerpt(stable_json(node))
         title = _string(node.get("name")) or _string(node.get("headline"))
         key = _string(node.get("@id")) or _url(node.get("url"), base)

@@ -104,3 +104,19 @@ def test_a_listing_whose_item_list_only_links_says_how_to_read_its_pages(parse_b
     [warning] = result.warnings
     assert "only an ItemList linking to 3 page(s) (/fr/agenda/atelier-ia, /fr/agenda/appel-inclusion, /fr/agenda/visite)" in warning
     assert "`detail: {jsonld: true}`" in warning
+
+
+def test_a_start_date_list_gives_one_event_per_date(normalised):
+    # Only the first date was read; the others were dropped without a word.
+    result, items, rejections = normalised("jsonld", "start_date_list.html", content="event")
+    assert rejections == [] and len(result.items) == 5
+    breakfasts = sorted((item.start_utc, item.end_utc) for item in items.values() if item.url == "https://finance.example.be/breakfast")
+    assert breakfasts == [
+        (datetime(2026, 3, 12, 7, 0, tzinfo=UTC), datetime(2026, 3, 12, 9, 0, tzinfo=UTC)),
+        (datetime(2026, 4, 9, 6, 0, tzinfo=UTC), datetime(2026, 4, 9, 8, 0, tzinfo=UTC)),
+        (datetime(2026, 5, 7, 6, 0, tzinfo=UTC), datetime(2026, 5, 7, 8, 0, tzinfo=UTC)),
+    ]
+    assert "https://finance.example.be/breakfast#2026-04-09T08:00:00+02:00" in items
+    # one end for several starts says nothing about each: the days stand alone
+    repairs = sorted((item.start_date, item.end_date) for item in items.values() if item.title == {"fr": "Repair café"})
+    assert repairs == [(date(2026, 3, 14), None), (date(2026, 3, 28), None)]

@@ -441,6 +441,13 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None) -> ParseResu
         return ParseResult([], [], error="the payload is empty: no web page could be read")
     text, warning = _decode(body, content_type)
     result = ParseResult([], [], warnings=[warning] if warning else [])
+    document = _json_document(text)
+    if document is not None:
+        _read([document], origin, origin.base_url, result)
+        if not result.items and not result.rejections:
+            result.warnings.append("the payload is a JSON document without schema.org Event, Grant or article (no "
+                                   "@type naming one): for a JSON API, use kind json_api and map its fields")
+        return result
     try:
         tree = parse_html(text.encode("utf-8"), encoding="utf-8")
     except Exception as exc:  # noqa: BLE001 - lxml raises several error types on hopeless input
@@ -452,6 +459,26 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None) -> ParseResu
     # A <base href> changes what the page's relative links mean.
     base = resolve(origin.base_url, _first(tree.xpath("//base/@href"))) or origin.base_url
     documents = _blocks(scripts, result.warnings)
+    _read(documents, origin, base, result)
+    if not result.items and not result.rejections:
+        result.warnings.append(_nothing_described(documents, len(scripts)))
+    return result
+
+
+def _json_document(text: str) -> Any | None:
+    """The document of a payload that is JSON-LD itself (application/ld+json: a site's export of its events)
+    rather than a page carrying it; None for a web page (or JSON that does not parse, read as a page)."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped.startswith(("{", "[")):
+        return None
+    try:
+        return _json(stripped)
+    except ValueError:
+        return None
+
+
+def _read(documents: list[Any], origin: Origin, base: str, result: ParseResult) -> None:
+    """The items and rejections of the records the documents describe, added to `result`."""
     references = _references(documents)
     for node in (one for found in _walk(documents) for one in _occurrences(_dereferenced(found, references))):
         raw = excerpt(stable_json(node))
@@ -473,6 +500,3 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None) -> ParseResu
         except Exception as exc:  # noqa: BLE001 - one odd record must not cost the others
             result.rejections.append(origin.reject(
                 "unreadable_record", None, f"{title!r} could not be read: {type(exc).__name__}: {exc}", key=key, excerpt=raw))
-    if not result.items and not result.rejections:
-        result.warnings.append(_nothing_described(documents, len(scripts)))
-    return result

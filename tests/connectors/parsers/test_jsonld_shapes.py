@@ -120,3 +120,20 @@ def test_a_start_date_list_gives_one_event_per_date(normalised):
     # one end for several starts says nothing about each: the days stand alone
     repairs = sorted((item.start_date, item.end_date) for item in items.values() if item.title == {"fr": "Repair café"})
     assert repairs == [(date(2026, 3, 14), None), (date(2026, 3, 28), None)]
+
+
+def test_a_json_ld_document_served_as_it_is_is_read(parse):
+    # A site's export of its events (application/ld+json), not a page carrying it: it said "page has no JSON-LD".
+    result = parse("jsonld", "events_export.jsonld", content_type="application/ld+json")
+    assert result.rejections == [] and result.warnings == []
+    assert [(item.key, item.start) for item in result.items] == [
+        ("https://lab.example.be/agenda/python-101", "2026-03-21T10:00:00+01:00"),
+        ("https://lab.example.be/agenda/robotica", date(2026, 3, 28)),
+    ]
+
+
+def test_a_json_api_given_to_a_jsonld_source_says_which_kind_to_use(parse_bytes):
+    result = parse_bytes("jsonld", b'{"total": 1, "events": [{"uid": 5, "title": {"fr": "Atelier"}}]}',
+                         content_type="application/json")
+    assert result.items == [] and len(result.warnings) == 1
+    assert "for a JSON API, use kind json_api" in result.warnings[0]

@@ -137,3 +137,11 @@ def test_a_json_api_given_to_a_jsonld_source_says_which_kind_to_use(parse_bytes)
                          content_type="application/json")
     assert result.items == [] and len(result.warnings) == 1
     assert "for a JSON API, use kind json_api" in result.warnings[0]
+
+
+def test_names_escaped_once_too_often_read_as_their_words(normalised):
+    # "R&amp;amp;D" was shown "R&amp;D", and an escaped <strong> as the tag itself.
+    _, items, rejections = normalised("jsonld", "double_escaped_names.html", content="event")
+    assert rejections == []
+    assert [next(iter(item.title.values())) for item in items.values()] == [
+        "R&D numérique – journée d’étude", "Hackathon Open Data", "Atelier & démo"]

@@ -93,8 +93,9 @@ def _walk(value: Any) -> Iterator[dict[str, Any]]:
             yield from _walk(element["item"] if isinstance(element, dict) and "item" in element else element)
     if "mainEntity" in value:
         yield from _walk(value["mainEntity"])
-    # A festival or series lists its sessions as subEvent(s): each is an event of its own.
-    for name in ("subEvent", "subEvents"):
+    # A festival or series lists its sessions as subEvent(s), an organisation or a venue its events as
+    # event(s): each is an event of its own.
+    for name in ("subEvent", "subEvents", "event", "events"):
         if name in value:
             yield from _walk(value[name])
 

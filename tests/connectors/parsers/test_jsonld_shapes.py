@@ -145,3 +145,9 @@ def test_names_escaped_once_too_often_read_as_their_words(normalised):
     assert rejections == []
     assert [next(iter(item.title.values())) for item in items.values()] == [
         "R&D numérique – journée d’étude", "Hackathon Open Data", "Atelier & démo"]
+
+
+def test_the_events_an_organisation_or_a_venue_lists_are_read(parse):
+    # Organization.event and Place.events hold the events: the page gave nothing.
+    result = parse("jsonld", "organization_events.html")
+    assert [item.title for item in result.items] == ["Soirée makers", "Atelier soudure", "Portes ouvertes"]

@@ -454,16 +454,32 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None) -> ParseResu
     except Exception as exc:  # noqa: BLE001 - lxml raises several error types on hopeless input
         return ParseResult([], [], error=f"not a readable HTML page: {exc}", warnings=result.warnings)
     scripts = _SCRIPTS(tree)
-    if not scripts:
-        result.warnings.append("page has no JSON-LD (no <script type=\"application/ld+json\"> block)")
-        return result
     # A <base href> changes what the page's relative links mean.
     base = resolve(origin.base_url, _first(tree.xpath("//base/@href"))) or origin.base_url
+    if not scripts:
+        _read(_microdata(text, base), origin, base, result)
+        if not result.items and not result.rejections:
+            result.warnings.append("page has no JSON-LD (no <script type=\"application/ld+json\"> block) and no "
+                                   "schema.org microdata event (itemtype)")
+        return result
     documents = _blocks(scripts, result.warnings)
     _read(documents, origin, base, result)
     if not result.items and not result.rejections:
         result.warnings.append(_nothing_described(documents, len(scripts)))
     return result
+
+
+def _microdata(text: str, base: str) -> list[Any]:
+    """The schema.org items a page describes in microdata (itemscope/itemtype), as JSON-LD nodes: older themes
+    and CMS templates mark their events up so, without a JSON-LD block. Empty when it has none."""
+    if "itemtype" not in text:
+        return []
+    import extruct  # here: its RDFa and microformat readers are slow to import, and most pages carry JSON-LD
+
+    try:
+        return extruct.extract(text, base_url=base, syntaxes=["microdata"], uniform=True).get("microdata") or []
+    except Exception:  # noqa: BLE001 - extruct raises what lxml raises on odd markup: the page then has none
+        return []
 
 
 def _json_document(text: str) -> Any | None:

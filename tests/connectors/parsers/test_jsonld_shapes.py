@@ -151,3 +151,14 @@ def test_the_events_an_organisation_or_a_venue_lists_are_read(parse):
     # Organization.event and Place.events hold the events: the page gave nothing.
     result = parse("jsonld", "organization_events.html")
     assert [item.title for item in result.items] == ["Soirée makers", "Atelier soudure", "Portes ouvertes"]
+
+
+def test_a_page_with_schema_org_microdata_only_is_read(normalised):
+    # itemscope/itemtype markup without a JSON-LD block: "page has no JSON-LD", nothing read.
+    _, items, rejections = normalised("jsonld", "microdata_only.html", content="event")
+    assert rejections == []
+    [item] = items.values()
+    assert (item.title, item.url) == ({"fr": "Soirée Startups"}, "https://hub.example.be/agenda/soiree-startups")
+    assert (item.start_utc, item.end_utc) == (datetime(2026, 3, 18, 18, 0, tzinfo=UTC), datetime(2026, 3, 18, 21, 0, tzinfo=UTC))
+    assert (item.venue, item.street, item.postcode) == ("La Vallée", "Rue Adolphe Lavallée 39", "1080")
+    assert item.image_url == "https://hub.example.be/img/s.jpg"

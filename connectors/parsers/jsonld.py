@@ -47,6 +47,7 @@ _DATE_ONLY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _MONTH_WORD = re.compile(r"[^\W\d_]{3,}")
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_TIME_ALONE = re.compile(r"^\s*T?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 # An ISO 8601 duration as schema.org's `duration` writes it: P1D, PT3H, PT1H30M, P1DT2H, P2W.
 _DURATION = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$", re.IGNORECASE)
 
@@ -261,17 +262,38 @@ def _end_from_duration(start: date | datetime | str | None, duration: Any) -> da
     """startDate + duration (PT3H, P1DT2H) for an event that gives no endDate; None when either is unreadable."""
     text = _string(duration)
     match = _DURATION.match(text) if text else None
-    if match is None or not any(match.groups()) or start is None or isinstance(start, date) and not isinstance(start, datetime):
+    begins = _start_time(start)
+    if match is None or not any(match.groups()) or begins is None:
         return None
     weeks, days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
-    length = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    ends = begins + timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    return ends if isinstance(start, datetime) else ends.isoformat()
+
+
+def _start_time(start: date | datetime | str | None) -> datetime | None:
+    """The start as a date and time (naive or with its offset); None for a day or an unreadable text."""
     if isinstance(start, datetime):
-        return start + length
+        return start
+    if not isinstance(start, str):
+        return None
     try:
-        begins = datetime.fromisoformat(start.replace("Z", "+00:00"))
+        return datetime.fromisoformat(start.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return (begins + length).isoformat()
+
+
+def _on_start_day(start: date | datetime | str | None, end: date | datetime | str | None) -> Any:
+    """An end written as a time alone ("12:00", "T12:00:00"), as some themes fill endDate, on the start's day
+    and in its offset: as it is, it was no date and the whole event was rejected."""
+    match = _TIME_ALONE.match(end) if isinstance(end, str) else None
+    begins = _start_time(start)
+    if match is None or begins is None:
+        return end
+    hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
+    try:
+        return begins.replace(hour=hour, minute=minute, second=second, microsecond=0).isoformat()
+    except ValueError:
+        return end  # 25:00: left to the normaliser, which names it
 
 
 def _url(value: Any, base: str) -> str | None:
@@ -377,6 +399,7 @@ def _record(node: dict[str, Any], origin: Origin, base: str) -> RawItem:
     url = _url(node.get("url"), base) or _page_of(_string(node.get("@id")))
     start = _time(node.get("startDate") if kind != "call" else node.get("startDate") or node.get("validFrom"))
     end = _time(node.get("endDate")) if node.get("endDate") else _end_from_duration(start, node.get("duration"))
+    end = _on_start_day(start, end)
     deadline = _time(node.get("applicationDeadline") or node.get("validThrough")) if kind == "call" else None
     key = _string(node.get("@id")) or url or hash_key(title, _string(node.get("startDate")))
     is_free, price, currency, registration = _offers(node.get("offers"), base)

@@ -162,3 +162,13 @@ def test_a_page_with_schema_org_microdata_only_is_read(normalised):
     assert (item.start_utc, item.end_utc) == (datetime(2026, 3, 18, 18, 0, tzinfo=UTC), datetime(2026, 3, 18, 21, 0, tzinfo=UTC))
     assert (item.venue, item.street, item.postcode) == ("La Vallée", "Rue Adolphe Lavallée 39", "1080")
     assert item.image_url == "https://hub.example.be/img/s.jpg"
+
+
+def test_an_end_written_as_a_time_alone_is_on_the_start_day(normalised):
+    # endDate "12:00" was no date: the whole event was rejected as invalid_date.
+    _, items, rejections = normalised("jsonld", "end_time_alone.html", content="event")
+    assert rejections == []
+    assert [(item.start_utc, item.end_utc) for item in items.values()] == [
+        (datetime(2026, 3, 21, 9, 0, tzinfo=UTC), datetime(2026, 3, 21, 11, 0, tzinfo=UTC)),
+        (datetime(2026, 6, 6, 12, 0, tzinfo=UTC), datetime(2026, 6, 6, 14, 30, tzinfo=UTC)),
+    ]

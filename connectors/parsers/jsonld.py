@@ -284,16 +284,18 @@ def _start_time(start: date | datetime | str | None) -> datetime | None:
 
 def _on_start_day(start: date | datetime | str | None, end: date | datetime | str | None) -> Any:
     """An end written as a time alone ("12:00", "T12:00:00"), as some themes fill endDate, on the start's day
-    and in its offset: as it is, it was no date and the whole event was rejected."""
+    (the next one when it is earlier than the start) and in its offset: as it is, it was no date and the
+    whole event was rejected."""
     match = _TIME_ALONE.match(end) if isinstance(end, str) else None
     begins = _start_time(start)
     if match is None or begins is None:
         return end
     hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
     try:
-        return begins.replace(hour=hour, minute=minute, second=second, microsecond=0).isoformat()
+        ends = begins.replace(hour=hour, minute=minute, second=second, microsecond=0)
     except ValueError:
         return end  # 25:00: left to the normaliser, which names it
+    return (ends + timedelta(days=1) if ends < begins else ends).isoformat()  # "22:00" to "02:00": past midnight
 
 
 def _url(value: Any, base: str) -> str | None:

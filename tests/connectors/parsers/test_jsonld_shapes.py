@@ -171,4 +171,5 @@ def test_an_end_written_as_a_time_alone_is_on_the_start_day(normalised):
     assert [(item.start_utc, item.end_utc) for item in items.values()] == [
         (datetime(2026, 3, 21, 9, 0, tzinfo=UTC), datetime(2026, 3, 21, 11, 0, tzinfo=UTC)),
         (datetime(2026, 6, 6, 12, 0, tzinfo=UTC), datetime(2026, 6, 6, 14, 30, tzinfo=UTC)),
+        (datetime(2026, 3, 27, 21, 0, tzinfo=UTC), datetime(2026, 3, 28, 1, 0, tzinfo=UTC)),  # past midnight
     ]

@@ -337,6 +337,7 @@ class JsonApiPager:
         self.pagination = source.pagination
         self.repeated = RepeatedPages()
         self.failure: str | None = None  # a later page that answered an error: the crawl is incomplete
+        self.read = 0  # records on the listing pages so far
 
     def _params(self) -> dict[str, Any]:
         params = {name: fill_placeholders(value, self.now) for name, value in self.source.params.items()}
@@ -387,11 +388,23 @@ class JsonApiPager:
         records = found or []
         if self.repeated.earlier(page_fingerprint(records), listing_index + 1) is not None:
             return []  # the parse says so: the same records again, the pagination leads nowhere new
+        self.read += len(records)
+        if not records or self._all_announced_read(document):
+            # CKAN's _links.next and some cursors lead on past the last record: an empty page, or the
+            # announced total reached, is the end (an empty page after an empty one read as a loop).
+            return []
         following = self._following(document, page, listing_index)
         if following is not None and listing_index + 1 >= p.max_pages:
             self.warnings.append(f"stopped after {p.max_pages} pages (pagination.max_pages); the API announced more")
             return []
         return [following] if following is not None else []
+
+    def _all_announced_read(self, document: Any) -> bool:
+        """True when the pages so far hold at least the total the document announces (pagination.total)."""
+        if not self.pagination.total:
+            return False
+        total = select(document, self.pagination.total)
+        return bool(total) and str(total[0]).isdigit() and self.read >= int(total[0])
 
     def _following(self, document: Any, page: Page, index: int) -> PageRequest | None:
         p = self.pagination

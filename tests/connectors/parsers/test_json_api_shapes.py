@@ -236,3 +236,30 @@ def test_a_page_the_api_announced_that_fails_still_makes_the_source_incomplete(h
     source = api_source(httpserver.url_for("/api/events"), pagination={"type": "page_number", "param": "page", "total": "total"})
     _, [crawl] = fetch_everything_sync([], [crawl_job("lab", source, now=NOW, force=True)], FAST)
     assert crawl.outcome == "error" and crawl.incomplete
+
+
+def test_a_next_link_that_leads_on_past_the_last_record_ends_at_the_first_empty_page(httpserver: HTTPServer) -> None:
+    # CKAN's datastore_search always gives _links.next: after the last record came empty page after empty page,
+    # until two alike read as a loop ("holds the very records of page 3: the pagination is not followed").
+    for number, offset in ((2, 2), (3, 4), (4, 6)):
+        httpserver.expect_request("/api/3/action/datastore_search", query_string=f"resource_id=abc&limit=2&offset={offset}"
+                                  ).respond_with_data((FIXTURES / f"ckan_page{min(number, 3)}.json").read_bytes(),
+                                                      content_type="application/json")
+    httpserver.expect_request("/api/3/action/datastore_search").respond_with_data(
+        (FIXTURES / "ckan_page1.json").read_bytes(), content_type="application/json")
+    source = api_source(httpserver.url_for("/api/3/action/datastore_search") + "?resource_id=abc&limit=2", content="call",
+                        records="result.records", fields={"key": "_id", "title": "titre", "deadline": "date_limite"},
+                        pagination={"type": "next_url", "next": "result._links.next"})
+    result, crawl_warnings = read(source)
+    assert [item.title for item in result.items] == ["Appel 1", "Appel 2", "Appel 3"]
+    assert len(httpserver.log) == 3 and result.warnings == [] and crawl_warnings == []
+
+
+def test_a_cursor_stops_once_the_announced_total_is_read(httpserver: HTTPServer) -> None:
+    # An API giving a next cursor on its last page: the total it announced says there is nothing more to ask.
+    httpserver.expect_request("/api/events").respond_with_json(
+        {"total": 2, "next": "abc", "events": [{"id": 1, "title": "A", "start": "2026-03-05"}, {"id": 2, "title": "B", "start": "2026-03-06"}]})
+    source = api_source(httpserver.url_for("/api/events"), pagination={"type": "cursor", "param": "cursor", "next": "next",
+                                                                       "total": "total"})
+    result, _ = read(source)
+    assert [item.key for item in result.items] == ["1", "2"] and len(httpserver.log) == 1

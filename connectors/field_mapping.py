@@ -72,6 +72,15 @@ class _Transforms(_Strict):
     def _known_timezone(cls, value: str | None) -> str | None:
         return check_timezone(value)
 
+    @field_validator("map", mode="before")
+    @classmethod
+    def _map_keys(cls, value: Any) -> Any:
+        # YAML reads `map: {true: online, 1: open}` with a boolean and a number as keys: keys are texts, and a
+        # yes/no is written as JSON writes it ("true"), which is how a record's true is looked up.
+        if isinstance(value, dict):
+            return {(str(key).lower() if isinstance(key, bool) else str(key)): item for key, item in value.items()}
+        return value
+
     @field_validator("regex")
     @classmethod
     def _compiles(cls, value: str | None) -> str | None:

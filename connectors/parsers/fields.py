@@ -97,7 +97,8 @@ def transform(value: Any, spec: Any, *, is_list: bool = False) -> Any:
         match = re.search(spec.regex, value)
         value = (match.group(1) if match.groups() else match.group(0)) if match else None
     if spec.map and isinstance(value, (str, int, float, bool)):
-        value = spec.map.get(str(value), value)
+        key = str(value).lower() if isinstance(value, bool) else str(value)
+        value = spec.map.get(key, spec.map.get(str(value), value))  # a record's true is "true" (or "True")
     if spec.template and not is_empty(value):
         value = spec.template.format(value=value)
     if is_empty(value) and spec.default is not None:

@@ -263,3 +263,17 @@ def test_a_cursor_stops_once_the_announced_total_is_read(httpserver: HTTPServer)
                                                                        "total": "total"})
     result, _ = read(source)
     assert [item.key for item in result.items] == ["1", "2"] and len(httpserver.log) == 1
+
+
+def test_a_map_written_with_yaml_yes_no_keys_translates_a_records_true_and_false(httpserver: HTTPServer) -> None:
+    # `map: {true: online, false: offline}` failed validation with "map.1: Input should be a valid string"
+    # (YAML's true is a boolean), and {"true": …} missed the record's true (looked up as "True").
+    import yaml
+
+    httpserver.expect_request("/api/events").respond_with_json({"events": [
+        {"id": 1, "title": "Webinar", "start": "2026-03-18T12:00:00Z", "online_event": True},
+        {"id": 2, "title": "Meetup", "start": "2026-03-16T17:30:00Z", "online_event": False}]})
+    mapping = yaml.safe_load("{path: online_event, map: {true: online, false: offline}}")
+    result, _ = read(api_source(httpserver.url_for("/api/events"), fields={
+        "key": "id", "title": "title", "start": "start", "attendance_mode": mapping}))
+    assert [(item.title, item.attendance_mode) for item in result.items] == [("Webinar", "online"), ("Meetup", "offline")]

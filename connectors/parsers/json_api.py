@@ -248,6 +248,8 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
     announced: int | None = None
     read = 0
     repeated = RepeatedPages()
+    firsts = _first_paths(source)
+    several: dict[str, int] = {}  # date paths taking the first element of a longer list: how many records
     today = local_date(now, source.timezone)  # the day "tomorrow" and year-less dates count from, where the source is
     for number, page in enumerate((p for p in pages if p.request.role == "listing"), start=1):
         document, problem = decode(page, number, result.warnings)
@@ -275,7 +277,13 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
             read += 1
             if isinstance(record, dict):
                 seen_fields.update(_fields_of(record, used))
-            _add_record(result, record, raw, source, origin, today=today, position=(number, read))
+            for path in _first_of_several(record, firsts):
+                several[path] = several.get(path, 0) + 1
+            for one, occurrence in occurrences_of(record, source.occurrences):
+                _add_record(result, one, raw, source, origin, today=today, position=(number, read), occurrence=occurrence)
+    for path, count in several.items():
+        result.warnings.append(f"{path} reads the first of several dates in {count} record(s): the others are not "
+                               f"published; to publish each, set occurrences: {path.split('[0]', 1)[0]}")
     if announced is not None and read < announced:
         result.warnings.append(f"the API announced {announced} records and {read} were read: pages are missing")
     ignored = set(source.ignore)
@@ -284,9 +292,40 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
     return result
 
 
+def _first_paths(source: Any) -> list[str]:
+    """The start field's paths that take a list's first element (`timings[0].begin`), unless that list is
+    the source's occurrences."""
+    spec = source.fields.get("start")
+    paths = [path for path in (_paths(spec) if spec is not None else []) if "[0]" in path]
+    return [path for path in paths if source.occurrences is None or path.split("[0]", 1)[0] != source.occurrences]
+
+
+def _first_of_several(record: Any, paths: list[str]) -> list[str]:
+    """The paths of `paths` whose list holds more than one element in `record`."""
+    return [path for path in paths if len(select(record, path.replace("[0]", "[*]", 1))) > 1] if paths else []
+
+
+def occurrences_of(record: Any, path: str | None) -> list[tuple[Any, int | None]]:
+    """(record, occurrence number) for each element of the list at `path` (source.occurrences), the record
+    holding that element alone there, so that `timings[0].begin` reads each date in turn; the record
+    itself (number None) when it lists fewer than two."""
+    listed = select(record, path) if path is not None and isinstance(record, dict) else []
+    if len(listed) != 1 or not isinstance(listed[0], list) or len(listed[0]) < 2:
+        return [(record, None)]
+    steps = path.split(".")
+    return [(_holding(record, steps, element), number) for number, element in enumerate(listed[0], start=1)]
+
+
+def _holding(value: dict[str, Any], steps: list[str], element: Any) -> dict[str, Any]:
+    """`value` with the list at `steps` replaced by [element] (a copy along the path only)."""
+    head, *rest = steps
+    return value | {head: _holding(value[head], rest, element) if rest else [element]}
+
+
 def _add_record(result: ParseResult, record: Any, raw: str, source: Any, origin: Origin, *, today: date,
-                position: tuple[int, int]) -> None:
-    """One record (`raw`: its record_text) as an item or a rejection."""
+                position: tuple[int, int], occurrence: int | None = None) -> None:
+    """One record (`raw`: its record_text) as an item or a rejection; an occurrence is known by the record's
+    key and its own start (its number when it has none), which stays when other dates are added or removed."""
     mapped = {target: transform(_read(record, spec), spec, is_list=target == "categories") for target, spec in source.fields.items()}
     if not isinstance(record, dict) and all(is_empty(value) for value in mapped.values()):
         # A null, a number or a text among the records: saying it has "no key" would send the partner looking for one.
@@ -298,6 +337,9 @@ def _add_record(result: ParseResult, record: Any, raw: str, source: Any, origin:
         mapped, source.fields, origin, language=source.language, today=today, default_date_format="iso",
         raw_excerpt=raw, fallback_key=(raw,),
     )
+    if occurrence is not None and item is not None:
+        when = mapped.get("start")
+        item.key = f"{item.key}#{when if isinstance(when, (str, int, float)) and not is_empty(when) else occurrence}"
     result.warnings.extend(warnings)
     if rejection is not None:
         result.rejections.append(rejection)

@@ -277,3 +277,27 @@ def test_a_map_written_with_yaml_yes_no_keys_translates_a_records_true_and_false
     result, _ = read(api_source(httpserver.url_for("/api/events"), fields={
         "key": "id", "title": "title", "start": "start", "attendance_mode": mapping}))
     assert [(item.title, item.attendance_mode) for item in result.items] == [("Webinar", "online"), ("Meetup", "offline")]
+
+
+def test_occurrences_give_one_item_per_date_of_a_record(httpserver: HTTPServer) -> None:
+    # OpenAgenda lists a workshop's sessions in timings[]: `start: timings[0].begin` published the first
+    # session only, the others lost without a word. With `occurrences: timings` each session is an item.
+    source = api_source(serve(httpserver, "openagenda_timings.json"), occurrences="timings",
+                        fields={"key": "uid", "title": "title", "start": "timings[0].begin", "end": "timings[0].end"})
+    result, _ = read(source)
+    assert result.rejections == []
+    assert [(item.key, item.start, item.end) for item in result.items] == [
+        ("51234567#2026-03-11T14:00:00+01:00", "2026-03-11T14:00:00+01:00", "2026-03-11T16:00:00+01:00"),
+        ("51234567#2026-03-18T14:00:00+01:00", "2026-03-18T14:00:00+01:00", "2026-03-18T16:00:00+01:00"),
+        ("51234567#2026-04-01T14:00:00+02:00", "2026-04-01T14:00:00+02:00", "2026-04-01T16:00:00+02:00"),
+        ("51234568", "2026-03-20T10:00:00+01:00", "2026-03-20T11:00:00+01:00"),  # one date: the record's own key
+    ]
+    assert not any("unmapped" in w for w in result.warnings)
+
+
+def test_a_start_reading_the_first_of_several_dates_says_the_others_are_not_published(httpserver: HTTPServer) -> None:
+    result, _ = read(api_source(serve(httpserver, "openagenda_timings.json"),
+                                fields={"key": "uid", "title": "title", "start": "timings[0].begin"}, ignore=["timings"]))
+    assert [item.key for item in result.items] == ["51234567", "51234568"]
+    assert ("timings[0].begin reads the first of several dates in 1 record(s): the others are not published; "
+            "to publish each, set occurrences: timings") in result.warnings

@@ -13,6 +13,7 @@ the day after) count from the run's day: dateparser read "Demain, 10h" as 22:00 
 """
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -115,6 +116,21 @@ def _year(day: int, month: int, year: str | None, today: date | None) -> date:
     return candidate
 
 
+def _dated(day: int, month: int, year: str | None, today: date | None, weekday: str | None) -> date:
+    """The date of a day and month, in `year` when written; else in the year its weekday names, if that is
+    the year before or after the one the 90-day rule gives: "za 14/03" read in November is the past
+    Saturday 14 March, not a Sunday next March (a listing that still shows a past event made a phantom one)."""
+    guess = _year(day, month, year, today)
+    expected = WEEKDAYS.get(weekday.lower().rstrip(".")) if weekday and not year else None
+    if expected is None or guess.weekday() == expected:
+        return guess
+    for candidate in (guess.year - 1, guess.year + 1):
+        with contextlib.suppress(ValueError):
+            if date(candidate, month, day).weekday() == expected:
+                return date(candidate, month, day)
+    return guess
+
+
 def _leap(year: int, month: int, day: int) -> date:
     while True:
         try:
@@ -168,11 +184,11 @@ def _from_named(core: re.Match[str], month: int, lowered: str, text: str, today:
     if tail is not None and tail.group(3) in MONTHS:
         return _from_two_dates(core, month, year, tail, lowered, text, today)
     t1, t2 = _hours(lowered, year.end() if year else core.end())
-    last = _year(int(core.group(1)), month, year.group(1) if year else None, today)
     prefix = lowered[: core.start()]
     opening = _RANGE_START.search(prefix) if prefix else None
+    before = _WEEKDAY_BEFORE.search(prefix) if prefix and opening is None else None
+    last = _dated(int(core.group(1)), month, year.group(1) if year else None, today, before.group(1) if before else None)
     if opening is None:
-        before = _WEEKDAY_BEFORE.search(prefix) if prefix else None
         warning = _weekday_warning(before.group(1) if before else None, last, text)
         return ParsedDate(_at(last, t1), _at(last, t2) if t2 else None, warning)
     first_month = MONTHS.get(opening.group(2) or "", month)
@@ -213,12 +229,12 @@ def _day_month(text: str, today: date | None) -> ParsedDate | None:
     match = _DAY_MONTH.search(lowered) if "/" in lowered else None
     if match is None:
         return None
+    before = _WEEKDAY_BEFORE.search(lowered[: match.start()]) if match.start() else None
     try:
-        day = _year(int(match.group(1)), int(match.group(2)), None, today)
+        day = _dated(int(match.group(1)), int(match.group(2)), None, today, before.group(1) if before else None)
     except ValueError as exc:
         raise DateTextError(f"{text!r} is not a valid date ({exc})") from None
     t1, t2 = _hours(lowered, match.end(), _HOURS_ISO)
-    before = _WEEKDAY_BEFORE.search(lowered[: match.start()]) if match.start() else None
     return ParsedDate(_at(day, t1), _at(day, t2) if t2 else None, _weekday_warning(before.group(1) if before else None, day, text))
 
 

@@ -182,3 +182,18 @@ def test_a_lazy_image_is_read_from_where_the_lazy_loader_keeps_it(httpserver: HT
         "Meetup": f"{base}img/meetup-300.jpg",
         "Atelier": f"{base}img/atelier.jpg",  # a real src wins
     }
+
+
+def test_a_year_less_date_takes_the_year_its_weekday_names(httpserver: HTTPServer) -> None:
+    # Read on 30 November 2026, a listing still showing "za 14/03" means Saturday 14 March 2026, which is past:
+    # read in 2027 (a Sunday) it became a phantom event next spring, with only a weekday warning.
+    url = serve(httpserver, "past_weekday_dates.html", path="/nl/activiteiten")
+    source = html_source(url, language="nl", fields={"title": "h3", "url": "h3 a", "start": ".when"})
+    result, _ = read(source, now=datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc))
+    assert [(item.title, item.start) for item in result.items] == [
+        ("Repair café", datetime(2026, 3, 14, 10, 0)),
+        ("Codeclub", datetime(2026, 3, 18, 14, 30)),
+        ("Kerstmarkt digitaal", date(2026, 12, 12)),
+        ("Nieuwjaarsdrink", datetime(2027, 1, 8, 18, 0)),
+    ]
+    assert not any("weekday" in warning for warning in result.warnings)

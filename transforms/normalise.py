@@ -233,6 +233,9 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
     summary = summarise(body_text, SUMMARY_MAX_CHARS)
     title_language, language = field_languages(title, body_text, declared_language(raw.language), ctx.language)
 
+    if deadline is None and kind == "call" and end is not None:
+        # A call published as an event (JSON-LD Event, iCal VEVENT, ev:enddate) closes at its end.
+        deadline = end
     deadline_from = "field" if deadline is not None else None
     if deadline is None:
         deadline = _deadline_from_text(kind, [title, body_text], tz, now)

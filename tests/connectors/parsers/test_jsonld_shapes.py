@@ -173,3 +173,14 @@ def test_an_end_written_as_a_time_alone_is_on_the_start_day(normalised):
         (datetime(2026, 6, 6, 12, 0, tzinfo=UTC), datetime(2026, 6, 6, 14, 30, tzinfo=UTC)),
         (datetime(2026, 3, 27, 21, 0, tzinfo=UTC), datetime(2026, 3, 28, 1, 0, tzinfo=UTC)),  # past midnight
     ]
+
+
+def test_a_call_published_as_an_event_closes_at_its_end(normalised):
+    # A source of calls whose pages describe each call as an Event (startDate: opening, endDate: closing):
+    # the calls came out without a deadline, "open" for ever.
+    _, items, rejections = normalised("jsonld", "calls_as_events.html", content="call")
+    assert rejections == []
+    team_up = items["https://innoviris.example.be/appels/team-up"]
+    assert (team_up.kind, team_up.deadline_utc, team_up.deadline_from) == (
+        "call", datetime(2026, 4, 15, 10, 0, tzinfo=UTC), "field")
+    assert items["https://innoviris.example.be/appels/bridge"].deadline_utc == datetime(2026, 5, 31, 21, 59, 59, tzinfo=UTC)

@@ -221,6 +221,14 @@ def _string(value: Any) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
+def _language(value: Any) -> str | None:
+    """fr/nl/en from inLanguage: a code ('nl-BE'), a name ('Nederlands') or a Language ({name, alternateName})."""
+    value = _first(value)
+    if isinstance(value, dict) and "@value" not in value:
+        return short_language(_string(value.get("alternateName"))) or short_language(_string(value.get("name")))
+    return short_language(_string(value))
+
+
 def _enum(value: Any) -> str | None:
     """A schema.org enumeration member without its URL: 'https://schema.org/EventCancelled' -> 'EventCancelled'."""
     text = _string(value if not isinstance(value, dict) else value.get("@id") or value.get("name"))
@@ -413,7 +421,7 @@ def _record(node: dict[str, Any], origin: Origin, base: str) -> RawItem:
         title=title,
         description_html=_string(node.get("description")) or _string(node.get("articleBody")),
         url=url,
-        language=short_language(_string(node.get("inLanguage"))),
+        language=_language(node.get("inLanguage")),
         kind=kind,
         start=start,
         end=end,

@@ -184,3 +184,9 @@ def test_a_call_published_as_an_event_closes_at_its_end(normalised):
     assert (team_up.kind, team_up.deadline_utc, team_up.deadline_from) == (
         "call", datetime(2026, 4, 15, 10, 0, tzinfo=UTC), "field")
     assert items["https://innoviris.example.be/appels/bridge"].deadline_utc == datetime(2026, 5, 31, 21, 59, 59, tzinfo=UTC)
+
+
+def test_in_language_written_as_a_name_or_a_language_object(parse):
+    # "Nederlands" and {"@type": "Language", "name": "Dutch", …} were no language: the source's (French) was used.
+    result = parse("jsonld", "language_names.html")
+    assert [item.language for item in result.items] == ["nl", "nl", "en", "fr"]

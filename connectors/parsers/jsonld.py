@@ -42,6 +42,7 @@ _SCRIPTS = lxml.etree.XPath(
     " = 'application/ld+json']"
 )
 # Wrappers CMSs put around the JSON: HTML comments and (commented) CDATA sections.
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _WRAPPERS = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
 _DATE_ONLY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
@@ -184,12 +185,26 @@ def _blocks(scripts: list[Any], warnings: list[str]) -> list[Any]:
         pass
     documents = []
     for number, script in enumerate(scripts, start=1):
-        text = _WRAPPERS.sub("", script.xpath("string()")).strip()
         try:
-            documents.append(_json(text))
+            documents.append(_block_json(script.xpath("string()")))
         except ValueError as exc:
             warnings.append(f"JSON-LD block {number} of {len(scripts)} is not valid JSON ({exc}); it was skipped")
     return documents
+
+
+def _block_json(source: str) -> Any:
+    """The JSON of a block's text: without the comment marks wrapping it, else without the HTML comments
+    around it (a plugin's "<!-- This site is optimized with … -->" before or after the JSON)."""
+    try:
+        return _json(_WRAPPERS.sub("", source).strip())
+    except ValueError as exc:
+        if "<!--" not in source:
+            raise
+        problem = exc
+    try:
+        return _json(_HTML_COMMENT.sub("", source).strip())
+    except ValueError:
+        raise problem from None
 
 
 def _json(text: str) -> Any:

@@ -190,3 +190,10 @@ def test_in_language_written_as_a_name_or_a_language_object(parse):
     # "Nederlands" and {"@type": "Language", "name": "Dutch", …} were no language: the source's (French) was used.
     result = parse("jsonld", "language_names.html")
     assert [item.language for item in result.items] == ["nl", "nl", "en", "fr"]
+
+
+def test_html_comments_around_the_json_inside_a_block_are_skipped(parse):
+    # "<!-- This site is optimized with … -->" before the JSON, or "<!-- /Yoast -->" after it, in the
+    # script itself: both blocks were "not valid JSON" and skipped.
+    result = parse("jsonld", "html_comments_in_blocks.html")
+    assert [item.title for item in result.items] == ["A", "B", "C", 'D "quoted"\ttab'] and result.warnings == []

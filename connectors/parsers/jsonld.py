@@ -219,7 +219,23 @@ def _json(text: str) -> Any:
     if "&quot;" in text or "&#34;" in text:
         with contextlib.suppress(ValueError):
             return json.loads(html.unescape(text), strict=False)
+    if getattr(problem, "msg", None) == "Extra data":
+        with contextlib.suppress(ValueError):
+            return _several(text)
     raise problem
+
+
+def _several(text: str) -> list[Any]:
+    """Several JSON documents one after the other in one block ({…}{…}, or one a line), as a list: a theme
+    that prints each event's JSON into the same script."""
+    decoder = json.JSONDecoder(strict=False)
+    documents, position = [], 0
+    while position < len(text):
+        document, position = decoder.raw_decode(text, position)
+        documents.append(document)
+        while position < len(text) and (text[position].isspace() or text[position] == ","):
+            position += 1
+    return documents
 
 
 def _first(value: Any) -> Any:

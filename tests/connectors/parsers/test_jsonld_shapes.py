@@ -197,3 +197,9 @@ def test_html_comments_around_the_json_inside_a_block_are_skipped(parse):
     # script itself: both blocks were "not valid JSON" and skipped.
     result = parse("jsonld", "html_comments_in_blocks.html")
     assert [item.title for item in result.items] == ["A", "B", "C", 'D "quoted"\ttab'] and result.warnings == []
+
+
+def test_several_documents_one_after_the_other_in_a_block_are_each_read(parse):
+    # A theme printing each event's JSON into one script: "Extra data", the whole block skipped.
+    result = parse("jsonld", "concatenated_documents.html")
+    assert [item.title for item in result.items] == ["Atelier IA", "Meetup Python", "Hackathon"] and result.warnings == []

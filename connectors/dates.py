@@ -82,6 +82,8 @@ _RELATIVE_DAYS = {"aujourd'hui": 0, "aujourd’hui": 0, "vandaag": 0, "today": 0
                   "après-demain": 2, "apres-demain": 2, "overmorgen": 2}
 _RELATIVE = re.compile(r"^(?:(?:ce|le|on)\s+)?(après-demain|apres-demain|overmorgen|aujourd['’]hui|vandaag|today|demain|morgen"
                        r"|tomorrow)(?![a-z])")
+# "à midi", "om middag", "at noon": deadlines are often at noon; read as the day alone they closed 12 hours late.
+_NOON = re.compile(r"(?<![\w-])(?:midi|middag|noon)(?![\w-])", re.IGNORECASE)
 RECENT_PAST = timedelta(days=90)  # a year-less date further back than this is read in the next year
 
 
@@ -299,7 +301,7 @@ def _iso_datetime(cleaned: str, text: str) -> datetime:
 
 def parse_date_text(text: str, *, language: str | None = None, today: date | None = None) -> ParsedDate:
     """The date (or range) in `text`: fast path first, dateparser second; DateTextError when neither reads it."""
-    cleaned = " ".join(text.replace("\u00a0", " ").split())
+    cleaned = _NOON.sub("12h00", " ".join(text.replace("\u00a0", " ").split()))
     if not cleaned:
         raise DateTextError("empty date text")
     if _TIME_ONLY.match(cleaned):

@@ -197,3 +197,22 @@ def test_a_year_less_date_takes_the_year_its_weekday_names(httpserver: HTTPServe
         ("Nieuwjaarsdrink", datetime(2027, 1, 8, 18, 0)),
     ]
     assert not any("weekday" in warning for warning in result.warnings)
+
+
+def test_a_deadline_at_noon_closes_at_noon_not_at_the_end_of_the_day(httpserver: HTTPServer) -> None:
+    # "à midi", "om middag": read as the day alone, the call closed at 23:59:59, twelve hours late.
+    from transforms.normalise import SourceContext, normalise_all
+
+    url = serve(httpserver, "deadline_at_noon.html", path="/fr/appels")
+    source = html_source(url, content="call", fields={"title": "h3", "url": "h3 a", "deadline": ".limite",
+                                                       "summary": ".texte"})
+    result, _ = read(source)
+    context = SourceContext(partner_id="lab", source_id="agenda", content="call", language="fr",
+                            fallback_url="https://fonds.example.be/")
+    items, rejections = normalise_all(result.items, context, now=NOW)
+    assert result.rejections == rejections == []
+    assert [(item.source_key.rsplit("/", 1)[-1], item.deadline_utc) for item in items] == [
+        ("inclusion", datetime(2026, 4, 15, 10, 0, tzinfo=timezone.utc)),
+        ("data", datetime(2026, 4, 20, 10, 0, tzinfo=timezone.utc)),
+        ("bridge", datetime(2026, 4, 30, 10, 0, tzinfo=timezone.utc)),  # read in the text
+    ]

@@ -54,7 +54,7 @@ _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satur
 _TIME = r"(?:[01]?\d|2[0-3])\s*(?:[hu:.]\s*(?:[0-5]\d)?(?:\s*uur)?|\s*uur)"
 _TIME_PARTS = re.compile(r"([01]?\d|2[0-3])\s*(?:[hu:.]\s*([0-5]\d)?|\s*uur)")
 _AT = r"(?:\s*(?:,|à|a|om|at|vanaf|dès|des|from|de|van|-|–|\||·|•)?\s*)"
-_TO = r"\s*(?:au|à|a|tot|t/m|to|until|jusqu'au|-|–)\s*"
+_TO = r"\s*(?:au|à|a|tot|t/m|to|until|jusqu'au|-|–|—|→)\s*"
 _WORD = r"[a-zéèûôäë]"
 
 # The core of a written date, "12 mars" or "1er avril"; the month word is checked against MONTHS,
@@ -74,7 +74,12 @@ _NUMERIC = re.compile(
 # "vr 13/03 · 19u00", "jeu. 12/3": a listing's short date, day and month only (a slash, never a dot or a
 # dash, which write times and ranges); its year is the one it falls in from the run's day on, as for "12 mars".
 _DAY_MONTH = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])")
+# Two numeric dates joined by a range word: "du 12/03/2026 au 14/03/2026", "12.03.2026 – 14.03.2026",
+# "van 12/03 tot 14/03/2026", "12/03/2026 14:00 - 14/03/2026 17:00" (a time may stand between them).
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d/.])(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})([/.-])(\d{1,2})\5(\d{4})|(\d{1,2})/(\d{1,2}))(?![\d/])")
 _HOURS_ISO = re.compile(rf"(?:t|{_AT})({_TIME})(?:{_TO}({_TIME}))?")  # matched on the lowered text: "t", not "T"
+_BETWEEN = re.compile(rf"(?:{_AT}({_TIME}))?{_TO}(?:{_WORD}{{2,9}}\.?,?\s+)?")
 # A whole machine date-time, as <time datetime="2026-03-12T14:00:00+01:00"> and data attributes give it.
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$", re.IGNORECASE)
 _TIME_ONLY = re.compile(rf"^\s*(?:à|om|at)?\s*{_TIME}\s*$", re.IGNORECASE)
@@ -163,7 +168,9 @@ def parse_fast(text: str, *, today: date | None = None) -> ParsedDate | None:
     lowered = text.lower()
     try:
         if "/" in lowered or "-" in lowered or "." in lowered:
-            numeric = _NUMERIC.search(lowered)
+            numeric = _numeric_range(lowered, today, year_less=False) or _NUMERIC.search(lowered)
+            if isinstance(numeric, ParsedDate):
+                return numeric
             if numeric:
                 return _from_numeric(numeric, lowered, text)
         for core in _CORE.finditer(lowered):
@@ -216,6 +223,35 @@ def _from_two_dates(core: re.Match[str], month: int, year: re.Match[str] | None,
     return ParsedDate(_at(first, t1), _at(last, t2 or t1) if t1 else last, warning)
 
 
+def _numeric_range(lowered: str, today: date | None, *, year_less: bool) -> ParsedDate | None:
+    """The range two numeric dates make ("du 12/03/2026 au 14/03/2026"); None when the text holds no such pair.
+    Its end was lost ("– 14.03.2026" even read as the hour 14:03). A first date without its year takes the
+    second's; two without a year (`year_less`) only in a date field, never in free text."""
+    dates = _NUMERIC_DATE.finditer(lowered)
+    first, second = next(dates, None), next(dates, None)
+    if first is None or second is None or not (year_less or second.group(1) or second.group(7)):
+        return None
+    between = _BETWEEN.fullmatch(lowered, first.end(), second.start())
+    if between is None:
+        return None
+    last = _numeric_day(second, None, today)
+    start = _numeric_day(first, last.year, today)
+    if start > last and not (first.group(1) or first.group(7)):
+        start = start.replace(year=start.year - 1)  # "du 28/12 au 3/1/2027"
+    t2, _ = _hours(lowered, second.end(), _HOURS_ISO)
+    return ParsedDate(_at(start, between.group(1)), _at(last, t2) if t2 else last)
+
+
+def _numeric_day(match: re.Match[str], year: int | None, today: date | None) -> date:
+    """The day of one _NUMERIC_DATE match; a day and month alone in `year`, else as the 90-day rule places it."""
+    iso_year, iso_month, iso_day, day_, _, month_, year_, bare_day, bare_month = match.groups()
+    if iso_year:
+        return date(int(iso_year), int(iso_month), int(iso_day))
+    if year_:
+        return date(int(year_), int(month_), int(day_))
+    return date(year, int(bare_month), int(bare_day)) if year else _year(int(bare_day), int(bare_month), None, today)
+
+
 def _from_numeric(match: re.Match[str], lowered: str, text: str) -> ParsedDate:
     iso_year, iso_month, iso_day, day_, month_, year_ = match.groups()
     day = date(int(iso_year), int(iso_month), int(iso_day)) if iso_year else date(int(year_), int(month_), int(day_))
@@ -231,6 +267,9 @@ def _day_month(text: str, today: date | None) -> ParsedDate | None:
     match = _DAY_MONTH.search(lowered) if "/" in lowered else None
     if match is None:
         return None
+    with contextlib.suppress(ValueError):
+        if (both := _numeric_range(lowered, today, year_less=True)) is not None:
+            return both
     before = _WEEKDAY_BEFORE.search(lowered[: match.start()]) if match.start() else None
     try:
         day = _dated(int(match.group(1)), int(match.group(2)), None, today, before.group(1) if before else None)

@@ -216,3 +216,18 @@ def test_a_deadline_at_noon_closes_at_noon_not_at_the_end_of_the_day(httpserver:
         ("data", datetime(2026, 4, 20, 10, 0, tzinfo=timezone.utc)),
         ("bridge", datetime(2026, 4, 30, 10, 0, tzinfo=timezone.utc)),  # read in the text
     ]
+
+
+def test_a_range_of_two_numeric_dates_keeps_its_end(httpserver: HTTPServer) -> None:
+    # "du 12/03/2026 au 14/03/2026" was the 12th alone; "16.03.2026 – 18.03.2026" the 16th at 14:03 (the
+    # second date read as an hour); "van 23/03 tot 27/03/2026" the 27th alone.
+    url = serve(httpserver, "numeric_ranges.html", path="/fr/formations")
+    result, _ = read(html_source(url, items="li.card", fields={"title": "h3", "url": "h3 a", "start": ".when"}))
+    assert result.rejections == []
+    assert [(item.title, item.start, item.end) for item in result.items] == [
+        ("Python intensif", date(2026, 3, 12), date(2026, 3, 14)),
+        ("UX design", date(2026, 3, 16), date(2026, 3, 18)),
+        ("Cloud bootcamp", date(2026, 3, 23), date(2026, 3, 27)),
+        ("Data day", datetime(2026, 3, 30, 9, 0), datetime(2026, 3, 31, 17, 0)),
+        ("Excel", date(2026, 4, 1), date(2026, 4, 3)),
+    ]

@@ -79,6 +79,11 @@ _DAY_MONTH = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])")
 _NUMERIC_DATE = re.compile(
     r"(?<![\d/.])(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})([/.-])(\d{1,2})\5(\d{4})|(\d{1,2})/(\d{1,2}))(?![\d/])")
 _HOURS_ISO = re.compile(rf"(?:t|{_AT})({_TIME})(?:{_TO}({_TIME}))?")  # matched on the lowered text: "t", not "T"
+# English writes the month first: "March 12 – 14, 2026", "Mar 30 - Apr 2, 2026", "March 12, 2026 - March 14, 2026"
+# (dateparser reads the first day alone).
+_MONTH_FIRST_RANGE = re.compile(
+    rf"({_WORD}{{3,10}})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?{_TO}(?:({_WORD}{{3,10}})\.?\s+)?"
+    rf"(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)")
 _BETWEEN = re.compile(rf"(?:{_AT}({_TIME}))?{_TO}(?:{_WORD}{{2,9}}\.?,?\s+)?")
 # A whole machine date-time, as <time datetime="2026-03-12T14:00:00+01:00"> and data attributes give it.
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$", re.IGNORECASE)
@@ -177,6 +182,9 @@ def parse_fast(text: str, *, today: date | None = None) -> ParsedDate | None:
             month = MONTHS.get(core.group(2))
             if month is not None:
                 return _from_named(core, month, lowered, text, today)
+        english = _MONTH_FIRST_RANGE.search(lowered)
+        if english is not None and english.group(1) in MONTHS and MONTHS.get(english.group(4) or english.group(1)):
+            return _from_month_first_range(english)
     except ValueError as exc:  # the form is known, so dateparser would only guess: say so instead
         raise DateTextError(f"{text!r} is not a valid date ({exc})") from None
     return None
@@ -221,6 +229,15 @@ def _from_two_dates(core: re.Match[str], month: int, year: re.Match[str] | None,
     before = _WEEKDAY_BEFORE.search(lowered[: core.start()]) if core.start() else None
     warning = _weekday_warning(before.group(1) if before else None, first, text) or _weekday_warning(tail.group(1), last, text)
     return ParsedDate(_at(first, t1), _at(last, t2 or t1) if t1 else last, warning)
+
+
+def _from_month_first_range(match: re.Match[str]) -> ParsedDate:
+    first_month, first_day, first_year, last_month, last_day, last_year = match.groups()
+    last = date(int(last_year), MONTHS[last_month or first_month], int(last_day))
+    first = date(int(first_year) if first_year else last.year, MONTHS[first_month], int(first_day))
+    if first > last and not first_year:
+        first = first.replace(year=first.year - 1)  # "Dec 30 – Jan 2, 2027"
+    return ParsedDate(first, last)
 
 
 def _numeric_range(lowered: str, today: date | None, *, year_less: bool) -> ParsedDate | None:

@@ -231,3 +231,16 @@ def test_a_range_of_two_numeric_dates_keeps_its_end(httpserver: HTTPServer) -> N
         ("Data day", datetime(2026, 3, 30, 9, 0), datetime(2026, 3, 31, 17, 0)),
         ("Excel", date(2026, 4, 1), date(2026, 4, 3)),
     ]
+
+
+def test_english_month_first_ranges_keep_their_end(httpserver: HTTPServer) -> None:
+    # "March 12 – 14, 2026" was the 12th alone (dateparser reads one date).
+    url = serve(httpserver, "english_month_first_ranges.html", path="/en/events")
+    result, _ = read(html_source(url, language="en", items="div.card", fields={"title": "h3", "url": "h3 a", "start": ".when"}))
+    assert result.rejections == []
+    assert [(item.title, item.start, item.end) for item in result.items] == [
+        ("Brussels AI Week", date(2026, 3, 12), date(2026, 3, 14)),
+        ("GovTech Hackathon", date(2026, 3, 30), date(2026, 4, 2)),
+        ("Data Summit", date(2026, 5, 5), date(2026, 5, 6)),
+        ("Meetup", datetime(2026, 3, 19, 18, 30), None),
+    ]

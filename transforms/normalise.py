@@ -12,7 +12,7 @@ from transforms.kinds import decide_kind
 from transforms.language import text_language
 from transforms.model import LANGUAGES, Item, RawItem, Rejection, TimeValue, item_id
 from transforms.places import resolve_place
-from transforms.prices import price_in_text, registration_link, registration_required_in_text
+from transforms.prices import currency_code, price_in_text, registration_link, registration_required_in_text
 from transforms.text import (
     clean_title,
     collapse_whitespace,
@@ -248,7 +248,7 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
 
     price = raw.price if isinstance(raw.price, (int, float)) and math.isfinite(raw.price) and raw.price >= 0 else None
     is_free = raw.is_free if raw.is_free is not None else (None if price is None else price == 0)
-    currency = raw.currency.strip().upper() if raw.currency and raw.currency.strip() else None
+    currency = currency_code(raw.currency)  # "€" and "euros" are EUR; the exports write an ISO 4217 code
     all_text = f"{title}\n{body_text}"
     if is_free is None and price is None:
         is_free, price, currency = price_in_text(all_text)

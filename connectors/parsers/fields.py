@@ -17,6 +17,7 @@ from connectors.dates import DateTextError, parse_date_text
 from connectors.field_mapping import DATE_TARGETS
 from connectors.parsers.common import Origin, excerpt as cut, hash_key
 from transforms.model import RawItem, RawLocation, Rejection
+from transforms.prices import amount
 
 PLACE_TARGETS = {"place": "name", "street": "street", "postcode": "postcode", "locality": "locality",
                  "country": "country", "address": "text", "online_url": "online_url"}
@@ -28,7 +29,6 @@ _RAW_TARGETS = ("title", "summary", "description_html", "url", "language", "kind
 RECORD_TARGETS = (*_RAW_TARGETS, *PLACE_TARGETS)
 _TRUE = frozenset({"true", "1", "yes", "oui", "ja", "y"})
 _FALSE = frozenset({"false", "0", "no", "non", "nee", "n"})
-_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 
 
 def raw_values(raw: RawItem) -> dict[str, Any]:
@@ -265,10 +265,10 @@ def to_number(value: Any, target: str) -> float | None:
     text = str(value).lower()
     if any(word in text for word in ("gratuit", "gratis", "free")):
         return 0.0
-    match = _NUMBER.search(text)
-    if not match:
+    found = amount(text)
+    if found is None:
         raise FieldError(target, "invalid_value", f"{target}: {value!r} is not a number")
-    return float(match.group(0).replace(",", "."))
+    return -found if text.lstrip().startswith("-") else found  # a negative price is no price: the normaliser drops it
 
 
 def build_item(

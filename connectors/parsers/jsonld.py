@@ -21,6 +21,7 @@ from connectors.parsers.common import (
     lenient_utf8, mislabelled_warning, resolve, short_language, utf8_mislabelled,
 )
 from transforms.model import RawItem, RawLocation, stable_json
+from transforms.prices import amount
 from transforms.times import to_utc
 
 EVENT_TYPES = frozenset({
@@ -45,7 +46,6 @@ _SCRIPTS = lxml.etree.XPath(
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _WRAPPERS = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
 _DATE_ONLY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _MONTH_WORD = re.compile(r"[^\W\d_]{3,}")
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _TIME_ALONE = re.compile(r"^\s*T?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
@@ -379,10 +379,7 @@ def _price(value: Any) -> float | None:
         return None
     if isinstance(value, (int, float)):
         return float(value)
-    if isinstance(value, str):
-        match = _NUMBER.search(value)
-        return float(match.group(0).replace(",", ".")) if match else None
-    return None
+    return amount(value) if isinstance(value, str) else None
 
 
 def _offers(value: Any, base: str) -> tuple[bool | None, float | None, str | None, str | None]:

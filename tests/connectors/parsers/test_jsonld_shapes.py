@@ -203,3 +203,10 @@ def test_several_documents_one_after_the_other_in_a_block_are_each_read(parse):
     # A theme printing each event's JSON into one script: "Extra data", the whole block skipped.
     result = parse("jsonld", "concatenated_documents.html")
     assert [item.title for item in result.items] == ["Atelier IA", "Meetup Python", "Hackathon"] and result.warnings == []
+
+
+def test_prices_written_the_european_way_and_currency_symbols(normalised):
+    # "1.250,00" was 1.25 and "€" was published as the currency code (the JSON-LD export wrote priceCurrency "€").
+    _, items, rejections = normalised("jsonld", "european_prices.html", content="event")
+    assert rejections == []
+    assert [(item.price, item.currency) for item in items.values()] == [(1250.0, "EUR"), (15.5, "EUR"), (1250.0, "EUR")]

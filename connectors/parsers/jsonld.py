@@ -472,8 +472,8 @@ def _record(node: dict[str, Any], origin: Origin, base: str) -> RawItem:
 
 def _nothing_described(documents: list[Any], blocks: int) -> str:
     """Why a page gave nothing; for a listing whose ItemList only links to its events' pages, what to do."""
-    links = [element.get("url") for node in _walk_lists(documents) for element in _list_elements(node)
-             if isinstance(element, dict) and isinstance(element.get("url"), str)]
+    links = [link for node in _walk_lists(documents) for element in _list_elements(node)
+             if isinstance(element, dict) and isinstance(link := element.get("url") or element.get("item"), str)]
     if links:
         return (f"page has no schema.org Event, Grant or article, only an ItemList linking to {len(links)} page(s) "
                 f"({', '.join(links[:3])}{' …' if len(links) > 3 else ''}): read it as an html source whose cards "
@@ -482,12 +482,12 @@ def _nothing_described(documents: list[Any], blocks: int) -> str:
 
 
 def _walk_lists(value: Any) -> Iterator[dict[str, Any]]:
-    """The ItemList nodes of the documents (at the top or in a @graph)."""
+    """The ItemList nodes of the documents (at the top or in a @graph); a breadcrumb trail is none."""
     if isinstance(value, list):
         for node in value:
             yield from _walk_lists(node)
     elif isinstance(value, dict):
-        if "itemListElement" in value:
+        if "itemListElement" in value and "BreadcrumbList" not in _type_names(value):
             yield value
         yield from _walk_lists(value.get("@graph") or [])
 

@@ -210,3 +210,12 @@ def test_prices_written_the_european_way_and_currency_symbols(normalised):
     _, items, rejections = normalised("jsonld", "european_prices.html", content="event")
     assert rejections == []
     assert [(item.price, item.currency) for item in items.values()] == [(1250.0, "EUR"), (15.5, "EUR"), (1250.0, "EUR")]
+
+
+def test_a_list_of_item_links_in_a_yoast_graph_says_how_to_read_its_pages_and_a_breadcrumb_is_no_list(parse_bytes):
+    page = (b'<script type="application/ld+json">{"@context":"https://schema.org","@graph":['
+            b'{"@type":"BreadcrumbList","itemListElement":[{"@type":"ListItem","position":1,"item":"https://x.be/"}]},'
+            b'{"@type":"ItemList","itemListElement":[{"@type":"ListItem","position":1,"item":"https://x.be/agenda/a"},'
+            b'{"@type":"ListItem","position":2,"item":"https://x.be/agenda/b"}]}]}</script>')
+    [warning] = parse_bytes("jsonld", page).warnings
+    assert "only an ItemList linking to 2 page(s) (https://x.be/agenda/a, https://x.be/agenda/b)" in warning

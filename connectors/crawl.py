@@ -27,6 +27,8 @@ from connectors.http import FetchRequest, FetchResult, HttpSession, HttpSettings
 from connectors.pages import Page, PageRequest, Pager, pages_hash
 
 log = logging.getLogger(__name__)
+# What an API answers for a page number past its last page (WordPress: 400; others 404 or 416).
+_PAST_THE_END = frozenset({400, 404, 416})
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,8 @@ async def _read_pages(job: CrawlJob, session: HttpSession, pacer: HostPacer, res
         asked.add(request.identity())
         fetched = await _fetch(job, request, session, pacer)
         result.attempts += fetched.attempts
+        if request.probe and fetched.status in _PAST_THE_END:
+            return  # the previous page was the last one
         if not fetched.ok or fetched.body is None:
             _fail(job, result, request, fetched, number=len(asked), listings=listings)
             return

@@ -13,6 +13,7 @@ the day after) count from the run's day: dateparser read "Demain, 10h" as 22:00 
 """
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -57,9 +58,10 @@ _TIME = (r"(?:(?:[01]?\d|2[0-3])\s*(?:[hu:.]\s*(?:[0-5]\d)?(?:\s*uur)?|\s*uur)" 
          r"|(?:1[0-2]|0?[1-9])" + _MERIDIEM + ")")
 _TIME_PARTS = re.compile(r"([01]?\d|2[0-3])(?:\s*(?:[hu:.]\s*([0-5]\d)?|\s*uur)(?:\s*([ap])\.?\s?m\.?(?![a-z]))?"
                          r"|\s*([ap])\.?\s?m\.?(?![a-z]))")
-# Between the date and its hours: a comma, a word, or both ("19 mars 2026, de 9h30 à 12h").
-_AT = r"(?:\s*,?\s*(?:à|a|om|at|vanaf|dès|des|from|de|van|-|–|\|)?\s*)"
-_TO = r"\s*(?:au|à|a|tot|t/m|to|until|jusqu'au|-|–)\s*"
+# Between the date and its hours: a comma, a word or a dot, or a comma and a word ("19 mars 2026, de 9h30 à 12h",
+# "vr 13/03 · 19u00").
+_AT = r"(?:\s*,?\s*(?:à|a|om|at|vanaf|dès|des|from|de|van|-|–|\||·|•)?\s*)"
+_TO = r"\s*(?:au|à|a|tot|t/m|to|until|jusqu'au|-|–|—|→)\s*"
 _WORD = r"[a-zéèûôäë]"
 
 # The core of a written date, "12 mars" or "1er avril"; the month word is checked against MONTHS,
@@ -84,7 +86,20 @@ _WEEKDAY_BEFORE = re.compile(rf"({_WORD}{{2,9}})\.?,?\s+(?:(?:du|van|from)\s+)?$
 _NUMERIC = re.compile(
     r"(?<!\d)(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}))"
 )
+# "vr 13/03 · 19u00", "jeu. 12/3": a listing's short date, day and month only (a slash, never a dot or a
+# dash, which write times and ranges); its year is the one it falls in from the run's day on, as for "12 mars".
+_DAY_MONTH = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])")
+# Two numeric dates joined by a range word: "du 12/03/2026 au 14/03/2026", "12.03.2026 – 14.03.2026",
+# "van 12/03 tot 14/03/2026", "12/03/2026 14:00 - 14/03/2026 17:00" (a time may stand between them).
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d/.])(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})([/.-])(\d{1,2})\5(\d{4})|(\d{1,2})/(\d{1,2}))(?![\d/])")
 _HOURS_ISO = re.compile(rf"(?:t|{_AT})({_TIME})(?:{_TO}({_TIME}))?")  # matched on the lowered text: "t", not "T"
+# English writes the month first: "March 12 – 14, 2026", "Mar 30 - Apr 2, 2026", "March 12, 2026 - March 14, 2026"
+# (dateparser reads the first day alone).
+_MONTH_FIRST_RANGE = re.compile(
+    rf"({_WORD}{{3,10}})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?{_TO}(?:({_WORD}{{3,10}})\.?\s+)?"
+    rf"(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)")
+_BETWEEN = re.compile(rf"(?:{_AT}({_TIME}))?{_TO}(?:{_WORD}{{2,9}}\.?,?\s+)?")
 # A whole machine date-time, as <time datetime="2026-03-12T14:00:00+01:00"> and data attributes give it.
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$", re.IGNORECASE)
 _TIME_ONLY = re.compile(rf"^\s*(?:à|om|at)?\s*{_TIME}\s*$", re.IGNORECASE)
@@ -92,6 +107,8 @@ _RELATIVE_DAYS = {"aujourd'hui": 0, "aujourd’hui": 0, "vandaag": 0, "today": 0
                   "après-demain": 2, "apres-demain": 2, "overmorgen": 2}
 _RELATIVE = re.compile(r"^(?:(?:ce|le|on)\s+)?(après-demain|apres-demain|overmorgen|aujourd['’]hui|vandaag|today|demain|morgen"
                        r"|tomorrow)(?![a-z])")
+# "à midi", "om middag", "at noon": deadlines are often at noon; read as the day alone they closed 12 hours late.
+_NOON = re.compile(r"(?<![\w-])(?:midi|middag|noon)(?![\w-])", re.IGNORECASE)
 RECENT_PAST = timedelta(days=90)  # a year-less date further back than this is read in the next year
 
 
@@ -131,6 +148,21 @@ def _year(day: int, month: int, year: str | None, today: date | None) -> date:
     return candidate
 
 
+def _dated(day: int, month: int, year: str | None, today: date | None, weekday: str | None) -> date:
+    """The date of a day and month, in `year` when written; else in the year its weekday names, if that is
+    the year before or after the one the 90-day rule gives: "za 14/03" read in November is the past
+    Saturday 14 March, not a Sunday next March (a listing that still shows a past event made a phantom one)."""
+    guess = _year(day, month, year, today)
+    expected = WEEKDAYS.get(weekday.lower().rstrip(".")) if weekday and not year else None
+    if expected is None or guess.weekday() == expected:
+        return guess
+    for candidate in (guess.year - 1, guess.year + 1):
+        with contextlib.suppress(ValueError):
+            if date(candidate, month, day).weekday() == expected:
+                return date(candidate, month, day)
+    return guess
+
+
 def _leap(year: int, month: int, day: int) -> date:
     while True:
         try:
@@ -161,13 +193,18 @@ def parse_fast(text: str, *, today: date | None = None) -> ParsedDate | None:
     lowered = text.lower()
     try:
         if "/" in lowered or "-" in lowered or "." in lowered:
-            numeric = _NUMERIC.search(lowered)
+            numeric = _numeric_range(lowered, today, year_less=False) or _NUMERIC.search(lowered)
+            if isinstance(numeric, ParsedDate):
+                return numeric
             if numeric:
                 return _from_numeric(numeric, lowered, text)
         for core in _CORE.finditer(lowered):
             month = MONTHS.get(core.group(2))
             if month is not None:
                 return _from_named(core, month, lowered, text, today)
+        english = _MONTH_FIRST_RANGE.search(lowered)
+        if english is not None and english.group(1) in MONTHS and MONTHS.get(english.group(4) or english.group(1)):
+            return _from_month_first_range(english)
         for written in _MONTH_FIRST.finditer(lowered):
             if written.group(1) in _ENGLISH_MONTHS:
                 found = _from_month_first(written, lowered, text, today)
@@ -204,11 +241,11 @@ def _from_named(core: re.Match[str], month: int, lowered: str, text: str, today:
     if tail is not None and tail.group(3) in MONTHS:
         return _from_two_dates(core, month, year, tail, lowered, text, today)
     t1, t2 = _hours(lowered, year.end() if year else core.end())
-    last = _year(int(core.group(1)), month, year.group(1) if year else None, today)
     prefix = lowered[: core.start()]
     opening = _RANGE_START.search(prefix) if prefix else None
+    before = _WEEKDAY_BEFORE.search(prefix) if prefix and opening is None else None
+    last = _dated(int(core.group(1)), month, year.group(1) if year else None, today, before.group(1) if before else None)
     if opening is None:
-        before = _WEEKDAY_BEFORE.search(prefix) if prefix else None
         warning = _weekday_warning(before.group(1) if before else None, last, text)
         return ParsedDate(_at(last, t1), _at(last, t2) if t2 else None, warning)
     first_month = MONTHS.get(opening.group(2) or "", month)
@@ -252,11 +289,68 @@ def _from_two_dates(core: re.Match[str], month: int, year: re.Match[str] | None,
     return ParsedDate(_at(first, t1), _at(last, t2 or t1) if t1 else last, warning)
 
 
+def _from_month_first_range(match: re.Match[str]) -> ParsedDate:
+    first_month, first_day, first_year, last_month, last_day, last_year = match.groups()
+    last = date(int(last_year), MONTHS[last_month or first_month], int(last_day))
+    first = date(int(first_year) if first_year else last.year, MONTHS[first_month], int(first_day))
+    if first > last and not first_year:
+        first = first.replace(year=first.year - 1)  # "Dec 30 – Jan 2, 2027"
+    return ParsedDate(first, last)
+
+
+def _numeric_range(lowered: str, today: date | None, *, year_less: bool) -> ParsedDate | None:
+    """The range two numeric dates make ("du 12/03/2026 au 14/03/2026"); None when the text holds no such pair.
+    Its end was lost ("– 14.03.2026" even read as the hour 14:03). A first date without its year takes the
+    second's; two without a year (`year_less`) only in a date field, never in free text."""
+    dates = _NUMERIC_DATE.finditer(lowered)
+    first, second = next(dates, None), next(dates, None)
+    if first is None or second is None or not (year_less or second.group(1) or second.group(7)):
+        return None
+    between = _BETWEEN.fullmatch(lowered, first.end(), second.start())
+    if between is None:
+        return None
+    last = _numeric_day(second, None, today)
+    start = _numeric_day(first, last.year, today)
+    if start > last and not (first.group(1) or first.group(7)):
+        start = start.replace(year=start.year - 1)  # "du 28/12 au 3/1/2027"
+    t2, _ = _hours(lowered, second.end(), _HOURS_ISO)
+    return ParsedDate(_at(start, between.group(1)), _at(last, t2) if t2 else last)
+
+
+def _numeric_day(match: re.Match[str], year: int | None, today: date | None) -> date:
+    """The day of one _NUMERIC_DATE match; a day and month alone in `year`, else as the 90-day rule places it."""
+    iso_year, iso_month, iso_day, day_, _, month_, year_, bare_day, bare_month = match.groups()
+    if iso_year:
+        return date(int(iso_year), int(iso_month), int(iso_day))
+    if year_:
+        return date(int(year_), int(month_), int(day_))
+    return date(year, int(bare_month), int(bare_day)) if year else _year(int(bare_day), int(bare_month), None, today)
+
+
 def _from_numeric(match: re.Match[str], lowered: str, text: str) -> ParsedDate:
     iso_year, iso_month, iso_day, day_, month_, year_ = match.groups()
     day = date(int(iso_year), int(iso_month), int(iso_day)) if iso_year else date(int(year_), int(month_), int(day_))
     t1, t2 = _hours(lowered, match.end(), _HOURS_ISO)
     before = _WEEKDAY_BEFORE.search(lowered[: match.start()]) if match.start() else None
+    return ParsedDate(_at(day, t1), _at(day, t2) if t2 else None, _weekday_warning(before.group(1) if before else None, day, text))
+
+
+def _day_month(text: str, today: date | None) -> ParsedDate | None:
+    """'vr 13/03 · 19u00': a date field's day and month alone; None when the text has none. Only for a field
+    known to hold a date: in free text (an RSS title's "session 1/2", "24/7") it would be a date by mistake."""
+    lowered = text.lower()
+    match = _DAY_MONTH.search(lowered) if "/" in lowered else None
+    if match is None:
+        return None
+    with contextlib.suppress(ValueError):
+        if (both := _numeric_range(lowered, today, year_less=True)) is not None:
+            return both
+    before = _WEEKDAY_BEFORE.search(lowered[: match.start()]) if match.start() else None
+    try:
+        day = _dated(int(match.group(1)), int(match.group(2)), None, today, before.group(1) if before else None)
+    except ValueError as exc:
+        raise DateTextError(f"{text!r} is not a valid date ({exc})") from None
+    t1, t2 = _hours(lowered, match.end(), _HOURS_ISO)
     return ParsedDate(_at(day, t1), _at(day, t2) if t2 else None, _weekday_warning(before.group(1) if before else None, day, text))
 
 
@@ -321,14 +415,14 @@ def _iso_datetime(cleaned: str, text: str) -> datetime:
 
 def parse_date_text(text: str, *, language: str | None = None, today: date | None = None) -> ParsedDate:
     """The date (or range) in `text`: fast path first, dateparser second; DateTextError when neither reads it."""
-    cleaned = " ".join(text.replace("\u00a0", " ").split())
+    cleaned = _NOON.sub("12h00", " ".join(text.replace("\u00a0", " ").split()))
     if not cleaned:
         raise DateTextError("empty date text")
     if _TIME_ONLY.match(cleaned):
         raise DateTextError(f"{text!r} is a time without a date (join it with the date's field)")
     if _ISO_DATETIME.match(cleaned):
         return ParsedDate(_iso_datetime(cleaned, text))
-    parsed = (parse_fast(cleaned, today=today) or _relative(cleaned.lower(), today)
+    parsed = (parse_fast(cleaned, today=today) or _day_month(cleaned, today) or _relative(cleaned.lower(), today)
               or parse_slow(cleaned, language=language, today=today))
     if parsed is None:
         raise DateTextError(f"{text!r} is not a date we can read")

@@ -72,6 +72,15 @@ class _Transforms(_Strict):
     def _known_timezone(cls, value: str | None) -> str | None:
         return check_timezone(value)
 
+    @field_validator("map", mode="before")
+    @classmethod
+    def _map_keys(cls, value: Any) -> Any:
+        # YAML reads `map: {true: online, 1: open}` with a boolean and a number as keys: keys are texts, and a
+        # yes/no is written as JSON writes it ("true"), which is how a record's true is looked up.
+        if isinstance(value, dict):
+            return {(str(key).lower() if isinstance(key, bool) else str(key)): item for key, item in value.items()}
+        return value
+
     @field_validator("regex")
     @classmethod
     def _compiles(cls, value: str | None) -> str | None:
@@ -212,7 +221,16 @@ class HtmlDetail(_Strict):
     """Follow each item to its page and read more fields there."""
 
     link: Target = "url"  # the listing field holding the detail page's URL
-    fields: dict[Target, HtmlField] = Field(min_length=1)
+    fields: dict[Target, HtmlField] = Field(default_factory=dict)
+    # Read the schema.org JSON-LD the detail page carries (an Event, a Grant, an article): it fills the
+    # fields the selectors left empty. A listing whose JSON-LD only links to its events' pages needs it.
+    jsonld: bool = False
+
+    @model_validator(mode="after")
+    def _reads_something(self) -> "HtmlDetail":
+        if not self.fields and not self.jsonld:
+            raise ValueError("detail needs `fields` (CSS selectors in the detail page) or `jsonld: true`")
+        return self
 
     @field_validator("fields", mode="before")
     @classmethod

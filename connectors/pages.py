@@ -26,6 +26,9 @@ class PageRequest:
     method: str = "GET"
     json_body: Any = None
     role: PageRole = "listing"
+    # A next page asked only because the last one was full (no total says there is more): past the end,
+    # WordPress answers 400 rest_post_invalid_page_number, others 404; that ends the pages, it is no failure.
+    probe: bool = False
 
     def identity(self) -> str:
         """The same identity means the same page: a crawler never asks twice."""
@@ -135,7 +138,8 @@ def with_query(url: str, params: dict[str, Any]) -> str:
         return url
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
-    query += [(k, _plain(v)) for k, v in params.items()]
+    # A list is the parameter repeated: OpenAgenda's cursor `after` is [sort value, uid], sent as after[]=…&after[]=…
+    query += [(k, _plain(v)) for k, values in params.items() for v in (values if isinstance(values, list) else [values])]
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 

@@ -131,6 +131,8 @@ class JsonApiSource(PagedSource):
     records: str  # where the records are: $.events[*], results, data.items
     fields: dict[Target, JsonField] = Field(min_length=1)
     ignore: list[str] = Field(default_factory=list)  # record fields deliberately left unmapped (no warning)
+    # A list in the record whose elements are the event's dates (OpenAgenda's timings): one item each.
+    occurrences: str | None = None
     pagination: JsonPagination | None = None
     incremental: Incremental | None = None
 
@@ -143,6 +145,13 @@ class JsonApiSource(PagedSource):
     @classmethod
     def _records_path(cls, value: str) -> str:
         return check_path(value)
+
+    @field_validator("occurrences")
+    @classmethod
+    def _occurrences_path(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*", value.strip()):
+            raise ValueError(f"got {value!r}, expected the dotted path of a list in the record, such as timings")
+        return value.strip() if value is not None else None
 
     @field_validator("fields")
     @classmethod

@@ -28,7 +28,8 @@ MARKERS: tuple[str, ...] = (
     "ten laatste", "tot en met", "sluit op", "afsluitdatum",
 )
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_TIME = r"(?:\s*(?:,|a|om|at|-|avant|before|voor)?\s*(?P<hour>\d{1,2})\s*(?:[h:u.]\s*(?P<minute>\d{2})?|uur|\s*(?P<ampm>am|pm)))?"
+_TIME = (r"(?:\s*(?:,|a|om|at|-|avant|before|voor)?\s*(?:(?P<noon>midi|middag|noon)\b|(?P<hour>\d{1,2})\s*"
+         r"(?:[h:u.]\s*(?P<minute>\d{2})?|uur|\s*(?P<ampm>am|pm))))?")
 _DAY_FIRST = rf"(?P<d1>\d{{1,2}})(?:er|e|st|nd|rd|th)?\s+(?P<m1>{_MONTH})\.?(?:\s+(?P<y1>\d{{4}}))?"
 _MONTH_FIRST = rf"(?P<m2>{_MONTH})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?(?:\s+(?P<y2>\d{{4}}))?"
 _NUMERIC = r"(?P<d3>\d{1,2})[/.-](?P<m3>\d{1,2})[/.-](?P<y3>\d{4})"
@@ -73,7 +74,7 @@ def deadline_in_text(text: str, *, reference: date) -> datetime | date | None:
         found = _found_date(match, reference)
         if found is None:
             continue
-        hour, minute = match.group("hour"), match.group("minute")
+        hour, minute = ("12", None) if match.group("noon") else (match.group("hour"), match.group("minute"))
         if hour is None:
             return found
         h = int(hour) % 12 + (12 if match.group("ampm") == "pm" else 0) if match.group("ampm") else int(hour)

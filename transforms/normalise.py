@@ -12,7 +12,7 @@ from transforms.kinds import decide_kind
 from transforms.language import text_language
 from transforms.model import LANGUAGES, Item, RawItem, Rejection, TimeValue, item_id
 from transforms.places import resolve_place
-from transforms.prices import price_in_text, registration_link, registration_required_in_text
+from transforms.prices import currency_code, price_in_text, registration_link, registration_required_in_text
 from transforms.text import (
     clean_title,
     collapse_whitespace,
@@ -30,6 +30,7 @@ from transforms.times import (
     local_date,
     resolve_timezone,
     to_utc,
+    zone,
 )
 from transforms.urls import absolute_url, canonical_url
 
@@ -103,6 +104,16 @@ def _instant(value: datetime | date | None, tz: str, *, end_of_day: bool) -> dat
     if value is None or isinstance(value, datetime):
         return value
     return day_end_utc(value, tz) if end_of_day else day_start_utc(value, tz)
+
+
+def _whole_days(start: datetime | date | None, end: datetime | date | None, tz: str) -> bool:
+    """True for a start at midnight and an end at 23:59 (local), as WordPress's The Events Calendar writes
+    an all-day event in its JSON-LD (00:00:00 to 23:59:59): shown as from 00:00 to 23:59, it is days."""
+    if not isinstance(start, datetime) or not isinstance(end, datetime):
+        return False
+    first, last = start.astimezone(zone(tz)), end.astimezone(zone(tz))
+    return (first.hour, first.minute, first.second) == (0, 0, 0) and (last.hour, last.minute) == (23, 59) \
+        and last.date() >= first.date()
 
 
 def status_of(raw_status: str | None, title: str) -> str:
@@ -206,6 +217,8 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
     if kind == "event" and start is None:
         raise _Rejected("missing_start", "start", "start is missing, and an event needs a start date or time")
 
+    if not all_day_given and _whole_days(start, end, tz):
+        start, end = local_date(start, tz), local_date(end, tz)  # type: ignore[arg-type]
     all_day = all_day_given or (start is not None and not isinstance(start, datetime))
     start_utc = end_utc = None
     start_date = end_date = None
@@ -232,6 +245,10 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
     summary = summarise(body_text, SUMMARY_MAX_CHARS)
     title_language, language = field_languages(title, body_text, declared_language(raw.language), ctx.language)
 
+    if deadline is None and kind == "call" and ctx.content == "call" and end is not None:
+        # In a source of calls, a call published as an event (JSON-LD Event, iCal VEVENT, ev:enddate) closes at its
+        # end. Not where the words alone made it a call: an information session about a call ends, the call not.
+        deadline = end
     deadline_from = "field" if deadline is not None else None
     if deadline is None:
         deadline = _deadline_from_text(kind, [title, body_text], tz, now)
@@ -244,7 +261,7 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
 
     price = raw.price if isinstance(raw.price, (int, float)) and math.isfinite(raw.price) and raw.price >= 0 else None
     is_free = raw.is_free if raw.is_free is not None else (None if price is None else price == 0)
-    currency = raw.currency.strip().upper() if raw.currency and raw.currency.strip() else None
+    currency = currency_code(raw.currency)  # "€" and "euros" are EUR; the exports write an ISO 4217 code
     all_text = f"{title}\n{body_text}"
     if is_free is None and price is None:
         is_free, price, currency = price_in_text(all_text)

@@ -38,6 +38,36 @@ _REGISTER_WORDS = re.compile(r"(inscri|s'inscrire|register|registration|sign up|
 _UNREGISTER_WORDS = re.compile(r"(desinscri|desabonn|unsubscri|unregist|deregist|uitschrij|afmeld|opt.?out)")
 
 
+# A price field's number: with thousands grouped ("1.250,00", "1,250.00", "1 250") or not ("15,50", "12.5").
+_FIELD_AMOUNT = re.compile(r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?(?![\d.,])|\d+(?:[.,]\d+)?")
+_GROUPING = re.compile(r"[\u00a0\u202f ]")
+_NOT_DIGIT = re.compile(r"\D")
+CURRENCY_SYMBOLS = {"€": "EUR", "EURO": "EUR", "EUROS": "EUR", "$": "USD", "US$": "USD", "£": "GBP", "CHF": "CHF"}
+
+
+def amount(text: str) -> float | None:
+    """The first amount of a price field ("15,50 €", "1.250,00", "1,250.00"); None when it holds no number.
+    A separator followed by three digits groups thousands: "1.250,00" is 1250, not 1.25."""
+    match = _FIELD_AMOUNT.search(text)
+    if match is None:
+        return None
+    number = _GROUPING.sub("", match.group(0))
+    last = max(number.rfind("."), number.rfind(","))
+    if last == -1:
+        return float(number)
+    whole, decimals = _NOT_DIGIT.sub("", number[:last]) or "0", number[last + 1:]
+    if len(decimals) == 3:
+        return float(whole + decimals)  # "1.250", "12,500": thousands grouped
+    return float(f"{whole}.{decimals}")
+
+
+def currency_code(value: str | None) -> str | None:
+    """An ISO 4217 code from what a source writes ("EUR", "eur", "€", "euros"); None for anything else."""
+    text = (value or "").strip().upper()
+    text = CURRENCY_SYMBOLS.get(text, text)
+    return text if re.fullmatch(r"[A-Z]{3}", text) else None
+
+
 def _is_word(character: str) -> bool:
     """What `\\w` matches in a regular expression over text."""
     return character.isalnum() or character == "_"

@@ -356,9 +356,21 @@ def fold(text: str) -> str:
     return " ".join(strip_accents(text).casefold().split())
 
 
+_ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
+
+
+def _title_text(title: str) -> str:
+    return html_to_text(title) if looks_like_html(title) else html.unescape(title)
+
+
 def clean_title(title: str, site_names: Sequence[str] = ()) -> str:
     """A title as plain text on one line, without a trailing ' | Site name' naming one of `site_names`."""
-    text = collapse_whitespace(html_to_text(title) if looks_like_html(title) else html.unescape(title))
+    text = _title_text(title)
+    if ("&" in text or "<" in text) and (_ENTITY.search(text) or looks_like_html(text)):
+        # Escaped once too often ("R&amp;amp;D", "&lt;b&gt;Atelier&lt;/b&gt;", WordPress's "&amp;#8211;"):
+        # one reading left an entity or a tag, which the page would show as such.
+        text = _title_text(text)
+    text = collapse_whitespace(text)
     names = {fold(name) for name in site_names if name and name.strip()}
     changed = True
     while changed and names:

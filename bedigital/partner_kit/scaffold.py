@@ -65,6 +65,7 @@ _HTML = """\
       summary: ".intro"
     # detail:                                          # follow each item's link and read more there
     #   fields: {{description_html: {{css: ".body", html: true}}}}
+    #   jsonld: true                                   # the page's schema.org JSON-LD fills the fields left empty
     pagination: {{next: "a.next", max_pages: 10}}       # the "next page" link
     min_delay_s: 1                                     # politeness: seconds between two requests to the host
 """

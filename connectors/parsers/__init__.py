@@ -1,6 +1,7 @@
 """Parsers per source kind: pure functions from a payload's bytes to raw records."""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -13,6 +14,7 @@ __all__ = ["KINDS", "PAGED_KINDS", "ParseResult", "parse_pages", "parse_payload"
 
 KINDS: tuple[str, ...] = ("rss", "ical", "jsonld")  # one payload, read whole
 PAGED_KINDS: tuple[str, ...] = ("json_api", "html", "python")  # pages, read with the source's configuration
+_NAMES_A_KIND = re.compile(r"\bkind:?\s+(?:" + "|".join(KINDS + PAGED_KINDS) + r")\b")
 
 
 def parse_payload(
@@ -98,8 +100,8 @@ def with_kind_hint(result: ParseResult, kind: str, body: bytes, base_url: str) -
     from connectors.parsers.sniff import kind_hint
 
     hint = kind_hint(kind, body, base_url)
-    if hint is None or (result.error and "kind: " in result.error):  # the parser named the kind already
-        return result
+    if hint is None or any(_NAMES_A_KIND.search(text) for text in (result.error or "", *result.warnings)):
+        return result  # the parser named the kind to write already
     if result.error:
         result.error = f"{result.error} ({hint})"
     else:

@@ -53,11 +53,18 @@ def hash_key(*parts: object) -> str:
     return HASH_KEY_PREFIX + stable_hash([str(p) if p is not None else "" for p in parts])[:32]
 
 
+# Language names a page writes instead of a code whose first letters are not the code ("Français", "French",
+# "Frans" and "English", "Engels" already begin with it).
+_LANGUAGE_NAMES = {"dutch": "nl", "nederlands": "nl", "néerlandais": "nl", "neerlandais": "nl", "vlaams": "nl",
+                   "flemish": "nl", "anglais": "en"}
+
+
 def short_language(value: object) -> str | None:
-    """'fr-BE' -> 'fr'; None for languages the agenda does not publish."""
+    """'fr-BE' -> 'fr', 'Nederlands' -> 'nl'; None for languages the agenda does not publish."""
     if not isinstance(value, str):
         return None
-    primary = value.strip().lower()[:2]
+    text = value.strip().lower()
+    primary = _LANGUAGE_NAMES.get(text, text[:2])
     return primary if primary in LANGUAGES else None
 
 

@@ -17,13 +17,28 @@ from connectors.dates import DateTextError, parse_date_text
 from connectors.field_mapping import DATE_TARGETS
 from connectors.parsers.common import Origin, excerpt as cut, hash_key
 from transforms.model import RawItem, RawLocation, Rejection
+from transforms.prices import amount
 
 PLACE_TARGETS = {"place": "name", "street": "street", "postcode": "postcode", "locality": "locality",
                  "country": "country", "address": "text", "online_url": "online_url"}
 BOOL_TARGETS = frozenset({"all_day", "is_free"})
+_RAW_TARGETS = ("title", "summary", "description_html", "url", "language", "kind", "start", "end", "deadline",
+                "attendance_mode", "status", "is_free", "price", "currency", "registration_url", "image_url",
+                "categories", "published", "updated")
+# Every target a parsed record can fill (its place's parts included).
+RECORD_TARGETS = (*_RAW_TARGETS, *PLACE_TARGETS)
 _TRUE = frozenset({"true", "1", "yes", "oui", "ja", "y"})
 _FALSE = frozenset({"false", "0", "no", "non", "nee", "n"})
-_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+def raw_values(raw: RawItem) -> dict[str, Any]:
+    """A parsed record's values by target name, as a mapping would give them (dates as ISO 8601): for filling
+    the fields a mapping left empty from a record another parser read (a detail page's JSON-LD)."""
+    values: dict[str, Any] = {target: getattr(raw, target) for target in _RAW_TARGETS}
+    values |= {target: value.isoformat() for target in DATE_TARGETS if isinstance(value := getattr(raw, target), (date, datetime))}
+    if raw.location is not None:
+        values |= {target: getattr(raw.location, name) for target, name in PLACE_TARGETS.items()}
+    return {target: value for target, value in values.items() if not is_empty(value)}
 
 
 def is_empty(value: Any) -> bool:
@@ -82,7 +97,8 @@ def transform(value: Any, spec: Any, *, is_list: bool = False) -> Any:
         match = re.search(spec.regex, value)
         value = (match.group(1) if match.groups() else match.group(0)) if match else None
     if spec.map and isinstance(value, (str, int, float, bool)):
-        value = spec.map.get(str(value), value)
+        key = str(value).lower() if isinstance(value, bool) else str(value)
+        value = spec.map.get(key, spec.map.get(str(value), value))  # a record's true is "true" (or "True")
     if spec.template and not is_empty(value):
         value = spec.template.format(value=value)
     if is_empty(value) and spec.default is not None:
@@ -209,6 +225,17 @@ def plain_value(value: Any, spec: Any, target: str, *, language: str) -> Any:
                                                   f"inside it ({inside})")
 
 
+def _category_values(value: Any, language: str) -> list[Any]:
+    """The values of a categories field; a multilingual object of lists ({"fr": ["code"], "nl": ["code"]},
+    OpenAgenda's keywords) gives the source language's list, where it rejected the record as an object."""
+    if isinstance(value, dict):
+        by_language = {m.group(1).lower(): v for k, v in value.items()
+                       if (m := _LANGUAGE_KEY.match(str(k))) and isinstance(v, list) and v}
+        if by_language:
+            return by_language.get(language) or next(iter(by_language.values()))
+    return value if isinstance(value, list) else [value]
+
+
 def _text(value: Any, spec: Any, target: str) -> str:
     """A text field's value: a number reads as its digits (a postcode, a title such as "2030"); true/false is
     a flag mapped by mistake, which would have become the text "True"."""
@@ -238,10 +265,10 @@ def to_number(value: Any, target: str) -> float | None:
     text = str(value).lower()
     if any(word in text for word in ("gratuit", "gratis", "free")):
         return 0.0
-    match = _NUMBER.search(text)
-    if not match:
+    found = amount(text)
+    if found is None:
         raise FieldError(target, "invalid_value", f"{target}: {value!r} is not a number")
-    return float(match.group(0).replace(",", "."))
+    return -found if text.lstrip().startswith("-") else found  # a negative price is no price: the normaliser drops it
 
 
 def build_item(
@@ -265,7 +292,7 @@ def build_item(
             if target == "key" or is_empty(value):
                 continue
             value = plain_value(value, specs[target], target, language=language) if target != "categories" else [
-                plain_value(v, specs[target], target, language=language) for v in (value if isinstance(value, list) else [value])]
+                plain_value(v, specs[target], target, language=language) for v in _category_values(value, language)]
             if target in DATE_TARGETS:
                 start, end, warning = to_date(value, specs[target], target, language=language, today=today,
                                               default_format=default_date_format)

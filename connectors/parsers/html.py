@@ -15,7 +15,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from connectors.pages import Page, PageRequest, RepeatedPages, records_fingerprint, repeated_page_warning
 from connectors.parsers.common import Origin, ParseResult, charset_of, lenient_utf8, resolve, utf8_mislabelled
-from connectors.parsers.fields import build_item, is_empty, transform
+from connectors.field_mapping import HtmlField
+from connectors.parsers.fields import RECORD_TARGETS, build_item, is_empty, raw_values, transform
 from transforms.times import local_date
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
@@ -54,6 +55,23 @@ def _absolute(base_url: str, href: str) -> str | None:
 LINK_TARGETS = frozenset({"url", "registration_url", "image_url", "online_url"})
 
 
+# Where lazy-loading scripts (WordPress, Elementor, WP Rocket, lazysizes) keep an image's address while
+# its src holds a placeholder (a data: URI, a blank gif) or nothing.
+_LAZY_SOURCES = ("data-src", "data-lazy-src", "data-original", "data-srcset", "data-lazy-srcset", "srcset")
+
+
+def _image_source(attributes: dict[str, str | None]) -> str | None:
+    """An <img>'s real address: its src, unless that is a data: placeholder or missing, then its lazy one."""
+    src = (attributes.get("src") or "").strip()
+    if src and not src.startswith("data:"):
+        return src
+    for name in _LAZY_SOURCES:
+        value = (attributes.get(name) or "").strip()
+        if value and not value.startswith("data:"):
+            return value.split(",")[0].split()[0]  # a srcset's first candidate, without its width
+    return None
+
+
 def _link(node: LexborNode, base_url: str) -> str | None:
     """The link an element stands for: its href or src, else the first link inside it; None when it has none.
 
@@ -62,7 +80,7 @@ def _link(node: LexborNode, base_url: str) -> str | None:
     identity that changes with its title, without a word.
     """
     attributes = node.attributes
-    value = attributes.get("href") or attributes.get("src")
+    value = attributes.get("href") or (_image_source(attributes) if node.tag == "img" else attributes.get("src"))
     if not value and node.tag != "img":
         inner = node.css_first("a[href]")
         value = inner.attributes.get("href") if inner is not None else None
@@ -116,13 +134,45 @@ def mapped_values(node: LexborNode, fields: dict[str, Any], base_url: str) -> di
             for target, spec in fields.items()}
 
 
+# How values read from a detail page's JSON-LD are typed: as a field without transforms (dates as text: ISO 8601).
+_DESCRIBED = HtmlField.model_construct()
+
+
+def _described(page: Page, origin: Origin) -> dict[str, Any] | None:
+    """The values of the record a detail page describes in its JSON-LD (the one whose url is the page, else
+    the first); None when the page describes none."""
+    from connectors.parsers import jsonld
+
+    found = jsonld.parse(page.body, origin, content_type=page.content_type).items
+    if not found:
+        return None
+    record = next((raw for raw in found if raw.url in (page.url, page.request.url)), found[0])
+    return raw_values(record)
+
+
+def _detailed(mapped: dict[str, Any], detail: Page, source: Any, origin: Origin) -> tuple[dict[str, Any], bool]:
+    """The card's values completed from its detail page: its selectors' values, then what its JSON-LD says
+    for the fields still empty; and whether JSON-LD was asked for and missing."""
+    if source.detail.fields:
+        extra = mapped_values(_tree(detail).root, source.detail.fields, detail.url)
+        mapped = mapped | {target: value for target, value in extra.items() if not is_empty(value) or target not in mapped}
+    if not source.detail.jsonld:
+        return mapped, False
+    described = _described(detail, origin)
+    if described is None:
+        return mapped, True
+    return mapped | {target: value for target, value in described.items() if is_empty(mapped.get(target))}, False
+
+
 def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) -> ParseResult:
     """The items of every listing page, completed from their detail pages when configured."""
     result = ParseResult([], [])
     # "Demain" and year-less dates count from the day it is where the source is, not in UTC.
     today = local_date(now, source.timezone)
     details = {key: page for page in pages if page.request.role == "detail" for key in (page.request.url, page.url)}
-    missing_details = 0
+    missing_details = without_jsonld = 0
+    specs = {**({target: _DESCRIBED for target in RECORD_TARGETS} if source.detail and source.detail.jsonld else {}),
+             **source.fields, **(source.detail.fields if source.detail else {})}
     listings = [page for page in pages if page.request.role == "listing"]
     repeated = RepeatedPages()
     for number, page in enumerate(listings, start=1):
@@ -150,9 +200,8 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
                 if detail is None:
                     missing_details += 1
                 else:
-                    extra = mapped_values(_tree(detail).root, source.detail.fields, detail.url)
-                    mapped |= {target: value for target, value in extra.items() if not is_empty(value) or target not in mapped}
-            specs = {**source.fields, **(source.detail.fields if source.detail else {})}
+                    mapped, no_jsonld = _detailed(mapped, detail, source, origin)
+                    without_jsonld += no_jsonld
             item, rejection, warnings = build_item(
                 mapped, specs, origin, language=source.language, today=today, default_date_format="text",
                 # A card without a link is known by its words: by its place on the page, every card below a
@@ -166,6 +215,9 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
                 result.items.append(item)
     if missing_details:
         result.warnings.append(f"{missing_details} item(s) without their detail page (link missing, or not read)")
+    if without_jsonld:
+        result.warnings.append(f"{without_jsonld} detail page(s) hold no schema.org Event, Grant or article in JSON-LD "
+                               "(detail.jsonld): their items have only what the selectors read")
     return result
 
 

@@ -10,6 +10,7 @@ import contextlib
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import Any
 from urllib.parse import urljoin
@@ -84,6 +85,37 @@ def source_records(document: Any, source: Any) -> list[Any] | None:
     if only and all(isinstance(value, dict) for value in only.values()) and not first_steps & set(only):
         return list(only.values())
     return records
+
+
+def with_included(document: Any, records: list[Any]) -> list[Any]:
+    """JSON:API records (Drupal, Strapi) with each `relationships.<name>.data` pointer ({type, id}) completed by
+    the resource the document's `included` holds for it: the venue's name, the terms' names. Without this a
+    path could not reach them (`relationships.field_lieu.data.attributes.name`)."""
+    included = document.get("included") if isinstance(document, dict) else None
+    if not isinstance(included, list) or not included:
+        return records
+    index = {(r.get("type"), r.get("id")): r for r in included if isinstance(r, dict)}
+    return [_linked(record, index) for record in records]
+
+
+def _linked(record: Any, index: dict[tuple[Any, Any], dict[str, Any]]) -> Any:
+    relationships = record.get("relationships") if isinstance(record, dict) else None
+    if not isinstance(relationships, dict):
+        return record
+    return record | {"relationships": {name: _resources(link, index) for name, link in relationships.items()}}
+
+
+def _resources(link: Any, index: dict[tuple[Any, Any], dict[str, Any]]) -> Any:
+    """One relationship with its pointers replaced by pointer + resource (a pointer not included stays as is)."""
+    if not isinstance(link, dict):
+        return link
+
+    def resource(pointer: Any) -> Any:
+        found = index.get((pointer.get("type"), pointer.get("id"))) if isinstance(pointer, dict) else None
+        return pointer | found if found else pointer
+
+    data = link.get("data")
+    return link | {"data": [resource(p) for p in data] if isinstance(data, list) else resource(data)}
 
 
 def _paths(spec: Any) -> list[str]:
@@ -216,6 +248,8 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
     announced: int | None = None
     read = 0
     repeated = RepeatedPages()
+    firsts = _first_paths(source)
+    several: dict[str, int] = {}  # date paths taking the first element of a longer list: how many records
     today = local_date(now, source.timezone)  # the day "tomorrow" and year-less dates count from, where the source is
     for number, page in enumerate((p for p in pages if p.request.role == "listing"), start=1):
         document, problem = decode(page, number, result.warnings)
@@ -230,6 +264,7 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
                 return result
             result.warnings.append(message)
             continue
+        records = with_included(document, records)
         texts = [record_text(record) for record in records]  # serialised once: the fingerprint, then each excerpt
         first = repeated.earlier(records_fingerprint(texts), number)
         if first is not None:
@@ -242,16 +277,55 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
             read += 1
             if isinstance(record, dict):
                 seen_fields.update(_fields_of(record, used))
-            _add_record(result, record, raw, source, origin, today=today, position=(number, read))
+            for path in _first_of_several(record, firsts):
+                several[path] = several.get(path, 0) + 1
+            for one, occurrence in occurrences_of(record, source.occurrences):
+                _add_record(result, one, raw, source, origin, today=today, position=(number, read), occurrence=occurrence)
+    for path, count in several.items():
+        result.warnings.append(f"{path} reads the first of several dates in {count} record(s): the others are not "
+                               f"published; to publish each, set occurrences: {path.split('[0]', 1)[0]}")
     if announced is not None and read < announced:
         result.warnings.append(f"the API announced {announced} records and {read} were read: pages are missing")
-    _warn_unmapped(result, seen_fields - used - set(source.ignore))
+    ignored = set(source.ignore)
+    # Ignoring an object ignores what is inside it: `ignore: [attributes]` covers attributes.created too.
+    _warn_unmapped(result, {name for name in seen_fields - used - ignored if name.split(".", 1)[0] not in ignored})
     return result
 
 
+def _first_paths(source: Any) -> list[str]:
+    """The start field's paths that take a list's first element (`timings[0].begin`), unless that list is
+    the source's occurrences."""
+    spec = source.fields.get("start")
+    paths = [path for path in (_paths(spec) if spec is not None else []) if "[0]" in path]
+    return [path for path in paths if source.occurrences is None or path.split("[0]", 1)[0] != source.occurrences]
+
+
+def _first_of_several(record: Any, paths: list[str]) -> list[str]:
+    """The paths of `paths` whose list holds more than one element in `record`."""
+    return [path for path in paths if len(select(record, path.replace("[0]", "[*]", 1))) > 1] if paths else []
+
+
+def occurrences_of(record: Any, path: str | None) -> list[tuple[Any, int | None]]:
+    """(record, occurrence number) for each element of the list at `path` (source.occurrences), the record
+    holding that element alone there, so that `timings[0].begin` reads each date in turn; the record
+    itself (number None) when it lists fewer than two."""
+    listed = select(record, path) if path is not None and isinstance(record, dict) else []
+    if len(listed) != 1 or not isinstance(listed[0], list) or len(listed[0]) < 2:
+        return [(record, None)]
+    steps = path.split(".")
+    return [(_holding(record, steps, element), number) for number, element in enumerate(listed[0], start=1)]
+
+
+def _holding(value: dict[str, Any], steps: list[str], element: Any) -> dict[str, Any]:
+    """`value` with the list at `steps` replaced by [element] (a copy along the path only)."""
+    head, *rest = steps
+    return value | {head: _holding(value[head], rest, element) if rest else [element]}
+
+
 def _add_record(result: ParseResult, record: Any, raw: str, source: Any, origin: Origin, *, today: date,
-                position: tuple[int, int]) -> None:
-    """One record (`raw`: its record_text) as an item or a rejection."""
+                position: tuple[int, int], occurrence: int | None = None) -> None:
+    """One record (`raw`: its record_text) as an item or a rejection; an occurrence is known by the record's
+    key and its own start (its number when it has none), which stays when other dates are added or removed."""
     mapped = {target: transform(_read(record, spec), spec, is_list=target == "categories") for target, spec in source.fields.items()}
     if not isinstance(record, dict) and all(is_empty(value) for value in mapped.values()):
         # A null, a number or a text among the records: saying it has "no key" would send the partner looking for one.
@@ -263,6 +337,9 @@ def _add_record(result: ParseResult, record: Any, raw: str, source: Any, origin:
         mapped, source.fields, origin, language=source.language, today=today, default_date_format="iso",
         raw_excerpt=raw, fallback_key=(raw,),
     )
+    if occurrence is not None and item is not None:
+        when = mapped.get("start")
+        item.key = f"{item.key}#{when if isinstance(when, (str, int, float)) and not is_empty(when) else occurrence}"
     result.warnings.extend(warnings)
     if rejection is not None:
         result.rejections.append(rejection)
@@ -302,6 +379,7 @@ class JsonApiPager:
         self.pagination = source.pagination
         self.repeated = RepeatedPages()
         self.failure: str | None = None  # a later page that answered an error: the crawl is incomplete
+        self.read = 0  # records on the listing pages so far
 
     def _params(self) -> dict[str, Any]:
         params = {name: fill_placeholders(value, self.now) for name, value in self.source.params.items()}
@@ -352,11 +430,23 @@ class JsonApiPager:
         records = found or []
         if self.repeated.earlier(page_fingerprint(records), listing_index + 1) is not None:
             return []  # the parse says so: the same records again, the pagination leads nowhere new
+        self.read += len(records)
+        if not records or self._all_announced_read(document):
+            # CKAN's _links.next and some cursors lead on past the last record: an empty page, or the
+            # announced total reached, is the end (an empty page after an empty one read as a loop).
+            return []
         following = self._following(document, page, listing_index)
         if following is not None and listing_index + 1 >= p.max_pages:
             self.warnings.append(f"stopped after {p.max_pages} pages (pagination.max_pages); the API announced more")
             return []
         return [following] if following is not None else []
+
+    def _all_announced_read(self, document: Any) -> bool:
+        """True when the pages so far hold at least the total the document announces (pagination.total)."""
+        if not self.pagination.total:
+            return False
+        total = select(document, self.pagination.total)
+        return bool(total) and str(total[0]).isdigit() and self.read >= int(total[0])
 
     def _following(self, document: Any, page: Page, index: int) -> PageRequest | None:
         p = self.pagination
@@ -373,9 +463,8 @@ class JsonApiPager:
         records = source_records(document, self.source) or []
         if not records or (p.size and len(records) < p.size):
             return None
-        if p.total:
-            total = select(document, p.total)
-            size = p.size or len(records)
-            if total and str(total[0]).isdigit() and (index + 1) * size >= int(total[0]):
-                return None
-        return self._request(self._page_params(index + 1))
+        total = select(document, p.total) if p.total else []
+        announced = bool(total) and str(total[0]).isdigit()
+        if announced and (index + 1) * (p.size or len(records)) >= int(total[0]):
+            return None
+        return replace(self._request(self._page_params(index + 1)), probe=not announced)

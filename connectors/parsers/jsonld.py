@@ -6,7 +6,7 @@ import html
 import json
 import re
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import jstyleson
@@ -21,6 +21,7 @@ from connectors.parsers.common import (
     lenient_utf8, mislabelled_warning, resolve, short_language, utf8_mislabelled,
 )
 from transforms.model import RawItem, RawLocation, stable_json
+from transforms.prices import amount
 from transforms.times import to_utc
 
 EVENT_TYPES = frozenset({
@@ -30,6 +31,11 @@ EVENT_TYPES = frozenset({
     "VisualArtsEvent",
 })
 NEWS_TYPES = frozenset({"NewsArticle", "Article", "BlogPosting"})
+# Funding a partner opens to applicants: a call, its deadline in applicationDeadline or validThrough.
+CALL_TYPES = frozenset({"Grant", "MonetaryGrant"})
+RECORD_TYPES = EVENT_TYPES | NEWS_TYPES | CALL_TYPES
+# What a course's sessions take from the course when they do not say it themselves.
+_COURSE_FIELDS = ("name", "description", "url", "image", "inLanguage", "keywords", "offers", "provider")
 FREE_WORDS = frozenset({"free", "gratuit", "gratis", "gratuite"})
 
 _SCRIPTS = lxml.etree.XPath(
@@ -37,11 +43,14 @@ _SCRIPTS = lxml.etree.XPath(
     " = 'application/ld+json']"
 )
 # Wrappers CMSs put around the JSON: HTML comments and (commented) CDATA sections.
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _WRAPPERS = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
 _DATE_ONLY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _MONTH_WORD = re.compile(r"[^\W\d_]{3,}")
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_TIME_ALONE = re.compile(r"^\s*T?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
+# An ISO 8601 duration as schema.org's `duration` writes it: P1D, PT3H, PT1H30M, P1DT2H, P2W.
+_DURATION = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$", re.IGNORECASE)
 
 
 def _decode(body: bytes, content_type: str | None) -> tuple[str, str | None]:
@@ -76,19 +85,95 @@ def _walk(value: Any) -> Iterator[dict[str, Any]]:
     if "@graph" in value:
         yield from _walk(value["@graph"])
     types = _type_names(value)
-    if types & (EVENT_TYPES | NEWS_TYPES):
+    if types & RECORD_TYPES:
         yield value
+    if "hasCourseInstance" in value:
+        yield from _course_sessions(value)
     if "ItemList" in types or "itemListElement" in value:
-        elements = value.get("itemListElement") or []
-        for element in elements if isinstance(elements, list) else [elements]:
+        for element in _list_elements(value):
             # A ListItem wraps the record in `item`; some lists hold the records directly.
             yield from _walk(element["item"] if isinstance(element, dict) and "item" in element else element)
     if "mainEntity" in value:
         yield from _walk(value["mainEntity"])
-    # A festival or series lists its sessions as subEvent(s): each is an event of its own.
-    for name in ("subEvent", "subEvents"):
+    # A festival or series lists its sessions as subEvent(s), an organisation or a venue its events as
+    # event(s): each is an event of its own.
+    for name in ("subEvent", "subEvents", "event", "events"):
         if name in value:
             yield from _walk(value[name])
+
+
+def _course_sessions(course: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """A Course's dated sessions (hasCourseInstance), each an event carrying the course's name, text and link
+    unless it has its own; a session without an @id is known by the course's and its start."""
+    instances = course["hasCourseInstance"]
+    course_id = _string(course.get("@id")) or _string(_first(course.get("url")))
+    for number, instance in enumerate(instances if isinstance(instances, list) else [instances], start=1):
+        if not isinstance(instance, dict):
+            continue
+        session = {name: course[name] for name in _COURSE_FIELDS if name in course} | instance
+        if "@id" not in instance and course_id:
+            session["@id"] = f"{course_id}#{_string(instance.get('startDate')) or number}"
+        session.setdefault("@type", "CourseInstance")
+        yield from _walk(session)
+
+
+def _occurrences(node: dict[str, Any]) -> list[dict[str, Any]]:
+    """An event whose startDate lists several dates, one node a date (its endDate the one at the same place
+    when it lists as many): the first date alone was read and the others were lost without a word. Each is
+    known by the event's @id or url and its start."""
+    starts = node.get("startDate")
+    if not isinstance(starts, list) or len({json.dumps(s, sort_keys=True) for s in starts}) < 2:
+        return [node]
+    ends = node.get("endDate")
+    identity = _string(node.get("@id")) or _string(_first(node.get("url")))
+    occurrences = []
+    for number, start in enumerate(starts):
+        occurrence = node | {"startDate": start,
+                             "endDate": ends[number] if isinstance(ends, list) and len(ends) == len(starts) else None}
+        if identity:
+            occurrence["@id"] = f"{identity}#{_string(start) or number + 1}"
+        occurrences.append(occurrence)
+    return occurrences
+
+
+def _references(documents: list[Any]) -> dict[str, dict[str, Any]]:
+    """The nodes that describe something, by @id: Yoast's @graph names the image, the place or the
+    organiser once and points at it from the Event with {"@id": …}."""
+    index: dict[str, dict[str, Any]] = {}
+    stack: list[Any] = list(documents)
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            node_id = value.get("@id")
+            if isinstance(node_id, str) and not _is_reference(value):
+                index.setdefault(node_id, value)
+            stack.extend(v for v in value.values() if isinstance(v, (dict, list)))
+    return index
+
+
+def _is_reference(value: Any) -> bool:
+    """{"@id": …} (with at most a @type): a pointer to a node described elsewhere in the page."""
+    return isinstance(value, dict) and isinstance(value.get("@id"), str) and set(value) <= {"@id", "@type"}
+
+
+def _dereferenced(node: dict[str, Any], index: dict[str, dict[str, Any]], depth: int = 2) -> dict[str, Any]:
+    """`node` with its {"@id": …} values replaced by the nodes they point at, `depth` levels down (a place's
+    address); the pointed nodes are not changed, so a node pointing at itself costs nothing."""
+    if not index or depth == 0:
+        return node
+
+    def resolved(value: Any) -> Any:
+        if isinstance(value, list):
+            return [resolved(v) for v in value]
+        if _is_reference(value) and value["@id"] in index:
+            return _dereferenced(index[value["@id"]], index, depth - 1)
+        if isinstance(value, dict):
+            return _dereferenced(value, index, depth - 1)
+        return value
+
+    return {name: value if name == "@id" else resolved(value) for name, value in node.items()}
 
 
 def _blocks(scripts: list[Any], warnings: list[str]) -> list[Any]:
@@ -100,12 +185,26 @@ def _blocks(scripts: list[Any], warnings: list[str]) -> list[Any]:
         pass
     documents = []
     for number, script in enumerate(scripts, start=1):
-        text = _WRAPPERS.sub("", script.xpath("string()")).strip()
         try:
-            documents.append(_json(text))
+            documents.append(_block_json(script.xpath("string()")))
         except ValueError as exc:
             warnings.append(f"JSON-LD block {number} of {len(scripts)} is not valid JSON ({exc}); it was skipped")
     return documents
+
+
+def _block_json(source: str) -> Any:
+    """The JSON of a block's text: without the comment marks wrapping it, else without the HTML comments
+    around it (a plugin's "<!-- This site is optimized with … -->" before or after the JSON)."""
+    try:
+        return _json(_WRAPPERS.sub("", source).strip())
+    except ValueError as exc:
+        if "<!--" not in source:
+            raise
+        problem = exc
+    try:
+        return _json(_HTML_COMMENT.sub("", source).strip())
+    except ValueError:
+        raise problem from None
 
 
 def _json(text: str) -> Any:
@@ -120,7 +219,23 @@ def _json(text: str) -> Any:
     if "&quot;" in text or "&#34;" in text:
         with contextlib.suppress(ValueError):
             return json.loads(html.unescape(text), strict=False)
+    if getattr(problem, "msg", None) == "Extra data":
+        with contextlib.suppress(ValueError):
+            return _several(text)
     raise problem
+
+
+def _several(text: str) -> list[Any]:
+    """Several JSON documents one after the other in one block ({…}{…}, or one a line), as a list: a theme
+    that prints each event's JSON into the same script."""
+    decoder = json.JSONDecoder(strict=False)
+    documents, position = [], 0
+    while position < len(text):
+        document, position = decoder.raw_decode(text, position)
+        documents.append(document)
+        while position < len(text) and (text[position].isspace() or text[position] == ","):
+            position += 1
+    return documents
 
 
 def _first(value: Any) -> Any:
@@ -135,6 +250,14 @@ def _string(value: Any) -> str | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     return value.strip() or None if isinstance(value, str) else None
+
+
+def _language(value: Any) -> str | None:
+    """fr/nl/en from inLanguage: a code ('nl-BE'), a name ('Nederlands') or a Language ({name, alternateName})."""
+    value = _first(value)
+    if isinstance(value, dict) and "@value" not in value:
+        return short_language(_string(value.get("alternateName"))) or short_language(_string(value.get("name")))
+    return short_language(_string(value))
 
 
 def _enum(value: Any) -> str | None:
@@ -172,6 +295,46 @@ def _time(value: Any) -> date | datetime | str | None:
         except ValueError:
             return text  # an impossible date: the normaliser names it in its rejection
     return _written_date(text) or text
+
+
+def _end_from_duration(start: date | datetime | str | None, duration: Any) -> datetime | str | None:
+    """startDate + duration (PT3H, P1DT2H) for an event that gives no endDate; None when either is unreadable."""
+    text = _string(duration)
+    match = _DURATION.match(text) if text else None
+    begins = _start_time(start)
+    if match is None or not any(match.groups()) or begins is None:
+        return None
+    weeks, days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    ends = begins + timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    return ends if isinstance(start, datetime) else ends.isoformat()
+
+
+def _start_time(start: date | datetime | str | None) -> datetime | None:
+    """The start as a date and time (naive or with its offset); None for a day or an unreadable text."""
+    if isinstance(start, datetime):
+        return start
+    if not isinstance(start, str):
+        return None
+    try:
+        return datetime.fromisoformat(start.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _on_start_day(start: date | datetime | str | None, end: date | datetime | str | None) -> Any:
+    """An end written as a time alone ("12:00", "T12:00:00"), as some themes fill endDate, on the start's day
+    (the next one when it is earlier than the start) and in its offset: as it is, it was no date and the
+    whole event was rejected."""
+    match = _TIME_ALONE.match(end) if isinstance(end, str) else None
+    begins = _start_time(start)
+    if match is None or begins is None:
+        return end
+    hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
+    try:
+        ends = begins.replace(hour=hour, minute=minute, second=second, microsecond=0)
+    except ValueError:
+        return end  # 25:00: left to the normaliser, which names it
+    return (ends + timedelta(days=1) if ends < begins else ends).isoformat()  # "22:00" to "02:00": past midnight
 
 
 def _url(value: Any, base: str) -> str | None:
@@ -216,10 +379,7 @@ def _price(value: Any) -> float | None:
         return None
     if isinstance(value, (int, float)):
         return float(value)
-    if isinstance(value, str):
-        match = _NUMBER.search(value)
-        return float(match.group(0).replace(",", ".")) if match else None
-    return None
+    return amount(value) if isinstance(value, str) else None
 
 
 def _offers(value: Any, base: str) -> tuple[bool | None, float | None, str | None, str | None]:
@@ -259,12 +419,26 @@ def _keywords(value: Any) -> list[str]:
     return words
 
 
+def _kind(node: dict[str, Any]) -> str:
+    types = _type_names(node)
+    return "event" if types & EVENT_TYPES else "call" if types & CALL_TYPES else "news"
+
+
+def _page_of(node_id: str | None) -> str | None:
+    """The page an @id names ('https://x.be/agenda/atelier/#event' -> its page), for a node without url."""
+    if node_id and node_id.startswith(("http://", "https://")):
+        return node_id.split("#", 1)[0] or None
+    return None
+
+
 def _record(node: dict[str, Any], origin: Origin, base: str) -> RawItem:
-    is_event = bool(_type_names(node) & EVENT_TYPES)
+    kind = _kind(node)
     title = _string(node.get("name")) or _string(node.get("headline"))
-    url = _url(node.get("url"), base)
-    start = _time(node.get("startDate"))
-    end = _time(node.get("endDate"))
+    url = _url(node.get("url"), base) or _page_of(_string(node.get("@id")))
+    start = _time(node.get("startDate") if kind != "call" else node.get("startDate") or node.get("validFrom"))
+    end = _time(node.get("endDate")) if node.get("endDate") else _end_from_duration(start, node.get("duration"))
+    end = _on_start_day(start, end)
+    deadline = _time(node.get("applicationDeadline") or node.get("validThrough")) if kind == "call" else None
     key = _string(node.get("@id")) or url or hash_key(title, _string(node.get("startDate")))
     is_free, price, currency, registration = _offers(node.get("offers"), base)
     accessible = _boolean(node.get("isAccessibleForFree"))
@@ -275,10 +449,11 @@ def _record(node: dict[str, Any], origin: Origin, base: str) -> RawItem:
         title=title,
         description_html=_string(node.get("description")) or _string(node.get("articleBody")),
         url=url,
-        language=short_language(_string(node.get("inLanguage"))),
-        kind="event" if is_event else "news",
+        language=_language(node.get("inLanguage")),
+        kind=kind,
         start=start,
         end=end,
+        deadline=deadline,
         all_day=isinstance(start, date) and not isinstance(start, datetime),
         location=_location(node.get("location"), base),
         attendance_mode=_enum(node.get("eventAttendanceMode")),
@@ -295,23 +470,95 @@ def _record(node: dict[str, Any], origin: Origin, base: str) -> RawItem:
     )
 
 
+def _nothing_described(documents: list[Any], blocks: int) -> str:
+    """Why a page gave nothing; for a listing whose ItemList only links to its events' pages, what to do."""
+    links = [link for node in _walk_lists(documents) for element in _list_elements(node)
+             if isinstance(element, dict) and isinstance(link := element.get("url") or element.get("item"), str)]
+    if links:
+        return (f"page has no schema.org Event, Grant or article, only an ItemList linking to {len(links)} page(s) "
+                f"({', '.join(links[:3])}{' …' if len(links) > 3 else ''}): read it as an html source whose cards "
+                "lead to those pages, with `detail: {jsonld: true}`")
+    return f"page has {blocks} JSON-LD block(s) but no schema.org Event, Grant or article in them"
+
+
+def _walk_lists(value: Any) -> Iterator[dict[str, Any]]:
+    """The ItemList nodes of the documents (at the top or in a @graph); a breadcrumb trail is none."""
+    if isinstance(value, list):
+        for node in value:
+            yield from _walk_lists(node)
+    elif isinstance(value, dict):
+        if "itemListElement" in value and "BreadcrumbList" not in _type_names(value):
+            yield value
+        yield from _walk_lists(value.get("@graph") or [])
+
+
+def _list_elements(node: dict[str, Any]) -> list[Any]:
+    elements = node.get("itemListElement") or []
+    return elements if isinstance(elements, list) else [elements]
+
+
 def parse(body: bytes, origin: Origin, *, content_type: str | None) -> ParseResult:
     """Every Event and article described in the page's JSON-LD blocks."""
     if not body.strip():
         return ParseResult([], [], error="the payload is empty: no web page could be read")
     text, warning = _decode(body, content_type)
     result = ParseResult([], [], warnings=[warning] if warning else [])
+    document = _json_document(text)
+    if document is not None:
+        _read([document], origin, origin.base_url, result)
+        if not result.items and not result.rejections:
+            result.warnings.append("the payload is a JSON document without schema.org Event, Grant or article (no "
+                                   "@type naming one): for a JSON API, use kind json_api and map its fields")
+        return result
     try:
         tree = parse_html(text.encode("utf-8"), encoding="utf-8")
     except Exception as exc:  # noqa: BLE001 - lxml raises several error types on hopeless input
         return ParseResult([], [], error=f"not a readable HTML page: {exc}", warnings=result.warnings)
     scripts = _SCRIPTS(tree)
-    if not scripts:
-        result.warnings.append("page has no JSON-LD (no <script type=\"application/ld+json\"> block)")
-        return result
     # A <base href> changes what the page's relative links mean.
     base = resolve(origin.base_url, _first(tree.xpath("//base/@href"))) or origin.base_url
-    for node in _walk(_blocks(scripts, result.warnings)):
+    if not scripts:
+        _read(_microdata(text, base), origin, base, result)
+        if not result.items and not result.rejections:
+            result.warnings.append("page has no JSON-LD (no <script type=\"application/ld+json\"> block) and no "
+                                   "schema.org microdata event (itemtype)")
+        return result
+    documents = _blocks(scripts, result.warnings)
+    _read(documents, origin, base, result)
+    if not result.items and not result.rejections:
+        result.warnings.append(_nothing_described(documents, len(scripts)))
+    return result
+
+
+def _microdata(text: str, base: str) -> list[Any]:
+    """The schema.org items a page describes in microdata (itemscope/itemtype), as JSON-LD nodes: older themes
+    and CMS templates mark their events up so, without a JSON-LD block. Empty when it has none."""
+    if "itemtype" not in text:
+        return []
+    import extruct  # here: its RDFa and microformat readers are slow to import, and most pages carry JSON-LD
+
+    try:
+        return extruct.extract(text, base_url=base, syntaxes=["microdata"], uniform=True).get("microdata") or []
+    except Exception:  # noqa: BLE001 - extruct raises what lxml raises on odd markup: the page then has none
+        return []
+
+
+def _json_document(text: str) -> Any | None:
+    """The document of a payload that is JSON-LD itself (application/ld+json: a site's export of its events)
+    rather than a page carrying it; None for a web page (or JSON that does not parse, read as a page)."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped.startswith(("{", "[")):
+        return None
+    try:
+        return _json(stripped)
+    except ValueError:
+        return None
+
+
+def _read(documents: list[Any], origin: Origin, base: str, result: ParseResult) -> None:
+    """The items and rejections of the records the documents describe, added to `result`."""
+    references = _references(documents)
+    for node in (one for found in _walk(documents) for one in _occurrences(_dereferenced(found, references))):
         raw = excerpt(stable_json(node))
         title = _string(node.get("name")) or _string(node.get("headline"))
         key = _string(node.get("@id")) or _url(node.get("url"), base)
@@ -331,6 +578,3 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None) -> ParseResu
         except Exception as exc:  # noqa: BLE001 - one odd record must not cost the others
             result.rejections.append(origin.reject(
                 "unreadable_record", None, f"{title!r} could not be read: {type(exc).__name__}: {exc}", key=key, excerpt=raw))
-    if not result.items and not result.rejections:
-        result.warnings.append(f"page has {len(scripts)} JSON-LD block(s) but no schema.org Event or article in them")
-    return result

@@ -124,3 +124,123 @@ def test_a_next_link_that_never_ends_stops_when_a_page_repeats_the_items_of_an_e
     assert len(httpserver.log) == 2
     assert any("listing page 2" in w and "holds the very records of page 1" in w for w in result.warnings)
     assert not any("max_pages" in w for w in crawl_warnings)
+
+
+def test_short_day_month_dates_of_a_listing_card_are_read_with_their_hours(httpserver: HTTPServer) -> None:
+    # "vr 13/03 · 19u00": a weekday, day/month without a year, a middle dot before the hour; it was not a date.
+    url = serve(httpserver, "short_day_month_dates.html", path="/nl/agenda")
+    result, _ = read(html_source(url, language="nl", fields={"title": "h3", "url": "h3 a", "start": ".when"}))
+    assert result.rejections == []
+    assert [(item.title, item.start, item.end) for item in result.items] == [
+        ("FabLab open avond", datetime(2026, 3, 13, 19, 0), None),
+        ("Repair café", datetime(2026, 3, 14, 10, 0), datetime(2026, 3, 14, 13, 0)),
+        ("Codeclub", date(2026, 3, 18), None),
+        ("Kerstmarkt digitaal", datetime(2026, 12, 10, 17, 0), None),  # the year it falls in from the run's day on
+    ]
+    assert not any("weekday" in warning for warning in result.warnings)
+
+
+def test_detail_pages_json_ld_fills_the_cards_a_listing_only_links(httpserver: HTTPServer) -> None:
+    # The listing's JSON-LD is an ItemList of URLs and its cards hold only links ("En savoir plus"): the
+    # jsonld kind found no event on it, and an html source could not read the detail pages' JSON-LD.
+    folder = FIXTURES / "jsonld_details"
+    for name in ("atelier-ia", "appel-inclusion", "visite"):
+        httpserver.expect_request(f"/fr/agenda/{name}").respond_with_data(
+            (folder / f"{name}.html").read_bytes(), content_type="text/html; charset=utf-8")
+    httpserver.expect_request("/fr/agenda").respond_with_data(
+        (folder / "listing.html").read_bytes(), content_type="text/html; charset=utf-8")
+    source = html_source(httpserver.url_for("/fr/agenda"), content="mixed", items="li.event",
+                         fields={"url": "a", "image_url": {"css": "img", "attr": "data-src"}},
+                         detail={"jsonld": True, "fields": {"title": "h1", "start": ".quand"}})
+    result, _ = read(source)
+    assert result.rejections == []
+    by_title = {item.title: item for item in result.items}
+    atelier = by_title["Atelier IA générative pour PME"]  # the page's own h1 is the same; the selectors win
+    assert (atelier.kind, atelier.start, atelier.end) == (
+        "event", datetime(2026, 3, 17, 8, 30, tzinfo=timezone.utc), datetime(2026, 3, 17, 11, 30, tzinfo=timezone.utc))
+    assert "Un atelier &lt;strong&gt;pratique" in atelier.description_html  # escaped once too often: the normaliser unescapes
+    assert (atelier.location.name, atelier.location.street, atelier.is_free) == ("BeCentral", "Cantersteen 10", True)
+    assert atelier.registration_url == "https://hub.example.be/fr/inscription/atelier-ia"
+    assert atelier.image_url == httpserver.url_for("/img/ia.jpg")  # the listing's lazy image
+    call = by_title["Appel à projets Inclusion numérique"]
+    assert (call.kind, call.start, call.deadline) == ("call", date(2026, 2, 15), date(2026, 4, 30))
+    visite = by_title["Visite du FabLab"]  # no JSON-LD: what the selectors read, and a word about it
+    assert visite.start == datetime(2026, 3, 19, 16, 0)
+    assert any(w.startswith("1 detail page(s) hold no schema.org Event") for w in result.warnings)
+
+
+def test_a_lazy_image_is_read_from_where_the_lazy_loader_keeps_it(httpserver: HTTPServer) -> None:
+    # `image_url: img` read the data: placeholder of src (then dropped as no web address), or nothing
+    # when only data-src was set: every card of a lazy-loading WordPress theme lost its picture.
+    url = serve(httpserver, "lazy_images.html", path="/fr/agenda/")
+    result, _ = read(html_source(url, items="article.card", fields={"title": "h3", "url": "h3 a", "start": "time",
+                                                                    "image_url": "img"}))
+    base = httpserver.url_for("")
+    assert {item.title: item.image_url for item in result.items} == {
+        "Festival numérique": f"{base}wp-content/uploads/2026/02/festival.jpg",
+        "FabLab open night": f"{base}fr/agenda/fablab.jpg",
+        "Meetup": f"{base}img/meetup-300.jpg",
+        "Atelier": f"{base}img/atelier.jpg",  # a real src wins
+    }
+
+
+def test_a_year_less_date_takes_the_year_its_weekday_names(httpserver: HTTPServer) -> None:
+    # Read on 30 November 2026, a listing still showing "za 14/03" means Saturday 14 March 2026, which is past:
+    # read in 2027 (a Sunday) it became a phantom event next spring, with only a weekday warning.
+    url = serve(httpserver, "past_weekday_dates.html", path="/nl/activiteiten")
+    source = html_source(url, language="nl", fields={"title": "h3", "url": "h3 a", "start": ".when"})
+    result, _ = read(source, now=datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc))
+    assert [(item.title, item.start) for item in result.items] == [
+        ("Repair café", datetime(2026, 3, 14, 10, 0)),
+        ("Codeclub", datetime(2026, 3, 18, 14, 30)),
+        ("Kerstmarkt digitaal", date(2026, 12, 12)),
+        ("Nieuwjaarsdrink", datetime(2027, 1, 8, 18, 0)),
+    ]
+    assert not any("weekday" in warning for warning in result.warnings)
+
+
+def test_a_deadline_at_noon_closes_at_noon_not_at_the_end_of_the_day(httpserver: HTTPServer) -> None:
+    # "à midi", "om middag": read as the day alone, the call closed at 23:59:59, twelve hours late.
+    from transforms.normalise import SourceContext, normalise_all
+
+    url = serve(httpserver, "deadline_at_noon.html", path="/fr/appels")
+    source = html_source(url, content="call", fields={"title": "h3", "url": "h3 a", "deadline": ".limite",
+                                                       "summary": ".texte"})
+    result, _ = read(source)
+    context = SourceContext(partner_id="lab", source_id="agenda", content="call", language="fr",
+                            fallback_url="https://fonds.example.be/")
+    items, rejections = normalise_all(result.items, context, now=NOW)
+    assert result.rejections == rejections == []
+    assert [(item.source_key.rsplit("/", 1)[-1], item.deadline_utc) for item in items] == [
+        ("inclusion", datetime(2026, 4, 15, 10, 0, tzinfo=timezone.utc)),
+        ("data", datetime(2026, 4, 20, 10, 0, tzinfo=timezone.utc)),
+        ("bridge", datetime(2026, 4, 30, 10, 0, tzinfo=timezone.utc)),  # read in the text
+    ]
+
+
+def test_a_range_of_two_numeric_dates_keeps_its_end(httpserver: HTTPServer) -> None:
+    # "du 12/03/2026 au 14/03/2026" was the 12th alone; "16.03.2026 – 18.03.2026" the 16th at 14:03 (the
+    # second date read as an hour); "van 23/03 tot 27/03/2026" the 27th alone.
+    url = serve(httpserver, "numeric_ranges.html", path="/fr/formations")
+    result, _ = read(html_source(url, items="li.card", fields={"title": "h3", "url": "h3 a", "start": ".when"}))
+    assert result.rejections == []
+    assert [(item.title, item.start, item.end) for item in result.items] == [
+        ("Python intensif", date(2026, 3, 12), date(2026, 3, 14)),
+        ("UX design", date(2026, 3, 16), date(2026, 3, 18)),
+        ("Cloud bootcamp", date(2026, 3, 23), date(2026, 3, 27)),
+        ("Data day", datetime(2026, 3, 30, 9, 0), datetime(2026, 3, 31, 17, 0)),
+        ("Excel", date(2026, 4, 1), date(2026, 4, 3)),
+    ]
+
+
+def test_english_month_first_ranges_keep_their_end(httpserver: HTTPServer) -> None:
+    # "March 12 – 14, 2026" was the 12th alone (dateparser reads one date).
+    url = serve(httpserver, "english_month_first_ranges.html", path="/en/events")
+    result, _ = read(html_source(url, language="en", items="div.card", fields={"title": "h3", "url": "h3 a", "start": ".when"}))
+    assert result.rejections == []
+    assert [(item.title, item.start, item.end) for item in result.items] == [
+        ("Brussels AI Week", date(2026, 3, 12), date(2026, 3, 14)),
+        ("GovTech Hackathon", date(2026, 3, 30), date(2026, 4, 2)),
+        ("Data Summit", date(2026, 5, 5), date(2026, 5, 6)),
+        ("Meetup", datetime(2026, 3, 19, 18, 30), None),
+    ]

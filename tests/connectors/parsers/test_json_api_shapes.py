@@ -164,3 +164,140 @@ def test_records_given_as_an_object_keyed_by_id_are_its_values(httpserver: HTTPS
     result, _ = read(api_source(serve(httpserver, "records_keyed_by_id.json")))
     assert [item.key for item in result.items] == ["81", "82"] and result.rejections == []  # was one record, "no key"
     assert not any(w.startswith("unmapped source fields") for w in result.warnings)
+
+
+def openagenda_source(url: str) -> JsonApiSource:
+    return api_source(url, fields={"key": "uid", "title": "title", "start": "timings[0].begin", "categories": "keywords"},
+                      ignore=["slug", "timings"], pagination={"type": "cursor", "param": "after[]", "next": "after",
+                                                              "total": "total"})
+
+
+def test_a_cursor_that_is_a_list_is_sent_as_the_parameter_repeated(httpserver: HTTPServer) -> None:
+    # OpenAgenda v2 pages with `after`: [sort value, uid], asked back as after[]=…&after[]=…; it went as "[…, …]".
+    httpserver.expect_request("/api/events", query_string="after%5B%5D=1773997200000&after%5B%5D=51234568").respond_with_data(
+        (FIXTURES / "openagenda_page2.json").read_bytes(), content_type="application/json")
+    result, _ = read(openagenda_source(serve(httpserver, "openagenda_page1.json")))
+    assert [item.key for item in result.items] == ["51234567", "51234568", "51234569"]
+    assert not any("pages are missing" in w or "very records" in w for w in result.warnings)
+
+
+def test_multilingual_keyword_lists_give_the_source_language_list(httpserver: HTTPServer) -> None:
+    # {"fr": [...], "nl": [...]} rejected the record as "an object, not a value".
+    httpserver.expect_request("/api/events", query_string="after%5B%5D=1773997200000&after%5B%5D=51234568").respond_with_data(
+        (FIXTURES / "openagenda_page2.json").read_bytes(), content_type="application/json")
+    result, _ = read(openagenda_source(serve(httpserver, "openagenda_page1.json")))
+    assert result.rejections == []
+    assert {item.key: item.categories for item in result.items} == {
+        "51234567": ["enfants", "programmation"], "51234568": [], "51234569": ["smartphone"]}
+
+
+def test_jsonapi_relationships_reach_the_resources_the_document_includes(httpserver: HTTPServer) -> None:
+    # Drupal's JSON:API gives the venue and the terms as {type, id} pointers, their names in `included`:
+    # no path could reach them, so every event came out without its place and its themes.
+    source = api_source(serve(httpserver, "jsonapi_included.json"), records="data", fields={
+        "key": "id", "title": "attributes.title", "start": "attributes.field_date.value",
+        "place": "relationships.field_lieu.data.attributes.name",
+        "locality": "relationships.field_lieu.data.attributes.field_adresse.locality",
+        "categories": "relationships.field_thematiques.data[*].attributes.name",
+    }, ignore=["type", "links", "attributes"])
+    result, _ = read(source)
+    assert result.rejections == []
+    places = {item.title: (item.location.name, item.location.locality) if item.location else None for item in result.items}
+    assert places == {"Forum Smart City 2026": ("Square – Brussels Meeting Centre", "Bruxelles"),
+                      "Atelier données ouvertes": None}  # its relationship's data is null
+    assert [item.categories for item in result.items] == [["Ville intelligente", "Données ouvertes"], ["Données ouvertes"]]
+    assert not any("unmapped" in w for w in result.warnings)
+
+
+def test_a_full_last_page_then_wordpress_400_for_the_page_after_ends_the_pages_not_the_source(httpserver: HTTPServer) -> None:
+    # WordPress posts: 4 posts at per_page=2, no total in the body (it is in X-WP-Total). Page 3 answers 400
+    # rest_post_invalid_page_number: the source was reported incomplete on every run.
+    for page in (1, 2):
+        httpserver.expect_request("/wp-json/wp/v2/posts", query_string=f"per_page=2&page={page}").respond_with_data(
+            (FIXTURES / f"wp_posts_page{page}.json").read_bytes(), content_type="application/json")
+    httpserver.expect_request("/wp-json/wp/v2/posts", query_string="per_page=2&page=3").respond_with_data(
+        (FIXTURES / "wp_invalid_page_number.json").read_bytes(), status=400, content_type="application/json")
+    source = api_source(httpserver.url_for("/wp-json/wp/v2/posts"), content="news", records="$", fields={
+        "key": "id", "title": "title.rendered", "url": "link", "description_html": "content.rendered",
+        "published": "date_gmt"}, ignore=["content.protected"],
+        pagination={"type": "page_number", "param": "page", "size_param": "per_page", "size": 2})
+    _, [crawl] = fetch_everything_sync([], [crawl_job("lab", source, now=NOW, force=True)], FAST)
+    assert (crawl.outcome, crawl.error) == ("fetched", None)
+    result = parse_pages(source, crawl.pages, partner_id="lab", now=NOW)
+    assert [item.key for item in result.items] == ["900", "901", "902", "903"]
+    assert result.items[0].title == "Actualit&eacute; n&deg;0 &#8211; num&eacute;rique"  # the normaliser unescapes it
+
+
+def test_a_page_the_api_announced_that_fails_still_makes_the_source_incomplete(httpserver: HTTPServer) -> None:
+    # With a total saying there is more, page 2's 404 is a failure, not the end.
+    httpserver.expect_request("/api/events", query_string="page=2").respond_with_data("gone", status=404)
+    httpserver.expect_request("/api/events").respond_with_json(
+        {"total": 4, "events": [{"id": 1, "title": "A", "start": "2026-03-05"}, {"id": 2, "title": "B", "start": "2026-03-06"}]})
+    source = api_source(httpserver.url_for("/api/events"), pagination={"type": "page_number", "param": "page", "total": "total"})
+    _, [crawl] = fetch_everything_sync([], [crawl_job("lab", source, now=NOW, force=True)], FAST)
+    assert crawl.outcome == "error" and crawl.incomplete
+
+
+def test_a_next_link_that_leads_on_past_the_last_record_ends_at_the_first_empty_page(httpserver: HTTPServer) -> None:
+    # CKAN's datastore_search always gives _links.next: after the last record came empty page after empty page,
+    # until two alike read as a loop ("holds the very records of page 3: the pagination is not followed").
+    for number, offset in ((2, 2), (3, 4), (4, 6)):
+        httpserver.expect_request("/api/3/action/datastore_search", query_string=f"resource_id=abc&limit=2&offset={offset}"
+                                  ).respond_with_data((FIXTURES / f"ckan_page{min(number, 3)}.json").read_bytes(),
+                                                      content_type="application/json")
+    httpserver.expect_request("/api/3/action/datastore_search").respond_with_data(
+        (FIXTURES / "ckan_page1.json").read_bytes(), content_type="application/json")
+    source = api_source(httpserver.url_for("/api/3/action/datastore_search") + "?resource_id=abc&limit=2", content="call",
+                        records="result.records", fields={"key": "_id", "title": "titre", "deadline": "date_limite"},
+                        pagination={"type": "next_url", "next": "result._links.next"})
+    result, crawl_warnings = read(source)
+    assert [item.title for item in result.items] == ["Appel 1", "Appel 2", "Appel 3"]
+    assert len(httpserver.log) == 3 and result.warnings == [] and crawl_warnings == []
+
+
+def test_a_cursor_stops_once_the_announced_total_is_read(httpserver: HTTPServer) -> None:
+    # An API giving a next cursor on its last page: the total it announced says there is nothing more to ask.
+    httpserver.expect_request("/api/events").respond_with_json(
+        {"total": 2, "next": "abc", "events": [{"id": 1, "title": "A", "start": "2026-03-05"}, {"id": 2, "title": "B", "start": "2026-03-06"}]})
+    source = api_source(httpserver.url_for("/api/events"), pagination={"type": "cursor", "param": "cursor", "next": "next",
+                                                                       "total": "total"})
+    result, _ = read(source)
+    assert [item.key for item in result.items] == ["1", "2"] and len(httpserver.log) == 1
+
+
+def test_a_map_written_with_yaml_yes_no_keys_translates_a_records_true_and_false(httpserver: HTTPServer) -> None:
+    # `map: {true: online, false: offline}` failed validation with "map.1: Input should be a valid string"
+    # (YAML's true is a boolean), and {"true": …} missed the record's true (looked up as "True").
+    import yaml
+
+    httpserver.expect_request("/api/events").respond_with_json({"events": [
+        {"id": 1, "title": "Webinar", "start": "2026-03-18T12:00:00Z", "online_event": True},
+        {"id": 2, "title": "Meetup", "start": "2026-03-16T17:30:00Z", "online_event": False}]})
+    mapping = yaml.safe_load("{path: online_event, map: {true: online, false: offline}}")
+    result, _ = read(api_source(httpserver.url_for("/api/events"), fields={
+        "key": "id", "title": "title", "start": "start", "attendance_mode": mapping}))
+    assert [(item.title, item.attendance_mode) for item in result.items] == [("Webinar", "online"), ("Meetup", "offline")]
+
+
+def test_occurrences_give_one_item_per_date_of_a_record(httpserver: HTTPServer) -> None:
+    # OpenAgenda lists a workshop's sessions in timings[]: `start: timings[0].begin` published the first
+    # session only, the others lost without a word. With `occurrences: timings` each session is an item.
+    source = api_source(serve(httpserver, "openagenda_timings.json"), occurrences="timings",
+                        fields={"key": "uid", "title": "title", "start": "timings[0].begin", "end": "timings[0].end"})
+    result, _ = read(source)
+    assert result.rejections == []
+    assert [(item.key, item.start, item.end) for item in result.items] == [
+        ("51234567#2026-03-11T14:00:00+01:00", "2026-03-11T14:00:00+01:00", "2026-03-11T16:00:00+01:00"),
+        ("51234567#2026-03-18T14:00:00+01:00", "2026-03-18T14:00:00+01:00", "2026-03-18T16:00:00+01:00"),
+        ("51234567#2026-04-01T14:00:00+02:00", "2026-04-01T14:00:00+02:00", "2026-04-01T16:00:00+02:00"),
+        ("51234568", "2026-03-20T10:00:00+01:00", "2026-03-20T11:00:00+01:00"),  # one date: the record's own key
+    ]
+    assert not any("unmapped" in w for w in result.warnings)
+
+
+def test_a_start_reading_the_first_of_several_dates_says_the_others_are_not_published(httpserver: HTTPServer) -> None:
+    result, _ = read(api_source(serve(httpserver, "openagenda_timings.json"),
+                                fields={"key": "uid", "title": "title", "start": "timings[0].begin"}, ignore=["timings"]))
+    assert [item.key for item in result.items] == ["51234567", "51234568"]
+    assert ("timings[0].begin reads the first of several dates in 1 record(s): the others are not published; "
+            "to publish each, set occurrences: timings") in result.warnings

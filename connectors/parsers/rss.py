@@ -25,7 +25,8 @@ from connectors.parsers.common import (
     Origin, ParseResult, charset_of, excerpt, hash_key, html_page_instead_of,
     lenient_utf8, mislabelled_warning, other_kind_instead_of, resolve, short_language, utf8_mislabelled,
 )
-from transforms.model import RawItem, RawLocation, stable_json
+from transforms.language import MIN_CONFIDENCE, detect_language
+from transforms.model import LANGUAGES, RawItem, RawLocation, stable_json
 from transforms.text import html_to_text, summarise
 
 # One <item> or <entry> element in the raw text, namespace prefix allowed, to quote in excerpts:
@@ -49,6 +50,7 @@ _CALENDAR_FIELDS = (("dtstart", "ev_startdate"), ("dtend", "ev_enddate"), ("loca
 _KEY_WORDS = 500  # as an html card without a link is known by its words
 _TITLE_CHARS = 100  # a title made of an untitled post's first sentence
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
+LANGUAGE_SAMPLE = 8  # items whose texts are detected to believe a feed-wide language (_borne_out_language)
 # The footer WordPress's Yoast SEO adds to every item of a feed, in the site's language ("The post <a>…</a> appeared
 # first on <a>…</a>."), as the last paragraph: it is no part of the text.
 _FOOTER_WORDS = ("appeared first on", "est apparu en premier sur", "verscheen eerst op")
@@ -315,7 +317,38 @@ def _items(entries: list[Any], feed: Any, raws: list[str] | None, origin: Origin
             result.rejections.append(origin.reject("missing_title", "title", why, key=entry.get("id"), excerpt=excerpt(raw)))
             continue
         result.items.append(item)
+    believed = _borne_out_language(result.items, feed.get("language"))
+    if believed is not None:
+        for item in result.items:
+            item.language = item.language or believed
     return result
+
+
+def _borne_out_language(items: list[RawItem], feed_language: str | None) -> str | None:
+    """The feed-wide language when a sample of its items' texts bears it out; None when one of them is confidently
+    another language, none is long enough to tell, or the feed declares none of ours.
+
+    A feed-wide language is often the CMS's default (Squarespace writes en-US on French sites), so it is no item's
+    declaration by itself (_declared_language). Detecting every item instead cost more than reading it; a sample
+    spread over the feed tells a wrong default, or a feed mixing French and Dutch, apart, and the items of a feed
+    it bears out are declared in its language."""
+    language = short_language(feed_language)
+    undeclared = [item for item in items if item.language is None]
+    if language not in LANGUAGES or not undeclared:
+        return None
+    count = min(LANGUAGE_SAMPLE, len(undeclared))
+    # Spread evenly from the first item to the last (a fixed stride keeps missing every fifth item, say).
+    sample = sorted({round(i * (len(undeclared) - 1) / max(count - 1, 1)) for i in range(count)})
+    confirmed = False
+    for item in (undeclared[position] for position in sample):
+        text = html_to_text(item.description_html) if item.description_html else ""
+        found, confidence = detect_language(f"{item.title or ''}. {text}")
+        if found is not None and confidence >= MIN_CONFIDENCE:
+            if found != language:
+                return None
+            confirmed = True
+    # Texts too short to tell confirm nothing: the partner file's language is then a better guess than a CMS default.
+    return language if confirmed else None
 
 
 def _with_utf8_charset(content_type: str | None) -> str:

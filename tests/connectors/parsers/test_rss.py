@@ -22,7 +22,7 @@ def test_rss20_fields(parse):
     assert item.updated is None  # not feedparser's fallback to the published date
     assert item.categories == ["IA", "PME"]
     assert item.image_url == "https://hub.example.be/img/ia-thumb.jpg"  # thumbnail before enclosure
-    assert item.language is None  # the channel's language is a default, not the item's (test_rss_shapes: feed-wide language)
+    assert item.language == "fr"  # the channel's, borne out by the item's French (test_rss_shapes: feed-wide language)
     assert item.start is None and item.kind is None  # an RSS item says nothing about being an event
     assert item.excerpt.startswith("<item>") and "hub-2026-0042" in item.excerpt
 
@@ -65,7 +65,7 @@ def test_unreadable_date_is_passed_on_as_text(parse):
 
 def test_rss091(parse):
     [item] = parse("rss", "rss091.xml").items
-    assert (item.title, item.language, item.key) == ("Nieuwsbrief maart", None, "https://old.example.be/nieuws/maart")
+    assert (item.title, item.language, item.key) == ("Nieuwsbrief maart", "nl", "https://old.example.be/nieuws/maart")
     assert item.description_html == "De nieuwsbrief van maart."
 
 
@@ -77,7 +77,7 @@ def test_rss10_event_module(parse):
     assert item.location == RawLocation(text="BeCentral, Cantersteen 12, 1000 Bruxelles")
     assert item.updated == datetime(2026, 3, 1, 8, 0, tzinfo=UTC)  # dc:date
     assert item.categories == ["open data"]
-    assert item.language is None  # the channel's language is a default, not the item's (test_rss_shapes: feed-wide language)
+    assert item.language == "en"  # the channel's, borne out by the item's English
 
 
 def test_atom_relative_xml_base_is_resolved_against_the_feed_url(parse):

@@ -136,6 +136,30 @@ def test_a_feed_wide_language_is_a_default_not_the_language_of_every_item():
         event + "0a1b2c3d4e5f601234569": ["en"]}
 
 
+_FR = ("Atelier d'initiation à l'intelligence artificielle", "Une matinée pour découvrir les outils d'intelligence "
+       "artificielle utiles aux indépendants et aux petites entreprises bruxelloises, avec des démonstrations.")
+_NL = ("Workshop artificiële intelligentie", "Een ochtend om de hulpmiddelen van artificiële intelligentie te ontdekken "
+       "die nuttig zijn voor zelfstandigen en kleine Brusselse ondernemingen, met demonstraties.")
+
+
+def _bilingual_feed(languages: str) -> bytes:
+    items = "".join(f"<item><title>{_FR[0] if code == 'f' else _NL[0]} {n}</title><link>https://lab.example.be/{n}</link>"
+                    f"<description>{_FR[1] if code == 'f' else _NL[1]}</description></item>"
+                    for n, code in enumerate(languages))
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Lab</title>'
+            f"<link>https://lab.example.be/</link><language>fr-BE</language>{items}</channel></rss>").encode("utf-8")
+
+
+@pytest.mark.parametrize(("languages", "declared"), [
+    ("f" * 40, "fr"),  # the texts bear the channel's language out: every item is declared in it, none detected again
+    ("ffffn" * 8, None),  # one item in five in Dutch: a sample finds it, and each item's language is detected
+])
+def test_a_feed_wide_language_is_believed_only_when_the_items_bear_it_out(languages: str, declared: str | None) -> None:
+    result = rss.parse(_bilingual_feed(languages), Origin("lab", "news", "https://lab.example.be/feed"), content_type=None)
+    assert len(result.items) == len(languages)
+    assert {item.language for item in result.items} == {declared}
+
+
 def test_an_atom_entry_in_another_language_than_its_feed_keeps_it(parse):
     result = parse("rss", "atom_alternates_by_language.xml")  # feed xml:lang="fr", entries xml:lang en, nl, de
     assert [item.language for item in result.items] == ["en", "nl", None]  # German: not one of the agenda's

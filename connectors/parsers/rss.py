@@ -50,10 +50,12 @@ _CALENDAR_FIELDS = (("dtstart", "ev_startdate"), ("dtend", "ev_enddate"), ("loca
 _KEY_WORDS = 500  # as an html card without a link is known by its words
 _TITLE_CHARS = 100  # a title made of an untitled post's first sentence
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
-LANGUAGE_SAMPLE = 8  # items whose texts are detected to believe a feed-wide language (_borne_out_language)
+LANGUAGE_SAMPLE = 4  # items whose texts are detected to believe a feed-wide language (_borne_out_language)
+LANGUAGE_SAMPLE_HTML, LANGUAGE_SAMPLE_CHARS = 500, 120  # of each: HTML read, then characters detected
 # The footer WordPress's Yoast SEO adds to every item of a feed, in the site's language ("The post <a>…</a> appeared
 # first on <a>…</a>."), as the last paragraph: it is no part of the text.
 _FOOTER_WORDS = ("appeared first on", "est apparu en premier sur", "verscheen eerst op")
+_FOOTER_TAIL = 1_000  # characters: the footer's paragraph, two links with their titles
 _SEO_FOOTER = re.compile(
     r"\s*<p>\s*(?:The post|L[’']article|Het bericht)\s+<a\b[^>]*>[^<]*</a>\s+(?:" + "|".join(_FOOTER_WORDS) +
     r")\s+<a\b[^>]*>[^<]*</a>\.?\s*</p>\s*$", re.IGNORECASE)
@@ -240,7 +242,9 @@ def _content_base(content: list[Any], base: str) -> str:
 
 def _without_footer(html_text: str | None) -> str | None:
     """`html_text` without the SEO plugin's footer paragraph (_SEO_FOOTER) at its end."""
-    if not html_text or not any(words in html_text for words in _FOOTER_WORDS):
+    # The footer closes the text: its words are looked for in the text's tail only (each item's text is read).
+    tail = html_text[-_FOOTER_TAIL:] if html_text else ""
+    if not tail or not any(words in tail for words in _FOOTER_WORDS):
         return html_text
     return _SEO_FOOTER.sub("", html_text)
 
@@ -341,8 +345,9 @@ def _borne_out_language(items: list[RawItem], feed_language: str | None) -> str 
     sample = sorted({round(i * (len(undeclared) - 1) / max(count - 1, 1)) for i in range(count)})
     confirmed = False
     for item in (undeclared[position] for position in sample):
-        text = html_to_text(item.description_html) if item.description_html else ""
-        found, confidence = detect_language(f"{item.title or ''}. {text}")
+        # The start of a text tells its language: only that much is turned into text and detected.
+        text = html_to_text(item.description_html[:LANGUAGE_SAMPLE_HTML]) if item.description_html else ""
+        found, confidence = detect_language(f"{item.title or ''}. {text}"[:LANGUAGE_SAMPLE_CHARS])
         if found is not None and confidence >= MIN_CONFIDENCE:
             if found != language:
                 return None

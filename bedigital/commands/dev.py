@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -50,10 +51,8 @@ def _supervise(child: subprocess.Popen) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # stopped: on to stopping the child
         return child.wait()
-    except KeyboardInterrupt:
-        pass
     signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the child is stopped once; a repeated signal changes nothing
     if signal.SIGTERM in received:
         child.send_signal(signal.SIGTERM)

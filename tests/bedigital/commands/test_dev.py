@@ -1,6 +1,7 @@
 """`bedigital dev`: Dagster's UI with the demo ecosystem, stopped with everything it started."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -40,11 +41,9 @@ def _wait_for_ui(port: int, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + STARTUP_S
     while time.monotonic() < deadline:
         assert process.poll() is None, "bedigital dev exited while starting"
-        try:
+        with contextlib.suppress(httpx.HTTPError):  # not listening yet
             if httpx.get(f"http://127.0.0.1:{port}/server_info", timeout=2).status_code == 200:
                 return
-        except httpx.HTTPError:
-            pass
         time.sleep(0.5)
     raise AssertionError(f"the Dagster UI did not answer on port {port} within {STARTUP_S} s")
 

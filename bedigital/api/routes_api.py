@@ -133,6 +133,22 @@ def items_response(request: Request, snapshot: Snapshot, *, kind: list[str] | No
     return json_response(body, vary_language=lang is None)
 
 
+ITEM_PARAMETERS = frozenset({"kind", "category", "category_match", "partner", "from", "to", "open", "deadline_before",
+                             "municipality", "attendance", "free", "language", "q", "updated_since", "sort", "cursor",
+                             "limit", "lang"})
+
+
+def refuse_facet_parameters(request: Request, snapshot: Snapshot) -> None:
+    """422 for a category facet written as a parameter (`?theme=ai`), saying how to filter by it: like any
+    parameter the endpoint does not know, it was ignored, and the portal got every item instead of the theme's."""
+    facets = {facet["facet"] for facet in snapshot.taxonomy} - ITEM_PARAMETERS
+    for name, value in request.query_params.multi_items():
+        if name in facets:
+            raise invalid(params.InvalidParameter(
+                name, f"there is no parameter {name!r}: categories are filtered with category={name}:{value or '<slug>'} "
+                      "(see /v1/categories)"))
+
+
 @router.get("/v1/items", response_model=None, tags=["items"],
             responses={200: {"model": schemas.ItemsPage}, **INVALID, **UNAVAILABLE},
             summary="Agenda items, filtered, searched, sorted and paged")
@@ -159,6 +175,7 @@ async def list_items(
     limit: Annotated[int, Query(ge=1, le=200, description="Items per page, at most 200.")] = 20,
     lang: Annotated[Optional[Lang], Query(description="Language of the texts (falls back on the others); `all` keeps every language. Default: Accept-Language, else fr.")] = None,
 ) -> Response:
+    refuse_facet_parameters(request, snapshot)
     return items_response(
         request, snapshot, kind=kind, category=category, category_match=category_match, partner=partner,
         from_=from_, to=to, open=open, deadline_before=deadline_before, municipality=municipality,

@@ -180,3 +180,21 @@ def test_the_api_documentation_works_offline(client: httpx.Client, page: str) ->
         response = client.get(asset)
         assert response.status_code == 200 and len(response.content) > 10_000, asset
     assert "/openapi.json" in html.text
+
+
+def test_a_facet_written_as_a_parameter_says_how_to_filter_by_it(client: httpx.Client) -> None:
+    """`?theme=ai` was ignored like any unknown parameter: the portal got every item, not the theme's."""
+    response = client.get("/v1/items", params={"theme": "ai"})
+    assert response.status_code == 422
+    [problem] = response.json()["detail"]
+    assert problem["loc"] == ["query", "theme"] and "category=theme:ai" in problem["msg"]
+    assert client.get("/v1/items", params={"category": "theme:ai"}).status_code == 200
+    assert client.get("/v1/items", params={"attendance": "online"}).status_code == 200  # a facet that is a parameter too
+    assert client.get("/v1/items", params={"_": "1733000000"}).status_code == 200  # a cache-buster stays ignored
+
+
+def test_the_parameters_the_facet_check_knows_are_the_endpoint_s(client: httpx.Client) -> None:
+    from bedigital.api.routes_api import ITEM_PARAMETERS
+
+    documented = client.get("/openapi.json").json()["paths"]["/v1/items"]["get"]["parameters"]
+    assert ITEM_PARAMETERS == {p["name"] for p in documented if p["in"] == "query"}

@@ -450,6 +450,12 @@ def _mapping_with_unique_keys(loader: _PartnerFileLoader, node: yaml.MappingNode
 _PartnerFileLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_unique_keys)
 
 
+def _repeated_source_ids(data: dict[str, Any]) -> list[str]:
+    """The source ids written more than once in a partner file, as written (before validation)."""
+    ids = [str(source.get("id")) for source in data.get("sources") or [] if isinstance(source, dict) and source.get("id")]
+    return sorted({source_id for source_id in ids if ids.count(source_id) > 1})
+
+
 def load_partner_file(path: Path) -> tuple[Partner | None, list[RegistryError]]:
     """Read and validate one partner file; never raises for bad content."""
     name = str(path)
@@ -482,6 +488,11 @@ def load_partner_file(path: Path) -> tuple[Partner | None, list[RegistryError]]:
             if err.get("type", "").startswith("union_tag"):
                 key = "kind"
             errors.append(RegistryError(name, _describe(err), source_id, key or None))
+        # The model checks ids are unique only once every source is valid: said now, not after the other fixes.
+        errors += [RegistryError(name, f"duplicate source id {source_id!r} (source ids must be unique within a partner)",
+                                 source_id, "id")
+                   for source_id in _repeated_source_ids(data)
+                   if not any("duplicate source id" in e.message for e in errors)]
         return None, errors
     if path.stem != partner.id:
         errors.append(RegistryError(name, f"file name must be the partner id ({partner.id}.yaml)", key="id"))

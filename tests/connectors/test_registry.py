@@ -142,3 +142,12 @@ def test_known_default_categories_are_kept(tmp_path: Path) -> None:
     assert registry.errors == ()
     [(partner, source)] = registry.sources()
     assert partner.categories == {"audience": ["researchers"]} and source.categories == {"theme": ["fintech"]}
+
+
+def test_a_repeated_source_id_is_reported_with_the_other_errors_of_the_file(tmp_path: Path) -> None:
+    """It was only said once every other error of the file was fixed: a second round of fixes for nothing."""
+    second = VALID.split("sources:\n")[1].replace("content: news", "content: newz")
+    write(tmp_path, "innoviris.yaml", VALID + second)
+    messages = [error.message for error in load_registry(tmp_path).errors]
+    assert any("newz" in message for message in messages)
+    assert "duplicate source id 'news' (source ids must be unique within a partner)" in messages

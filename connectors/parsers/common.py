@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from email.message import Message
 from urllib.parse import urljoin
 
-from connectors.parsers.sniff import KIND_NAMES, payload_kind
+from connectors.parsers.sniff import HTML_PAGE, KIND_NAMES, payload_kind
 from transforms.model import LANGUAGES, RawItem, RawLocation, Rejection, stable_hash
 from transforms.text import has_unwritable, writable
 from transforms.urls import with_scheme
@@ -139,7 +139,6 @@ def mislabelled_warning(what: str, declared: str) -> str:
     return f"{what} is labelled {declared} but its bytes are UTF-8; it was read as UTF-8"
 
 
-_HTML_PAGE = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
 _HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _TITLE_CHARS = 80
 
@@ -150,13 +149,17 @@ def html_page_instead_of(body: bytes, what: str) -> str | None:
     Servers answer a moved feed, a login wall or their own failure with an HTML page and status 200:
     saying so, with the page's title, tells the partner what to fix far better than a syntax error.
     """
-    if not _HTML_PAGE.match(body[:4096]):
+    if not HTML_PAGE.match(body[:4096]):
         return None
     found = _HTML_TITLE.search(body[:65536])
     title = " ".join(html.unescape(found.group(1).decode("utf-8", "replace")).split()) if found else ""
     titled = f" titled {title[:_TITLE_CHARS]!r}" if title else ""
     return (f"the payload is not {what} but an HTML page{titled}: an error or login page answered with "
             "status 200, or a URL that is not the feed's")
+
+
+# Of a record's words, for the key of one without id or link (an html card, an untitled undated feed item).
+FALLBACK_KEY_CHARS = 500
 
 
 # What a partner file writes to read each kind of payload.

@@ -14,7 +14,9 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from connectors.pages import Page, PageRequest, RepeatedPages, records_fingerprint, repeated_page_warning
-from connectors.parsers.common import Origin, ParseResult, charset_of, lenient_utf8, resolve, utf8_mislabelled
+from connectors.parsers.common import (
+    FALLBACK_KEY_CHARS, Origin, ParseResult, charset_of, lenient_utf8, resolve, utf8_mislabelled,
+)
 from connectors.field_mapping import HtmlField
 from connectors.parsers.fields import RECORD_TARGETS, build_item, is_empty, raw_values, transform
 from transforms.times import local_date
@@ -22,7 +24,6 @@ from transforms.times import local_date
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 _LINK_ATTRS = frozenset({"href", "src", "data-href", "data-src", "action"})
 _EXCERPT_CHARS = 1000
-FALLBACK_KEY_CHARS = 500  # of a card's words, for the key of a card without a link
 
 
 def decode(page: Page) -> str:

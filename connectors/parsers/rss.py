@@ -22,7 +22,7 @@ from feedparser.urls import resolve_relative_uris
 from connectors.dates import DateTextError, ParsedDate, parse_fast
 from connectors.parsers import xml_feed
 from connectors.parsers.common import (
-    Origin, ParseResult, charset_of, excerpt, hash_key, html_page_instead_of,
+    FALLBACK_KEY_CHARS, Origin, ParseResult, charset_of, excerpt, hash_key, html_page_instead_of,
     lenient_utf8, mislabelled_warning, other_kind_instead_of, resolve, short_language, utf8_mislabelled,
 )
 from transforms.language import MIN_CONFIDENCE, detect_language
@@ -47,7 +47,6 @@ _PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _CALENDAR_NAMESPACES = frozenset({"urn:ietf:params:xml:ns:xcal", "http://www.w3.org/2002/12/cal/ical"})
 _MEDIA_NAMESPACES = frozenset({"http://search.yahoo.com/mrss", "http://www.rssboard.org/media-rss"})
 _CALENDAR_FIELDS = (("dtstart", "ev_startdate"), ("dtend", "ev_enddate"), ("location", "ev_location"))
-_KEY_WORDS = 500  # as an html card without a link is known by its words
 _TITLE_CHARS = 100  # a title made of an untitled post's first sentence
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
 LANGUAGE_SAMPLE = 4  # items whose texts are detected to believe a feed-wide language (_borne_out_language)
@@ -193,10 +192,10 @@ def _link(entry: Any, language: str | None) -> str | None:
 
 
 def _words(entry: Any) -> str:
-    """The start of the entry's text, to tell apart entries that have no id, link or date (_KEY_WORDS characters)."""
+    """The start of the entry's text, to tell apart entries that have no id, link or date (FALLBACK_KEY_CHARS characters)."""
     content = entry.get("content") or []
     text = (content[0].get("value") if content else None) or entry.get("summary") or ""
-    return " ".join((html_to_text(text) if "<" in text else text).split())[:_KEY_WORDS]
+    return " ".join((html_to_text(text) if "<" in text else text).split())[:FALLBACK_KEY_CHARS]
 
 
 def _key(entry: Any, url: str | None, title: str | None) -> str:

@@ -15,6 +15,8 @@ HEAD = 4096  # bytes looked at to tell the formats apart
 _PROLOGUE = re.compile(rb"^(?:\s|<\?xml[^>]*\?>|<!--.*?-->|<!doctype[^>]*>)*", re.IGNORECASE | re.DOTALL)
 _FEED_ROOT = re.compile(rb"^<(?:[\w.-]+:)?(rss|feed|rdf)\b", re.IGNORECASE)
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+# A web page: its doctype or <html> first, after a byte order mark, spaces and comments.
+HTML_PAGE = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
 # What <link rel="alternate" type="…"> names, and the kind of source that reads it.
 FEED_TYPES = {"application/rss+xml": "rss", "application/atom+xml": "rss", "application/rdf+xml": "rss",
               "text/calendar": "ical"}
@@ -39,8 +41,7 @@ def payload_kind(body: bytes) -> str | None:
     rest = _PROLOGUE.sub(b"", head, count=1)
     if _FEED_ROOT.match(rest):
         return "rss"
-    lowered = head.lower()
-    if b"<html" in lowered or b"<body" in lowered or b"<head" in lowered:
+    if HTML_PAGE.match(head):
         return "jsonld" if b"application/ld+json" in body.lower() else "html"
     return None
 

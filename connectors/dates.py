@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
+from transforms.deadlines import NOON_WORDS
+
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate([
     "janvier janv jan january januari",
@@ -107,8 +109,7 @@ _RELATIVE_DAYS = {"aujourd'hui": 0, "aujourd’hui": 0, "vandaag": 0, "today": 0
                   "après-demain": 2, "apres-demain": 2, "overmorgen": 2}
 _RELATIVE = re.compile(r"^(?:(?:ce|le|on)\s+)?(après-demain|apres-demain|overmorgen|aujourd['’]hui|vandaag|today|demain|morgen"
                        r"|tomorrow)(?![a-z])")
-# "à midi", "om middag", "at noon": deadlines are often at noon; read as the day alone they closed 12 hours late.
-_NOON = re.compile(r"(?<![\w-])(?:midi|middag|noon)(?![\w-])", re.IGNORECASE)
+_NOON = re.compile(r"(?<![\w-])(?:" + "|".join(NOON_WORDS) + r")(?![\w-])", re.IGNORECASE)
 RECENT_PAST = timedelta(days=90)  # a year-less date further back than this is read in the next year
 
 

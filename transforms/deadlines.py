@@ -27,8 +27,10 @@ MARKERS: tuple[str, ...] = (
     "uiterste datum", "uiterste indieningsdatum", "indieningsdatum", "indienen voor", "indienen tot",
     "ten laatste", "tot en met", "sluit op", "afsluitdatum",
 )
+# "à midi", "om middag", "at noon": 12:00 (deadlines often are; read as the day alone they closed 12 hours late).
+NOON_WORDS = ("midi", "middag", "noon")
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_TIME = (r"(?:\s*(?:,|a|om|at|-|avant|before|voor)?\s*(?:(?P<noon>midi|middag|noon)\b|(?P<hour>\d{1,2})\s*"
+_TIME = (r"(?:\s*(?:,|a|om|at|-|avant|before|voor)?\s*(?:(?P<noon>" + "|".join(NOON_WORDS) + r")\b|(?P<hour>\d{1,2})\s*"
          r"(?:[h:u.]\s*(?P<minute>\d{2})?|uur|\s*(?P<ampm>am|pm))))?")
 _DAY_FIRST = rf"(?P<d1>\d{{1,2}})(?:er|e|st|nd|rd|th)?\s+(?P<m1>{_MONTH})\.?(?:\s+(?P<y1>\d{{4}}))?"
 _MONTH_FIRST = rf"(?P<m2>{_MONTH})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?(?:\s+(?P<y2>\d{{4}}))?"

@@ -297,9 +297,22 @@ def html_to_text(html_text: str) -> str:
     return "\n".join(filter(None, lines))
 
 
+def _flat_head(text: str, needed: int) -> str:
+    """collapse_whitespace(text), or a prefix of it of at least `needed` characters: a summary reads only the
+    start of a description, so only as much of it is collapsed as gives that many characters (whole words)."""
+    size = needed + needed // 4 + 32
+    while size < len(text):
+        head = collapse_whitespace(text[:size])
+        space = head.rfind(" ")  # the last word may be cut off by the slice: drop it
+        if space >= needed:
+            return head[:space]
+        size *= 4
+    return collapse_whitespace(text)
+
+
 def summarise(text: str, max_chars: int = 280) -> str:
     """`text` on one line, cut at a word boundary to at most `max_chars` characters, ending in '…' when cut."""
-    flat = collapse_whitespace(text)
+    flat = _flat_head(text, max_chars + 1)
     if len(flat) <= max_chars:
         return flat
     if max_chars <= len(ELLIPSIS):
@@ -318,10 +331,26 @@ class CharacterTable(dict[int, str]):
     def __init__(self, replace: Callable[[str], str]) -> None:
         super().__init__()
         self._replace = replace
+        self._latin1: tuple[bytes, re.Pattern[str]] | None = None
 
     def __missing__(self, code: int) -> str:
         replacement = self[code] = self._replace(chr(code))
         return replacement
+
+    @property
+    def latin1(self) -> tuple[bytes, re.Pattern[str]]:
+        """(a bytes.translate table, a pattern finding the characters it cannot translate): the table turns each
+        Latin-1 character whose replacement is one Latin-1 character (é -> e) into it; every other non-ASCII
+        character ("½" -> "1⁄2", "µ" -> "μ", "’") is for str.translate."""
+        if self._latin1 is None:
+            table, kept = bytearray(range(0x100)), ["\\x00-\\x7f"]
+            for code in range(0x80, 0x100):
+                replacement = self[code]
+                if len(replacement) == 1 and ord(replacement) < 0x100:
+                    table[code] = ord(replacement)
+                    kept.append(re.escape(chr(code)))
+            self._latin1 = bytes(table), re.compile("[^" + "".join(kept) + "]")
+        return self._latin1
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -330,10 +359,15 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 def translate_non_ascii(text: str, table: CharacterTable) -> str:
     """`text.translate(table)` for a table that leaves ASCII characters alone.
 
-    Only the runs of non-ASCII characters are looked up: a mostly ASCII text (French, Dutch, English)
-    goes about five times faster than through str.translate, which looks up every character."""
+    A text of Latin-1 characters that each become one Latin-1 character (French, Dutch, English without
+    typographic punctuation) is translated as bytes, in C. Otherwise only the runs of non-ASCII characters are
+    looked up: a mostly ASCII text goes about five times faster than through str.translate, which looks up
+    every character."""
     if text.isascii():
         return text
+    bytes_table, beyond = table.latin1
+    if beyond.search(text) is None:
+        return text.encode("latin-1").translate(bytes_table).decode("latin-1")
     return _NON_ASCII.sub(lambda run: run.group().translate(table), text)
 
 

@@ -14,6 +14,7 @@ from transforms.text import (
     BLOCK_TAGS,
     DESCRIPTION_MAX_CHARS,
     DROPPED_WITH_CONTENT,
+    CharacterTable,
     _simple_html_text,
     clean_title,
     collapse_whitespace,
@@ -181,6 +182,31 @@ def test_summary_is_a_bounded_prefix(text: str, max_chars: int) -> None:
         assert result == flat
 
 
+def _reference_summarise(text: str, max_chars: int) -> str:
+    """summarise as it was, collapsing the whole text first."""
+    flat = collapse_whitespace(text)
+    if len(flat) <= max_chars:
+        return flat
+    if max_chars <= 1:
+        return "…"[:max_chars]
+    room = flat[: max_chars - 1 + 1]
+    cut = room.rfind(" ")
+    head = room[:cut] if cut > max_chars // 2 else room[:-1]
+    return head.rstrip(" ,;:–—-([{\"'«") + "…"
+
+
+# Only the head of a long text is collapsed; long runs of spaces, invisible characters and long words test the
+# widening of that head.
+_words = st.lists(st.sampled_from(["a", "mot", "Atelier", "x" * 70, " " * 90, "\n\t ", "\u200b", "é,", "«"]) | st.text(max_size=8),
+                  max_size=120).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_words, st.integers(min_value=0, max_value=300))
+def test_summarising_the_head_gives_what_summarising_the_whole_text_gave(text: str, max_chars: int) -> None:
+    assert summarise(text, max_chars) == _reference_summarise(text, max_chars)
+
+
 # ---------------------------------------------------------------- the fast paths give what the plain code gave
 # html_to_text used to run every text through HTMLParser, and fold decomposed whole texts with NFKD. The
 # references below are that code, verbatim: the fast paths must give exactly the same text.
@@ -296,6 +322,25 @@ _accented = st.text(alphabet=st.sampled_from(
 def test_accents_are_stripped_as_whole_text_nfkd_stripped_them(text: str) -> None:
     assert strip_accents(text) == _reference_strip_accents(text)
     assert fold(text) == _reference_fold(text)
+
+
+# Latin-1 texts (French, Dutch, English without typographic punctuation) are translated as bytes: ½, ¼, ¾ and µ,
+# whose replacements are no single Latin-1 character, and any character beyond Latin-1 send a text the other way.
+_latin1 = st.text(alphabet=st.characters(max_codepoint=0xFF)) | st.text(alphabet=st.sampled_from("aeéèêëÉçÇïôœ’½µ €"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_latin1)
+def test_latin1_texts_are_stripped_as_whole_text_nfkd_stripped_them(text: str) -> None:
+    assert strip_accents(text) == _reference_strip_accents(text)
+    assert fold(text) == _reference_fold(text)
+
+
+def test_latin1_characters_with_longer_replacements_are_not_translated_as_bytes() -> None:
+    table, beyond = CharacterTable(_reference_strip_accents).latin1
+    assert [chr(code) for code in range(0x80, 0x100) if beyond.match(chr(code))] == ["µ", "¼", "½", "¾"]
+    assert bytes([0xE9, 0xC7, 0xFF]).translate(table) == b"eCy"
+    assert strip_accents("Élève ½ µ") == "Eleve 1\u20442 \u03bc"
 
 
 # --- the sanitiser is built once; the base URL of each call still resolves that call's links ---------------

@@ -17,6 +17,7 @@ from transforms.text import (
     clean_title,
     collapse_whitespace,
     fold,
+    html_to_line,
     html_to_text,
     sanitise_html,
     summarise,
@@ -137,8 +138,7 @@ def plain_text(value: str) -> str:
     # Without a tag or an entity, reading HTML only collapses whitespace: skip the HTML reader.
     if "<" not in value and "&" not in value:
         return collapse_whitespace(value)
-    # html_to_text has already dropped the invisible characters collapse_whitespace would remove.
-    return " ".join(html_to_text(value).split())
+    return html_to_line(value)
 
 
 def _categories(values: Iterable[str]) -> list[str]:

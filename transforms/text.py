@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
+from functools import lru_cache
 from html.parser import HTMLParser
 
 import nh3
@@ -66,9 +67,17 @@ def writable(text: str) -> str:
     return _UNWRITABLE.sub(_unwritable_replacement, text) if _UNWRITABLE.search(text) else text
 
 
+_UNWRITABLE_LATIN1 = bytes(code for code in range(0x100) if _UNWRITABLE.match(chr(code)))
+
+
 def has_unwritable(text: str) -> bool:
     """True when `text` holds a character `writable` would remove."""
-    return _UNWRITABLE.search(text) is not None
+    try:
+        encoded = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return _UNWRITABLE.search(text) is not None
+    # Latin-1 texts (most of them) are searched as bytes: deleting is a C loop, far cheaper than a regex scan.
+    return len(encoded.translate(None, _UNWRITABLE_LATIN1)) != len(encoded)
 
 
 def looks_like_html(text: str) -> bool:
@@ -251,17 +260,25 @@ _SIMPLE_HTML = re.compile(
 _NOT_SIMPLE_TAGS = DROPPED_WITH_CONTENT | frozenset(HTMLParser.CDATA_CONTENT_ELEMENTS)
 
 
+@lru_cache(maxsize=512)
+def _tag_text(name: str) -> str | None:
+    """What a start or end tag named `name` (as written) leaves in the text; None for one only HTMLParser reads."""
+    tag = name.lower()
+    if tag in _NOT_SIMPLE_TAGS:
+        return None
+    return "\n" if tag in BLOCK_TAGS else ""
+
+
 def _simple_replacement(match: re.Match[str]) -> str:
-    charref = match.group("charref")
-    if charref is not None:
-        return html.unescape("&" + charref).replace("\n", " ")  # a decoded line break is a space, like a typed one
-    tag = match.group("start") or match.group("end")
-    if tag is not None:
-        tag = tag.lower()
-        if tag in _NOT_SIMPLE_TAGS:
+    group = match.lastgroup  # the one named group that took part in the match, if any
+    if group == "start" or group == "end":
+        text = _tag_text(match[group])
+        if text is None:
             raise _NotSimple
-        return "\n" if tag in BLOCK_TAGS else ""
-    if match.group("other") is not None:
+        return text
+    if group == "charref":
+        return html.unescape("&" + match[group]).replace("\n", " ")  # a decoded line break is a space, like a typed one
+    if group == "other":
         raise _NotSimple
     return ""  # a comment, or a whole script or style element
 
@@ -280,21 +297,30 @@ def collapse_whitespace(text: str) -> str:
     return " ".join(_INVISIBLE.sub("", text).split())
 
 
-def html_to_text(html_text: str) -> str:
-    """The reading text of an HTML fragment: entities decoded, scripts and styles dropped,
-    one line per block element, spaces collapsed within lines."""
-    if not html_text:
-        return ""
+def _collected_text(html_text: str) -> str:
+    """The text of an HTML fragment without its markup and invisible characters, a line break per block element."""
     text = _simple_html_text(html_text)
     if text is None:
         collector = _TextCollector()
         collector.feed(html_text)
         collector.close()
         text = "".join(collector.parts)
-    text = _INVISIBLE.sub("", text)
+    return _INVISIBLE.sub("", text)
+
+
+def html_to_text(html_text: str) -> str:
+    """The reading text of an HTML fragment: entities decoded, scripts and styles dropped,
+    one line per block element, spaces collapsed within lines."""
+    if not html_text:
+        return ""
     # str.split() already removes every character of _SPACES (all are whitespace to Python).
-    lines = [" ".join(line.split()) for line in text.split("\n")]
+    lines = [" ".join(line.split()) for line in _collected_text(html_text).split("\n")]
     return "\n".join(filter(None, lines))
+
+
+def html_to_line(html_text: str) -> str:
+    """html_to_text(html_text) on one line: its lines joined by spaces (without making the lines first)."""
+    return " ".join(_collected_text(html_text).split()) if html_text else ""
 
 
 def _flat_head(text: str, needed: int) -> str:

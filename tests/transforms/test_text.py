@@ -19,6 +19,8 @@ from transforms.text import (
     clean_title,
     collapse_whitespace,
     fold,
+    has_unwritable,
+    html_to_line,
     html_to_text,
     sanitise_html,
     strip_accents,
@@ -303,6 +305,12 @@ def test_any_html_reads_as_htmlparser_read_it(html_text: str) -> None:
     assert html_to_text(html_text) == _reference_html_to_text(html_text)
 
 
+@settings(max_examples=500, deadline=None)
+@given(_html)
+def test_html_on_one_line_is_its_text_with_the_lines_joined(html_text: str) -> None:
+    assert html_to_line(html_text) == " ".join(_reference_html_to_text(html_text).split())
+
+
 @settings(max_examples=300, deadline=None)
 @given(_html)
 def test_sanitised_html_is_read_without_htmlparser(html_text: str) -> None:
@@ -410,3 +418,11 @@ def test_concurrent_calls_keep_their_own_base() -> None:
 def test_writable_removes_what_no_export_can_carry(text: str, expected: str) -> None:
     assert writable(text) == expected
     writable(text).encode("utf-8")
+    assert has_unwritable(text) == (expected != text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0xFF)) | st.text())
+def test_unwritable_characters_are_found_in_latin1_texts_as_in_any_other(text: str) -> None:
+    # Latin-1 texts are searched as bytes, the others with the pattern: both find what `writable` removes.
+    assert has_unwritable(text) == (writable(text) != text)

@@ -143,7 +143,7 @@ class _Audit(HTMLParser):
         for name, value in attrs:
             if name == "rel" and tag == "a":
                 continue
-            if name not in ALLOWED_ATTRIBUTES.get(tag, set()):
+            if name not in ALLOWED_ATTRIBUTES.get(tag, set()) | ALLOWED_ATTRIBUTES["*"]:
                 self.problems.append(f"attribute {name} on {tag}")
             if name in ("href", "src") and not re.match(r"(https?:|mailto:)", value or "", re.IGNORECASE):
                 self.problems.append(f"url {value!r}")
@@ -155,6 +155,7 @@ _fragments = st.lists(
             "<script>", "</script>", "<a href='", "javascript:", "JaVaScRiPt:", "data:", "' onclick='x()'", "<img src=",
             " onerror=alert(1)", "<iframe>", "<style>", "<p>", "</p>", ">", "<", '"', "&lt;script&gt;", "<svg onload=x>",
             "<a href=\"/rel\">", "</a>", "<div style='x'>", "&#106;avascript:", "\n\n", "text ",
+            "<a title='t'>", "<a name=n>", "<a title=\"t\" href=\"https://e.example/\">", "<a rel=x>", "<a>", "\u200b", "\u00ad",
         ]
     )
     | st.text(max_size=8),
@@ -171,6 +172,13 @@ def test_sanitised_output_never_carries_active_content(html: str, base: str | No
     audit = _Audit()
     audit.feed(out)
     assert audit.problems == []
+
+
+def test_only_the_allowed_attributes_stay() -> None:
+    # lang and title stay on any tag (nh3 keeps them unless told otherwise; ALLOWED_ATTRIBUTES["*"] says so).
+    out = sanitise_html('<p lang="nl" class="x" style="c" id="i" title="t">a</p>'
+                        '<p><img src="https://e.example/x.png" alt="a" title="t" width="3" onerror="x()"></p>', None)
+    assert out == '<p lang="nl" title="t">a</p><p><img src="https://e.example/x.png" alt="a" title="t"></p>'
 
 
 @given(st.text(max_size=400), st.integers(min_value=5, max_value=300))

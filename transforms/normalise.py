@@ -117,12 +117,15 @@ def _whole_days(start: datetime | date | None, end: datetime | date | None, tz: 
 
 
 def status_of(raw_status: str | None, title: str) -> str:
-    """scheduled/cancelled/postponed from schema.org eventStatus or iCal STATUS, else from words in the title."""
+    """scheduled/cancelled/postponed/rescheduled from schema.org eventStatus or iCal STATUS, else from words in
+    the title. A rescheduled event has its new dates: it is no postponed one, whose dates are not known yet."""
     if raw_status:
         name = raw_status.strip().rstrip("/").rsplit("/", 1)[-1].lower()
         if "cancel" in name:
             return "cancelled"
-        if "postpone" in name or "reschedul" in name:
+        if "reschedul" in name:
+            return "rescheduled"
+        if "postpone" in name:
             return "postponed"
     folded = fold(title)
     if _CANCELLED_WORDS.search(folded):

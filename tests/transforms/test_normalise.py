@@ -115,7 +115,7 @@ def test_plain_summary_is_preferred_and_capped() -> None:
         ("https://schema.org/EventCancelled", "Atelier", "cancelled"),
         ("CANCELLED", "Atelier", "cancelled"),
         ("EventPostponed", "Atelier", "postponed"),
-        ("https://schema.org/EventRescheduled", "Atelier", "postponed"),
+        ("https://schema.org/EventRescheduled", "Atelier", "rescheduled"),
         (None, "ANNULÉ – Atelier IA", "cancelled"),
         (None, "Workshop geannuleerd", "cancelled"),
         (None, "Atelier IA (reporté)", "postponed"),

@@ -219,3 +219,15 @@ def test_a_list_of_item_links_in_a_yoast_graph_says_how_to_read_its_pages_and_a_
             b'{"@type":"ListItem","position":2,"item":"https://x.be/agenda/b"}]}]}</script>')
     [warning] = parse_bytes("jsonld", page).warnings
     assert "only an ItemList linking to 2 page(s) (https://x.be/agenda/a, https://x.be/agenda/b)" in warning
+
+
+def test_a_rescheduled_event_is_rescheduled_with_its_new_dates_not_postponed(normalised):
+    # The Events Calendar writes eventStatus EventRescheduled with the new dates in startDate/endDate: the event
+    # will happen, on those dates. It was read as postponed (dates not known yet), and exported as EventPostponed.
+    _, items, rejections = normalised("jsonld", "rescheduled_event.html", content="event")
+    assert rejections == []
+    hackathon = items["https://molengeek.example.be/event/hackathon-open-data/"]
+    assert hackathon.status == "rescheduled"
+    assert (hackathon.start_utc, hackathon.end_utc) == (
+        datetime(2026, 4, 25, 7, 0, tzinfo=UTC), datetime(2026, 4, 26, 16, 0, tzinfo=UTC))
+    assert items["https://molengeek.example.be/event/coding-school-info/"].status == "postponed"

@@ -79,7 +79,7 @@ def test_the_taxonomy_is_read_with_labels_in_every_language(tmp_path: Path) -> N
                                     "categories": [{"slug": "ai", "label": {"fr": "IA", "nl": "AI", "en": "AI"}}]}]
     assert read_taxonomy(tmp_path / "missing.yaml") == []
     path.write_text("facets: [oops", encoding="utf-8")
-    with pytest.raises(SnapshotError, match="not valid YAML"):
+    with pytest.raises(SnapshotError, match="invalid YAML at line 1"):
         read_taxonomy(path)
 
 

@@ -49,6 +49,9 @@ _DATE_ONLY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 _MONTH_WORD = re.compile(r"[^\W\d_]{3,}")
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _TIME_ALONE = re.compile(r"^\s*T?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
+# schema.org's namespace as contexts and expanded keys write it: http or https, with or without the slash.
+_SCHEMA_ORG = re.compile(r"^https?://schema\.org/?$")
+_SCHEMA_ORG_TERM = re.compile(r"^https?://schema\.org/(?=[^/])")
 # An ISO 8601 duration as schema.org's `duration` writes it: P1D, PT3H, PT1H30M, P1DT2H, P2W.
 _DURATION = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$", re.IGNORECASE)
 
@@ -242,6 +245,12 @@ def _first(value: Any) -> Any:
     return value[0] if isinstance(value, list) and value else (None if isinstance(value, list) else value)
 
 
+def _literal(value: Any) -> Any:
+    """A value as written, or as expanded JSON-LD wraps it: [{"@value": 0}] is 0."""
+    value = _first(value)
+    return value["@value"] if isinstance(value, dict) and "@value" in value else value
+
+
 def _string(value: Any) -> str | None:
     """A text value: a string, a language-tagged {'@value': ...} or the first of a list."""
     value = _first(value)
@@ -262,6 +271,7 @@ def _language(value: Any) -> str | None:
 
 def _enum(value: Any) -> str | None:
     """A schema.org enumeration member without its URL: 'https://schema.org/EventCancelled' -> 'EventCancelled'."""
+    value = _first(value)  # expanded JSON-LD: [{"@id": "http://schema.org/EventCancelled"}]
     text = _string(value if not isinstance(value, dict) else value.get("@id") or value.get("name"))
     return re.split(r"[/:#]", text.rstrip("/"))[-1] if text else None
 
@@ -390,7 +400,7 @@ def _offers(value: Any, base: str) -> tuple[bool | None, float | None, str | Non
     registration = None
     for offer in offers:
         registration = registration or _url(offer.get("url"), base)
-        raw_price = offer.get("price", offer.get("lowPrice"))
+        raw_price = _literal(offer.get("price", offer.get("lowPrice")))
         if isinstance(raw_price, str) and raw_price.strip().lower() in FREE_WORDS:
             raw_price = 0
         amount = _price(raw_price)
@@ -402,6 +412,7 @@ def _offers(value: Any, base: str) -> tuple[bool | None, float | None, str | Non
 
 
 def _boolean(value: Any) -> bool | None:
+    value = _literal(value)
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
@@ -555,8 +566,48 @@ def _json_document(text: str) -> Any | None:
         return None
 
 
+def _schema_prefixes(context: Any, inherited: frozenset[str]) -> frozenset[str]:
+    """The prefixes an @context binds to schema.org ({"schema": "https://schema.org/"}, {"sdo": "http://…"}),
+    added to those of the nodes around; a context given as a list is read element by element."""
+    prefixes = set(inherited)
+    for element in context if isinstance(context, list) else [context]:
+        if isinstance(element, dict):
+            prefixes.update(name for name, iri in element.items()
+                            if isinstance(iri, str) and not name.startswith("@") and _SCHEMA_ORG.match(iri.strip()))
+    return frozenset(prefixes)
+
+
+def _schema_terms(value: Any, prefixes: frozenset[str] = frozenset({"schema"})) -> Any:
+    """`value` with its keys as the reader knows them: "schema:name" (a prefix its @context binds to schema.org,
+    or "schema") and "http://schema.org/name" / "https://schema.org/name" (RDF tools' expanded output) are
+    "name". A bare key written beside its prefixed twin wins. Types and enumeration values are read with their
+    prefix or IRI already (_type_names, _enum). What needs no change is returned as it is, not copied."""
+    if isinstance(value, list):
+        elements = [_schema_terms(element, prefixes) for element in value]
+        return value if all(new is old for new, old in zip(elements, value)) else elements
+    if not isinstance(value, dict):
+        return value
+    if "@context" in value:
+        prefixes = _schema_prefixes(value["@context"], prefixes)
+    terms: dict[str, Any] = {}
+    renamed: dict[str, Any] = {}
+    changed = False
+    for name, element in value.items():
+        term = name
+        if isinstance(name, str) and ":" in name and not name.startswith("@"):
+            prefix, _, local = name.partition(":")
+            term = local if prefix in prefixes and local and not local.startswith("//") else _SCHEMA_ORG_TERM.sub("", name)
+        new = _schema_terms(element, prefixes)
+        changed = changed or term != name or new is not element
+        (terms if term == name else renamed)[term] = new
+    for term, element in renamed.items():
+        terms.setdefault(term, element)
+    return terms if changed else value
+
+
 def _read(documents: list[Any], origin: Origin, base: str, result: ParseResult) -> None:
     """The items and rejections of the records the documents describe, added to `result`."""
+    documents = _schema_terms(documents)
     references = _references(documents)
     for node in (one for found in _walk(documents) for one in _occurrences(_dereferenced(found, references))):
         raw = excerpt(stable_json(node))

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from tests.connectors.parsers.conftest import fixture_bytes
 
 
@@ -231,3 +233,38 @@ def test_a_rescheduled_event_is_rescheduled_with_its_new_dates_not_postponed(nor
     assert (hackathon.start_utc, hackathon.end_utc) == (
         datetime(2026, 4, 25, 7, 0, tzinfo=UTC), datetime(2026, 4, 26, 16, 0, tzinfo=UTC))
     assert items["https://molengeek.example.be/event/coding-school-info/"].status == "postponed"
+
+
+OPEN_DATA_DAY = "https://opendata.example.brussels/evenements/open-data-day"
+ATELIER_API = "https://opendata.example.brussels/evenements/atelier-api"
+
+
+def assert_open_data_events(items, rejections) -> None:
+    """The two events rdflib wrote for the fixtures below, read whole: names, dates, place, status, price."""
+    assert rejections == [] and set(items) == {OPEN_DATA_DAY, ATELIER_API}
+    day = items[OPEN_DATA_DAY]
+    assert (day.title, day.summary) == ({"fr": "Open Data Day Bruxelles"},
+                                        {"fr": "Une journée autour des données ouvertes de la Région."})
+    assert (day.start_utc, day.end_utc) == (datetime(2026, 4, 18, 7, 30, tzinfo=UTC), datetime(2026, 4, 18, 15, 0, tzinfo=UTC))
+    assert (day.venue, day.street, day.postcode, day.attendance_mode, day.is_free) == (
+        "BeCentral", "Cantersteen 10", "1000", "in-person", True)
+    assert (day.url, day.status) == (OPEN_DATA_DAY, "scheduled")
+    assert (items[ATELIER_API].status, items[ATELIER_API].venue) == ("cancelled", "CIRB")
+
+
+@pytest.mark.parametrize("context", ["https://schema.org/", "http://schema.org/"])
+def test_keys_with_a_schema_prefix_are_read_whatever_the_scheme_of_the_context(normalised_bytes, context):
+    # rdflib's JSON-LD with a context {"schema": …}: "schema:name", "@type": "schema:Event", values as
+    # {"@value"}/{"@id"}. Every key was unknown: both events were rejected for having no name.
+    body = fixture_bytes("jsonld", "schema_prefixed_keys.html").replace(
+        b'"schema": "https://schema.org/"', f'"schema": "{context}"'.encode())
+    _, items, rejections = normalised_bytes("jsonld", body, content="event")
+    assert_open_data_events(items, rejections)
+
+
+def test_expanded_json_ld_with_http_schema_org_iris_is_read(normalised):
+    # rdflib's JSON-LD without context (an RDF store's export): keys are full IRIs ("http://schema.org/name"),
+    # every value a list of {"@value"} or {"@id"}; the status and the price are read through those too.
+    _, items, rejections = normalised("jsonld", "expanded_http_iris.jsonld", content="event",
+                                      content_type="application/ld+json")
+    assert_open_data_events(items, rejections)

@@ -16,8 +16,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
 
 from connectors.field_mapping import (
-    HtmlDetail, HtmlField, HtmlPagination, Incremental, JsonField, JsonPagination, Target, check_path, check_selector,
-    shorthand,
+    LANGUAGE_TARGETS, HtmlDetail, HtmlField, HtmlPagination, Incremental, JsonField, JsonPagination, Target, check_path,
+    check_selector, shorthand,
 )
 from transforms.yaml_files import load_yaml, yaml_problem
 
@@ -159,6 +159,10 @@ class JsonApiSource(PagedSource):
     def _identity(cls, value: dict[str, JsonField]) -> dict[str, JsonField]:
         if "key" not in value and "url" not in value:
             raise ValueError("map `key` (the record's id) or `url`, so that a record keeps its identity across runs")
+        for target, spec in value.items():
+            if spec.languages and target not in LANGUAGE_TARGETS:
+                raise ValueError(f"{target}: `languages` gives a text per language, for {', '.join(LANGUAGE_TARGETS)} "
+                                 "only; map one path")
         return value
 
     @model_validator(mode="after")

@@ -53,6 +53,9 @@ class RawItem:
     summary: str | None = None
     url: str | None = None
     language: str | None = None  # when the record says it; else the source default applies
+    # The record's own versions in other languages (fr/nl/en) than the texts above: {"nl": {"title": …,
+    # "summary": …, "description_html": …}}, as a multilingual API or JSON-LD's language-tagged values give them.
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
     kind: str | None = None  # event/call/news when the record says it
     start: TimeValue = None
     end: TimeValue = None

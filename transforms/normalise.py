@@ -184,8 +184,34 @@ def _deadline_from_text(kind: str, texts: list[str], tz: str, now: datetime) -> 
     return to_utc(found, tz) if found is not None and within(found, reference) else None
 
 
+def _title(text: str | None, ctx: SourceContext) -> str:
+    """A title as the agenda shows it: the site's name cut off, one line, at most TITLE_MAX_CHARS."""
+    return summarise(clean_title(text or "", ctx.site_names), TITLE_MAX_CHARS)
+
+
+def _body(description_html: str | None, summary: str | None, url: str | None) -> tuple[str, str, str]:
+    """(sanitised description, summary, plain text) of a record's texts: the summary given, else its description's."""
+    description = sanitise_html(description_html or "", url)
+    given_summary = plain_text(summary) if summary else ""
+    body_text = given_summary or html_to_text(description)
+    return description, summarise(body_text, SUMMARY_MAX_CHARS), body_text
+
+
+def _texts_by_language(raw: RawItem, ctx: SourceContext, url: str | None, primary: dict[str, dict[str, str]]) -> None:
+    """The record's versions in other languages (raw.translations) added to `primary` ({"title": {lang: text},
+    …}) as those languages' texts, read as its own are; a language its own texts already have keeps them."""
+    for code, texts in raw.translations.items():
+        lang = record_language(code, "")
+        if not lang:
+            continue
+        description, summary, _ = _body(texts.get("description_html"), texts.get("summary"), url)
+        for name, text in (("title", _title(texts.get("title"), ctx)), ("summary", summary), ("description", description)):
+            if text:
+                primary[name].setdefault(lang, text)
+
+
 def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
-    title = summarise(clean_title(raw.title or "", ctx.site_names), TITLE_MAX_CHARS)
+    title = _title(raw.title, ctx)
     if not title:
         shown = f" ({raw.title.strip()[:80]!r})" if raw.title and raw.title.strip() else ""
         raise _Rejected("missing_title", "title", f"title{shown} is missing or empty, and every item needs one")
@@ -242,11 +268,12 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
                 "end_before_start", "end", f"end ({display(end_utc, tz)}) is before start ({display(start_utc, tz)})"
             )
 
-    description = sanitise_html(raw.description_html or "", url)
-    given_summary = plain_text(raw.summary) if raw.summary else ""
-    body_text = given_summary or html_to_text(description)
-    summary = summarise(body_text, SUMMARY_MAX_CHARS)
+    description, summary, body_text = _body(raw.description_html, raw.summary, url)
     title_language, language = field_languages(title, body_text, declared_language(raw.language), ctx.language)
+    texts = {"title": {title_language: title}, "summary": {language: summary} if summary else {},
+             "description": {language: description} if description else {}}
+    if raw.translations:
+        _texts_by_language(raw, ctx, url, texts)
 
     if deadline is None and kind == "call" and ctx.content == "call" and end is not None:
         # In a source of calls, a call published as an event (JSON-LD Event, iCal VEVENT, ev:enddate) closes at its
@@ -276,9 +303,9 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
         source_id=raw.source_id or ctx.source_id,
         source_key=raw.key,
         kind=kind,
-        title={title_language: title},
-        summary={language: summary} if summary else {},
-        description={language: description} if description else {},
+        title=texts["title"],
+        summary=texts["summary"],
+        description=texts["description"],
         url=url,
         canonical_url=canonical,
         start_utc=start_utc,
@@ -301,7 +328,7 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
         registration_url=registration_url,
         registration_required=registration_required_in_text(all_text),
         image_url=absolute_url(raw.image_url, url),
-        languages=sorted({title_language, language} if (summary or description) else {title_language}),
+        languages=sorted({lang for versions in texts.values() for lang in versions}),
         status=status_of(raw.status, title),
         source_categories=_categories(raw.categories or []),
         published_utc=_instant(dated, tz, end_of_day=False),

@@ -52,6 +52,8 @@ _TIME_ALONE = re.compile(r"^\s*T?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 # schema.org's namespace as contexts and expanded keys write it: http or https, with or without the slash.
 _SCHEMA_ORG = re.compile(r"^https?://schema\.org/?$")
 _SCHEMA_ORG_TERM = re.compile(r"^https?://schema\.org/(?=[^/])")
+# A language tag as a key of a JSON-LD language map ({"fr": …, "nl-BE": …}).
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2}(?:[-_][A-Za-z]{2})?$")
 # An ISO 8601 duration as schema.org's `duration` writes it: P1D, PT3H, PT1H30M, P1DT2H, P2W.
 _DURATION = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$", re.IGNORECASE)
 
@@ -261,6 +263,50 @@ def _string(value: Any) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
+def _language_versions(value: Any) -> dict[str, str]:
+    """{fr|nl|en: text} of language-tagged values ([{"@value": …, "@language": "nl"}, …], or one of them) or of
+    a language map ({"fr": …, "nl": …}); {} when no text says its language. The first of a language wins."""
+    versions: dict[str, str] = {}
+    for element in value if isinstance(value, list) else [value]:
+        if not isinstance(element, dict):
+            continue
+        if "@value" in element:
+            tagged = [(element.get("@language"), element)]
+        elif element and all(isinstance(k, str) and _LANGUAGE_TAG.match(k) for k in element):
+            tagged = list(element.items())
+        else:
+            continue
+        for tag, text in tagged:
+            language, text = short_language(tag), _string(text)
+            if language and text:
+                versions.setdefault(language, text)
+    return versions
+
+
+def _texts(node: dict[str, Any]) -> tuple[str | None, str | None, str | None, dict[str, dict[str, str]]]:
+    """(title, description, language, translations): the record's texts in its own language (inLanguage when
+    its texts have it, else the first their tags give) and its versions in the others (RawItem.translations).
+    Only the first of several language-tagged names was kept, and the other languages were lost."""
+    declared = _language(node.get("inLanguage"))
+    names = _language_versions(node.get("name")) or _language_versions(node.get("headline"))
+    bodies = _language_versions(node.get("description")) or _language_versions(node.get("articleBody"))
+    tagged = names or bodies
+    own = declared if not tagged or declared in tagged else next(iter(tagged))
+    title = names.pop(own, None) if names else _string(node.get("name")) or _string(node.get("headline"))
+    body = bodies.pop(own, None) if bodies else _string(node.get("description")) or _string(node.get("articleBody"))
+    translations: dict[str, dict[str, str]] = {}
+    for field_name, versions in (("title", names), ("description_html", bodies)):
+        for language, text in versions.items():
+            translations.setdefault(language, {})[field_name] = text
+    return title, body, own, translations
+
+
+def _any_title(node: dict[str, Any]) -> str | None:
+    """The record's name in any language: whether it has one at all."""
+    title, _, _, translations = _texts(node)
+    return title or next((texts["title"] for texts in translations.values() if "title" in texts), None)
+
+
 def _language(value: Any) -> str | None:
     """fr/nl/en from inLanguage: a code ('nl-BE'), a name ('Nederlands') or a Language ({name, alternateName})."""
     value = _first(value)
@@ -444,13 +490,13 @@ def _page_of(node_id: str | None) -> str | None:
 
 def _record(node: dict[str, Any], origin: Origin, base: str) -> RawItem:
     kind = _kind(node)
-    title = _string(node.get("name")) or _string(node.get("headline"))
+    title, description, language, translations = _texts(node)
     url = _url(node.get("url"), base) or _page_of(_string(node.get("@id")))
     start = _time(node.get("startDate") if kind != "call" else node.get("startDate") or node.get("validFrom"))
     end = _time(node.get("endDate")) if node.get("endDate") else _end_from_duration(start, node.get("duration"))
     end = _on_start_day(start, end)
     deadline = _time(node.get("applicationDeadline") or node.get("validThrough")) if kind == "call" else None
-    key = _string(node.get("@id")) or url or hash_key(title, _string(node.get("startDate")))
+    key = _string(node.get("@id")) or url or hash_key(title or _any_title(node), _string(node.get("startDate")))
     is_free, price, currency, registration = _offers(node.get("offers"), base)
     accessible = _boolean(node.get("isAccessibleForFree"))
     return RawItem(
@@ -458,9 +504,10 @@ def _record(node: dict[str, Any], origin: Origin, base: str) -> RawItem:
         source_id=origin.source_id,
         key=key,
         title=title,
-        description_html=_string(node.get("description")) or _string(node.get("articleBody")),
+        description_html=description,
         url=url,
-        language=_language(node.get("inLanguage")),
+        language=language,
+        translations=translations,
         kind=kind,
         start=start,
         end=end,
@@ -611,7 +658,7 @@ def _read(documents: list[Any], origin: Origin, base: str, result: ParseResult) 
     references = _references(documents)
     for node in (one for found in _walk(documents) for one in _occurrences(_dereferenced(found, references))):
         raw = excerpt(stable_json(node))
-        title = _string(node.get("name")) or _string(node.get("headline"))
+        title = _any_title(node)
         key = _string(node.get("@id")) or _url(node.get("url"), base)
         if not title:
             what = "/".join(sorted(_type_names(node)))

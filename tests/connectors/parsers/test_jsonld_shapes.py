@@ -268,3 +268,18 @@ def test_expanded_json_ld_with_http_schema_org_iris_is_read(normalised):
     _, items, rejections = normalised("jsonld", "expanded_http_iris.jsonld", content="event",
                                       content_type="application/ld+json")
     assert_open_data_events(items, rejections)
+
+
+def test_language_tagged_names_and_descriptions_keep_each_language_as_its_version(normalised):
+    # A bilingual site writes name and description as language-tagged values (as our own agenda.jsonld does):
+    # the first alone was kept, and the Dutch and English texts were lost.
+    _, items, rejections = normalised("jsonld", "language_tagged_names.html", content="event", language="fr")
+    assert rejections == []
+    workshop = items["https://digitalhub.example.brussels/events/atelier-ia-generative"]
+    assert workshop.title == {"fr": "Atelier IA générative pour PME", "nl": "Workshop generatieve AI voor kmo's",
+                              "en": "Generative AI workshop for SMEs"}
+    assert workshop.summary["nl"] == "Een praktische workshop voor Brusselse kleine ondernemingen."
+    assert workshop.description["en"] == "<p>A hands-on workshop for small Brussels businesses.</p>"
+    assert workshop.languages == ["en", "fr", "nl"] and workshop.machine_translated == {}
+    # a page without a French name: each language its own, none taken for French
+    assert items["https://digitalhub.example.brussels/events/data-cafe"].title == {"nl": "Datacafé", "en": "Data café"}

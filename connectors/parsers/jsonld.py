@@ -212,7 +212,8 @@ def _schedule_event(schedule: dict[str, Any], node: dict[str, Any]) -> Any:
         if ends is not None:
             finish = datetime.combine(day, ends, tzinfo=zone)
             event.add("dtend", finish if finish > begins else finish + timedelta(days=1))  # past midnight
-    length = _duration(schedule.get("duration")) or _duration(node.get("duration"))
+    length = (_duration(schedule.get("duration")) or _duration(node.get("duration"))
+              or (_first_length(node) if starts is not None else None))
     if "DTEND" not in event and length:
         event.add("duration", length)
     if rule:
@@ -221,6 +222,16 @@ def _schedule_event(schedule: dict[str, Any], node: dict[str, Any]) -> Any:
     if excepted:
         event.add("exdate", excepted)
     return event
+
+
+def _first_length(node: dict[str, Any]) -> timedelta | None:
+    """How long each occurrence lasts when only the event's own startDate and endDate say it (its first session,
+    within a day); None when they span more (the whole series) or are not both dates and times."""
+    begins, ends = _start_time(_time(node.get("startDate"))), _start_time(_time(node.get("endDate")))
+    if begins is None or ends is None or (begins.tzinfo is None) != (ends.tzinfo is None):
+        return None
+    length = ends - begins
+    return length if timedelta(0) < length <= timedelta(days=1) else None
 
 
 def _first_day(day: date, rule: dict[str, Any]) -> date:

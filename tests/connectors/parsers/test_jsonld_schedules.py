@@ -81,3 +81,14 @@ def test_a_schedule_repeating_within_the_hour_is_rejected_as_a_calendar_s_rule_i
     [rejection] = rejections
     assert (rejection.reason, rejection.field) == ("too_many_occurrences", "eventSchedule")
     assert "it repeats more than 1000 times between 2026-02-28 and 2027-03-01" in rejection.message
+
+
+def test_a_schedule_without_times_takes_the_event_s_own_start_and_end(normalised):
+    # the event's startDate and endDate are its first session (19:00 to 21:00); the schedule only repeats it
+    _, items, rejections = normalised("jsonld", "event_schedule_from_event_dates.html", content="event")
+    assert rejections == []
+    assert [(item.start_utc, item.end_utc) for item in sorted(items.values(), key=lambda i: i.start_utc)] == [
+        (datetime(2026, 3, 19, 18, 0, tzinfo=UTC), datetime(2026, 3, 19, 20, 0, tzinfo=UTC)),
+        (datetime(2026, 3, 26, 18, 0, tzinfo=UTC), datetime(2026, 3, 26, 20, 0, tzinfo=UTC)),
+        (datetime(2026, 4, 2, 17, 0, tzinfo=UTC), datetime(2026, 4, 2, 19, 0, tzinfo=UTC)),  # summer time: still 19:00
+        (datetime(2026, 4, 9, 17, 0, tzinfo=UTC), datetime(2026, 4, 9, 19, 0, tzinfo=UTC))]

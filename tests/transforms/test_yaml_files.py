@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms.categorise import MAP_FILE, RULES_FILE, load_rules
+from transforms.categorise import MAP_FILE, RULES_FILE, load_rules, parse_rules
 from transforms.taxonomy import TAXONOMY_FILE, load_taxonomy, read_packaged_yaml
 from transforms.yaml_files import YamlFileError, load_yaml_file
 from warehouse.snapshot import SnapshotError, read_taxonomy
@@ -61,3 +61,14 @@ def test_the_packaged_data_files_write_no_key_twice_and_load_as_before() -> None
     for name in EDITS:
         assert read_packaged_yaml(name) is not None
     assert load_taxonomy().has("theme", "ai") and load_rules().matchers
+
+
+def test_two_tags_of_the_map_that_are_one_once_folded_must_agree() -> None:
+    # "data" and "Data" are two keys to YAML but one tag to the map (case and accents are ignored): the second
+    # replaced the first silently. Written twice alike, it is harmless.
+    text = resources.files("transforms").joinpath(MAP_FILE).read_text(encoding="utf-8")
+    edited = text.replace("  data: [theme:data]\n", "  data: [theme:data]\n  Data: [audience:researchers]\n")
+    with pytest.raises(ValueError, match=r"category_map.yaml: 'data' and 'Data' are the same tag .* write it once"):
+        parse_rules(read_packaged_yaml(RULES_FILE), load_yaml_file(edited, MAP_FILE), load_taxonomy())
+    agreeing = text.replace("  data: [theme:data]\n", "  data: [theme:data]\n  Data: [theme:data]\n")
+    assert parse_rules(read_packaged_yaml(RULES_FILE), load_yaml_file(agreeing, MAP_FILE), load_taxonomy()).source_map

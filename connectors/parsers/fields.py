@@ -246,12 +246,15 @@ def _text_versions(item: RawItem, mapped: dict[str, Any], specs: dict[str, Any],
     """`mapped` with each multilingual text (LANGUAGE_TARGETS) reduced to the record's own language, its other
     languages kept as the record's translations: where the source's language alone was kept and the others lost.
 
-    The record's language is its title's: the source's when the title has it, else the first given (and
-    `item.language` says so unless a field maps it). A text without a version in that language is kept in
-    its other languages only."""
+    The record's language is its title's: the one a `language` field names, else the source's, when the title has
+    it, else the first given (and `item.language` says so unless a field maps it). A text without a version in
+    that language is kept in its other languages only."""
     titles = language_versions(mapped.get("title"))
-    own = (language if language in titles else next(iter(titles))) if titles else None
-    if own and is_empty(mapped.get("language")):
+    declared = mapped.get("language")
+    named = (match.group(1).lower() if isinstance(declared, str) and (match := _LANGUAGE_KEY.match(declared.strip()))
+             else None)
+    own = next((lang for lang in (named, language, *titles) if lang in titles), None)
+    if own and is_empty(declared):
         item.language = own
     reduced = dict(mapped)
     for target in LANGUAGE_TARGETS:

@@ -357,3 +357,14 @@ def test_a_start_reading_the_first_of_several_dates_says_the_others_are_not_publ
     assert [item.key for item in result.items] == ["51234567", "51234568"]
     assert ("timings[0].begin reads the first of several dates in 1 record(s): the others are not published; "
             "to publish each, set occurrences: timings") in result.warnings
+
+
+def test_a_record_s_own_language_field_says_which_version_is_its_own(httpserver: HTTPServer) -> None:
+    # A WPML-style API names each record's language beside a multilingual title: that version is the record's,
+    # whatever the source's language, and the other is kept beside it.
+    source = api_source(serve(httpserver, "record_language_and_multilingual_title.json"),
+                        fields={"key": "id", "title": "title", "start": "start", "language": "lang"})
+    result, _ = read(source)
+    assert [(item.title, item.language, item.translations) for item in result.items] == [
+        ("Robotica-atelier", "nl", {"fr": {"title": "Atelier de robotique"}}),
+        ("Café numérique", "fr", {"nl": {"title": "Digitaal café"}})]

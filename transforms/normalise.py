@@ -39,6 +39,8 @@ SUMMARY_MAX_CHARS = 280
 TITLE_MAX_CHARS = 300
 _CANCELLED_WORDS = re.compile(r"\b(annule|annulee|annules|annulees|geannuleerd|cancelled|canceled)\b")
 _POSTPONED_WORDS = re.compile(r"\b(reporte|reportee|reportes|reportees|uitgesteld|postponed)\b")
+_RESCHEDULED_WORDS = re.compile(r"\b(rescheduled|reprogramme|reprogrammee|reprogrammes|reprogrammees|nouvelle date"
+                                r"|nieuwe datum)\b")
 _TAG_SEPARATOR = re.compile(r"[-_]")
 # A title naming the deadline itself (accent-folded): a call's date is then its deadline.
 _DEADLINE_TITLE = re.compile(r"\b(deadline|date limite|date de cloture|cloture des|uiterste (?:indienings)?datum"
@@ -132,6 +134,8 @@ def status_of(raw_status: str | None, title: str) -> str:
         return "cancelled"
     if _POSTPONED_WORDS.search(folded):
         return "postponed"
+    if _RESCHEDULED_WORDS.search(folded):
+        return "rescheduled"
     return "scheduled"
 
 

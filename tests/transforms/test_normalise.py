@@ -120,6 +120,9 @@ def test_plain_summary_is_preferred_and_capped() -> None:
         (None, "Workshop geannuleerd", "cancelled"),
         (None, "Atelier IA (reporté)", "postponed"),
         (None, "Uitgesteld: hackathon", "postponed"),
+        (None, "Hackathon Open Data – NOUVELLE DATE", "rescheduled"),
+        (None, "Codeclub (nieuwe datum)", "rescheduled"),
+        (None, "Atelier IA reprogrammé", "rescheduled"),
         ("CONFIRMED", "Atelier", "scheduled"),
     ],
 )

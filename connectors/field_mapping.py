@@ -23,6 +23,8 @@ Target = Literal[
     "categories", "published", "updated",
 ]
 DATE_TARGETS = frozenset({"start", "end", "deadline", "published", "updated"})
+# Texts a record may give in several languages, each kept as that language's version (RawItem.translations).
+LANGUAGE_TARGETS = ("title", "summary", "description_html")
 DATE_FORMATS = ("iso", "epoch", "epoch_ms", "text")
 
 
@@ -110,6 +112,8 @@ class JsonField(_Transforms):
     """A json_api field: a dotted path in the record (`venue.city`, `tags[*].name`, `metadata.title[0]`)."""
 
     path: str | list[str] | None = None
+    # A text given in one field per language (title_fr, title_nl): the path of each, read as a multilingual object.
+    languages: dict[Language, str] | None = None
 
     @field_validator("path")
     @classmethod
@@ -118,10 +122,19 @@ class JsonField(_Transforms):
             check_path(path)
         return value
 
+    @field_validator("languages")
+    @classmethod
+    def _valid_language_paths(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        for path in (value or {}).values():
+            check_path(path)
+        return value
+
     @model_validator(mode="after")
     def _reads_something(self) -> "JsonField":
-        if self.path is None and self.const is None:
-            raise ValueError("set `path` (a dotted path in the record, such as venue.city) or `const`")
+        if self.path is None and self.const is None and not self.languages:
+            raise ValueError("set `path` (a dotted path in the record, such as venue.city), `languages` or `const`")
+        if self.languages and self.path is not None:
+            raise ValueError("set `path` or `languages` ({fr: title_fr, nl: title_nl}), not both")
         return self
 
 

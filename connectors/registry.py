@@ -16,9 +16,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
 
 from connectors.field_mapping import (
-    HtmlDetail, HtmlField, HtmlPagination, Incremental, JsonField, JsonPagination, Target, check_path, check_selector,
-    shorthand,
+    LANGUAGE_TARGETS, HtmlDetail, HtmlField, HtmlPagination, Incremental, JsonField, JsonPagination, Target, check_path,
+    check_selector, shorthand,
 )
+from transforms.yaml_files import load_yaml, yaml_problem
 
 SLUG = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 FeedKind = Literal["rss", "ical", "jsonld"]  # one URL, read whole
@@ -158,6 +159,10 @@ class JsonApiSource(PagedSource):
     def _identity(cls, value: dict[str, JsonField]) -> dict[str, JsonField]:
         if "key" not in value and "url" not in value:
             raise ValueError("map `key` (the record's id) or `url`, so that a record keeps its identity across runs")
+        for target, spec in value.items():
+            if spec.languages and target not in LANGUAGE_TARGETS:
+                raise ValueError(f"{target}: `languages` gives a text per language, for {', '.join(LANGUAGE_TARGETS)} "
+                                 "only; map one path")
         return value
 
     @model_validator(mode="after")
@@ -426,30 +431,6 @@ def _written_secrets(name: str, data: dict[str, Any]) -> list[RegistryError]:
     return errors
 
 
-class _PartnerFileLoader(yaml.SafeLoader):
-    """yaml.safe_load that refuses a key written twice in one mapping: YAML keeps the last one silently, and a
-    second `url:` or `fields:` left by an edit would replace the first without a word."""
-
-
-def _mapping_with_unique_keys(loader: _PartnerFileLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *defaults` brings keys that may be overridden
-            continue
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            duplicate = key in seen
-        except TypeError:  # an unhashable key: construct_mapping names it
-            break
-        if duplicate:
-            raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} is written twice", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node, deep=True)
-
-
-_PartnerFileLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_unique_keys)
-
-
 def _repeated_source_ids(data: dict[str, Any]) -> list[str]:
     """The source ids written more than once in a partner file, as written (before validation)."""
     ids = [str(source.get("id")) for source in data.get("sources") or [] if isinstance(source, dict) and source.get("id")]
@@ -466,12 +447,9 @@ def load_partner_file(path: Path) -> tuple[Partner | None, list[RegistryError]]:
     except OSError as exc:
         return None, [RegistryError(name, f"cannot be read ({exc.strerror})")]
     try:
-        data = yaml.load(text, Loader=_PartnerFileLoader)  # noqa: S506 - a SafeLoader
+        data = load_yaml(text)  # a key written twice is an error: YAML would keep the last one silently
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        return None, [RegistryError(name, f"invalid YAML{where}: {problem}")]
+        return None, [RegistryError(name, yaml_problem(exc))]
     if data is None:
         return None, [RegistryError(name, "the file is empty: expected the keys id, name, website and sources")]
     if not isinstance(data, dict):

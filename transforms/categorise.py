@@ -262,6 +262,7 @@ def parse_rules(rules: Mapping[str, Any], category_map: Mapping[str, Any], taxon
             raise ValueError(f"{RULES_FILE}: {', '.join(unknown)}")
         matchers[facet] = build_matcher(by_slug or {})
     source_map: dict[str, tuple[tuple[str, str], ...]] = {}
+    written: dict[str, str] = {}  # folded tag -> the tag as the file writes it
     for tag, targets in ((category_map or {}).get("map") or {}).items():
         pairs = []
         for target in targets or []:
@@ -269,7 +270,12 @@ def parse_rules(rules: Mapping[str, Any], category_map: Mapping[str, Any], taxon
             if not taxonomy.has(facet, slug):
                 raise ValueError(f"{MAP_FILE}: {tag!r} maps to {target!r}, which is not facet:slug of the taxonomy")
             pairs.append((facet, slug))
-        source_map[_tag_key(str(tag))] = tuple(pairs)
+        key = _tag_key(str(tag))
+        if key in source_map and source_map[key] != tuple(pairs):
+            # Different keys to YAML, one tag to the map: the last would replace the first without a word.
+            raise ValueError(f"{MAP_FILE}: {written[key]!r} and {tag!r} are the same tag (compared ignoring case, "
+                             "accents, spacing and a plural ending) but map to different categories: write it once")
+        source_map[key], written[key] = tuple(pairs), str(tag)
     return CategoryRules(matchers, source_map)
 
 

@@ -17,7 +17,8 @@ TRACKED_FIELDS = (
 TIME_FIELDS = frozenset({"start_utc", "end_utc", "start_date", "end_date"})
 PLACE_FIELDS = frozenset({"venue", "street", "postcode", "municipality", "attendance_mode", "online_url"})
 # The most telling status wins: one partner announcing a cancellation is enough.
-STATUS_WEIGHT = {"scheduled": 0, "postponed": 1, "cancelled": 2}
+# A postponement (no date yet) tells more than a reschedule (new dates, which the merged record carries).
+STATUS_WEIGHT = {"scheduled": 0, "rescheduled": 1, "postponed": 2, "cancelled": 3}
 LIST_FIELDS = ("source_categories",)
 # Derived per canonical item, never copied from a member.
 DERIVED_FIELDS = frozenset({"categories", "category_reasons", "languages", "machine_translated"})

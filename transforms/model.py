@@ -14,7 +14,9 @@ Kind = Literal["event", "call", "news"]
 KINDS: tuple[str, ...] = ("event", "call", "news")
 LANGUAGES: tuple[str, ...] = ("fr", "nl", "en")
 ATTENDANCE_MODES: tuple[str, ...] = ("in-person", "online", "hybrid")
-STATUSES: tuple[str, ...] = ("scheduled", "cancelled", "postponed")
+# rescheduled: the event has new dates (schema.org EventRescheduled); postponed: it will happen later, on dates not
+# known yet (EventPostponed).
+STATUSES: tuple[str, ...] = ("scheduled", "cancelled", "postponed", "rescheduled")
 
 # A time value as a parser hands it over: an aware or naive datetime, a date (all-day),
 # or a string that the normaliser parses (ISO 8601, RFC 822). Naive values are read in
@@ -51,6 +53,9 @@ class RawItem:
     summary: str | None = None
     url: str | None = None
     language: str | None = None  # when the record says it; else the source default applies
+    # The record's own versions in other languages (fr/nl/en) than the texts above: {"nl": {"title": …,
+    # "summary": …, "description_html": …}}, as a multilingual API or JSON-LD's language-tagged values give them.
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
     kind: str | None = None  # event/call/news when the record says it
     start: TimeValue = None
     end: TimeValue = None

@@ -40,6 +40,8 @@ SUMMARY_MAX_CHARS = 280
 TITLE_MAX_CHARS = 300
 _CANCELLED_WORDS = re.compile(r"\b(annule|annulee|annules|annulees|geannuleerd|cancelled|canceled)\b")
 _POSTPONED_WORDS = re.compile(r"\b(reporte|reportee|reportes|reportees|uitgesteld|postponed)\b")
+_RESCHEDULED_WORDS = re.compile(r"\b(rescheduled|reprogramme|reprogrammee|reprogrammes|reprogrammees|nouvelle date"
+                                r"|nieuwe datum)\b")
 _TAG_SEPARATOR = re.compile(r"[-_]")
 # A title naming the deadline itself (accent-folded): a call's date is then its deadline.
 _DEADLINE_TITLE = re.compile(r"\b(deadline|date limite|date de cloture|cloture des|uiterste (?:indienings)?datum"
@@ -118,18 +120,23 @@ def _whole_days(start: datetime | date | None, end: datetime | date | None, tz: 
 
 
 def status_of(raw_status: str | None, title: str) -> str:
-    """scheduled/cancelled/postponed from schema.org eventStatus or iCal STATUS, else from words in the title."""
+    """scheduled/cancelled/postponed/rescheduled from schema.org eventStatus or iCal STATUS, else from words in
+    the title. A rescheduled event has its new dates: it is no postponed one, whose dates are not known yet."""
     if raw_status:
         name = raw_status.strip().rstrip("/").rsplit("/", 1)[-1].lower()
         if "cancel" in name:
             return "cancelled"
-        if "postpone" in name or "reschedul" in name:
+        if "reschedul" in name:
+            return "rescheduled"
+        if "postpone" in name:
             return "postponed"
     folded = fold(title)
     if _CANCELLED_WORDS.search(folded):
         return "cancelled"
     if _POSTPONED_WORDS.search(folded):
         return "postponed"
+    if _RESCHEDULED_WORDS.search(folded):
+        return "rescheduled"
     return "scheduled"
 
 
@@ -181,8 +188,34 @@ def _deadline_from_text(kind: str, texts: list[str], tz: str, now: datetime) -> 
     return to_utc(found, tz) if found is not None and within(found, reference) else None
 
 
+def _title(text: str | None, ctx: SourceContext) -> str:
+    """A title as the agenda shows it: the site's name cut off, one line, at most TITLE_MAX_CHARS."""
+    return summarise(clean_title(text or "", ctx.site_names), TITLE_MAX_CHARS)
+
+
+def _body(description_html: str | None, summary: str | None, url: str | None) -> tuple[str, str, str]:
+    """(sanitised description, summary, plain text) of a record's texts: the summary given, else its description's."""
+    description = sanitise_html(description_html or "", url)
+    given_summary = plain_text(summary) if summary else ""
+    body_text = given_summary or html_to_text(description)
+    return description, summarise(body_text, SUMMARY_MAX_CHARS), body_text
+
+
+def _texts_by_language(raw: RawItem, ctx: SourceContext, url: str | None, primary: dict[str, dict[str, str]]) -> None:
+    """The record's versions in other languages (raw.translations) added to `primary` ({"title": {lang: text},
+    …}) as those languages' texts, read as its own are; a language its own texts already have keeps them."""
+    for code, texts in raw.translations.items():
+        lang = record_language(code, "")
+        if not lang:
+            continue
+        description, summary, _ = _body(texts.get("description_html"), texts.get("summary"), url)
+        for name, text in (("title", _title(texts.get("title"), ctx)), ("summary", summary), ("description", description)):
+            if text:
+                primary[name].setdefault(lang, text)
+
+
 def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
-    title = summarise(clean_title(raw.title or "", ctx.site_names), TITLE_MAX_CHARS)
+    title = _title(raw.title, ctx)
     if not title:
         shown = f" ({raw.title.strip()[:80]!r})" if raw.title and raw.title.strip() else ""
         raise _Rejected("missing_title", "title", f"title{shown} is missing or empty, and every item needs one")
@@ -239,11 +272,12 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
                 "end_before_start", "end", f"end ({display(end_utc, tz)}) is before start ({display(start_utc, tz)})"
             )
 
-    description = sanitise_html(raw.description_html or "", url)
-    given_summary = plain_text(raw.summary) if raw.summary else ""
-    body_text = given_summary or html_to_text(description)
-    summary = summarise(body_text, SUMMARY_MAX_CHARS)
+    description, summary, body_text = _body(raw.description_html, raw.summary, url)
     title_language, language = field_languages(title, body_text, declared_language(raw.language), ctx.language)
+    texts = {"title": {title_language: title}, "summary": {language: summary} if summary else {},
+             "description": {language: description} if description else {}}
+    if raw.translations:
+        _texts_by_language(raw, ctx, url, texts)
 
     if deadline is None and kind == "call" and ctx.content == "call" and end is not None:
         # In a source of calls, a call published as an event (JSON-LD Event, iCal VEVENT, ev:enddate) closes at its
@@ -273,9 +307,9 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
         source_id=raw.source_id or ctx.source_id,
         source_key=raw.key,
         kind=kind,
-        title={title_language: title},
-        summary={language: summary} if summary else {},
-        description={language: description} if description else {},
+        title=texts["title"],
+        summary=texts["summary"],
+        description=texts["description"],
         url=url,
         canonical_url=canonical,
         start_utc=start_utc,
@@ -298,7 +332,7 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
         registration_url=registration_url,
         registration_required=registration_required_in_text(all_text),
         image_url=absolute_url(raw.image_url, url),
-        languages=sorted({title_language, language} if (summary or description) else {title_language}),
+        languages=sorted({lang for versions in texts.values() for lang in versions}),
         status=status_of(raw.status, title),
         source_categories=_categories(raw.categories or []),
         published_utc=_instant(dated, tz, end_of_day=False),

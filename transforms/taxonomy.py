@@ -7,7 +7,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from transforms.yaml_files import load_yaml_file
 
 LANGUAGES = ("fr", "nl", "en")
 FACETS = ("theme", "format", "call-type", "audience", "attendance", "price")
@@ -73,8 +73,10 @@ def _labels(value: Any, where: str, fallback: str) -> dict[str, str]:
 
 
 def read_packaged_yaml(name: str) -> Any:
-    """A YAML data file shipped in the transforms package (taxonomy, rules, maps, overrides)."""
-    return yaml.safe_load(resources.files("transforms").joinpath(name).read_text(encoding="utf-8"))
+    """A YAML data file shipped in the transforms package (taxonomy, rules, maps, overrides); YamlFileError
+    naming the file and the line when it is not valid YAML or writes a key twice."""
+    resource = resources.files("transforms").joinpath(name)
+    return load_yaml_file(resource.read_text(encoding="utf-8"), str(resource))
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 DISPLAY_TZ = ZoneInfo("Europe/Brussels")
 
 

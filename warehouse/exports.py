@@ -488,6 +488,11 @@ ATTENDANCE_MODES = {
     "online": "https://schema.org/OnlineEventAttendanceMode",
     "hybrid": "https://schema.org/MixedEventAttendanceMode",
 }
+EVENT_STATUSES = {
+    "cancelled": "https://schema.org/EventCancelled",
+    "postponed": "https://schema.org/EventPostponed",
+    "rescheduled": "https://schema.org/EventRescheduled",
+}
 
 
 def _language_values(texts: dict[str, str]) -> list[dict[str, str]]:
@@ -524,9 +529,7 @@ def item_jsonld(document: dict[str, Any], *, base_url: str = "https://bedigital.
         node["startDate"] = _jsonld_when(document, "start")
         if _jsonld_when(document, "end"):
             node["endDate"] = _jsonld_when(document, "end")
-        node["eventStatus"] = {"cancelled": "https://schema.org/EventCancelled",
-                               "postponed": "https://schema.org/EventPostponed"}.get(document["status"],
-                                                                                    "https://schema.org/EventScheduled")
+        node["eventStatus"] = EVENT_STATUSES.get(document["status"], "https://schema.org/EventScheduled")
         location = document.get("location") or {}
         if location.get("attendance_mode") in ATTENDANCE_MODES:
             node["eventAttendanceMode"] = ATTENDANCE_MODES[location["attendance_mode"]]

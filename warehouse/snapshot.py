@@ -35,8 +35,8 @@ import numpy as np
 import orjson
 import pandas as pd
 import pyarrow as pa
-import yaml
 
+from transforms.yaml_files import YamlFileError, load_yaml_file
 from warehouse.connection import BULK_CHECKPOINT_THRESHOLD, registered
 from warehouse.documents import DISPLAY_TZ, SCHEMA_VERSION, parse_instant, sort_key, utc_text
 from warehouse.snapshot_index import INDEX_DIR, Postings, write_index
@@ -73,9 +73,9 @@ def read_taxonomy(path: Path | str | None = None) -> list[dict[str, Any]]:
         text = Path(path).read_text(encoding="utf-8")
         origin = str(path)
     try:
-        raw = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise SnapshotError(f"{origin}: not valid YAML: {exc}") from exc
+        raw = load_yaml_file(text, origin) or {}
+    except YamlFileError as exc:
+        raise SnapshotError(str(exc)) from exc
     facets = raw.get("facets") if isinstance(raw, dict) else None
     if not isinstance(facets, dict):
         raise SnapshotError(f"{origin}: expected a mapping `facets: {{facet: {{label, categories}}}}`")

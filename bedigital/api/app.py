@@ -21,7 +21,7 @@ from bedigital.insight.routes import build_insight_router
 from bedigital.monitoring.ping import build_ping_router
 from bedigital.monitoring.routes import build_monitoring_router
 
-API_VERSION = "1.1.1"  # 1.1.1: a category facet written as a parameter (?theme=ai) is a 422
+API_VERSION = "1.2.0"  # 1.2.0: status "rescheduled" (contract 1.2.0); 1.1.1: a category facet as a parameter is a 422
 CORS_ENV = "BEDIGITAL_CORS_ORIGINS"
 DESCRIPTION = """\
 The bedigital.brussels agenda: events, calls and news of the Brussels digital ecosystem, in French, Dutch and English.

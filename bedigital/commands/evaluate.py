@@ -6,9 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-import yaml
-
 from transforms.evaluation import evaluate_categories, evaluate_duplicates, score_table
+from transforms.yaml_files import load_yaml_file
 
 DEFAULT_SETS = Path("tests/transforms/eval")
 GOALS = {"theme": ("f1", 0.9), "format": ("accuracy", 0.9), "call_type": ("accuracy", 0.9),
@@ -16,7 +15,8 @@ GOALS = {"theme": ("f1", 0.9), "format": ("accuracy", 0.9), "call_type": ("accur
 
 
 def _load(path: Path, key: str) -> list[dict]:
-    return list((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(key) or [])
+    # A label written twice in an item (a second `theme:` line) would replace the first without a word.
+    return list((load_yaml_file(path.read_text(encoding="utf-8"), str(path)) or {}).get(key) or [])
 
 
 def evaluation_report(sets: Path) -> tuple[str, list[str]]:

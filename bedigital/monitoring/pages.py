@@ -13,7 +13,6 @@ from typing import Any, Callable, Iterator, TypeVar
 
 import duckdb
 import jinja2
-import yaml
 from importlib import resources
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
@@ -21,6 +20,7 @@ from markupsafe import Markup, escape
 from bedigital.embed.badge import badge_snippet
 from bedigital.monitoring.reasons import LANGUAGES, explain
 from bedigital.monitoring.state import json_dumps, write_json_atomically
+from transforms.yaml_files import load_yaml_file
 from warehouse.report import COUNT_FIELDS, partner_reports, staff_overview
 
 T = TypeVar("T")
@@ -30,7 +30,8 @@ CHART_W, CHART_H, BAR_GAP = 600, 120, 2
 
 @lru_cache(maxsize=1)
 def labels() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(resources.files("bedigital.monitoring").joinpath("labels.yaml").read_text(encoding="utf-8"))
+    resource = resources.files("bedigital.monitoring").joinpath("labels.yaml")
+    return load_yaml_file(resource.read_text(encoding="utf-8"), str(resource))  # a label written twice is an error
 
 
 @lru_cache(maxsize=1)

@@ -4,15 +4,15 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from transforms.yaml_files import load_yaml_file
 
 LANGUAGES = ("fr", "nl", "en")
 
 
 @lru_cache(maxsize=1)
 def reason_table() -> dict[str, dict[str, str]]:
-    text = resources.files("bedigital.monitoring").joinpath("reasons.yaml").read_text(encoding="utf-8")
-    table = yaml.safe_load(text)
+    resource = resources.files("bedigital.monitoring").joinpath("reasons.yaml")
+    table = load_yaml_file(resource.read_text(encoding="utf-8"), str(resource))  # a reason written twice is an error
     for code, labels in table.items():
         missing = [lang for lang in LANGUAGES if not (labels or {}).get(lang)]
         if missing:

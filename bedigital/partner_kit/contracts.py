@@ -158,10 +158,9 @@ def check_unmapped_reported(s: Subject) -> None:
     """json_api: every record field neither mapped nor ignored is named in a warning."""
     if s.source.kind != "json_api":
         return
-    from connectors.parsers.json_api import decode, source_records, unmapped_fields
+    from connectors.parsers.json_api import decode, field_paths, source_records, unmapped_fields
 
-    used = {str(spec.path).split(".")[0].split("[")[0] for spec in s.source.fields.values() if isinstance(spec.path, str)}
-    used |= {p.split(".")[0].split("[")[0] for spec in s.source.fields.values() if isinstance(spec.path, list) for p in spec.path}
+    used = {p.split(".")[0].split("[")[0] for spec in s.source.fields.values() for p in field_paths(spec)}
     seen: set[str] = set()
     for number, page in enumerate((p for p in s.fixture.pages if p.request.role == "listing"), start=1):
         document, _ = decode(page, number)

@@ -58,7 +58,7 @@ def parse_payload(
         elif kind == "jsonld":
             from connectors.parsers import jsonld
 
-            result = jsonld.parse(body, origin, content_type=content_type)
+            result = jsonld.parse(body, origin, content_type=content_type, now=now, window_days=window_days)
         else:
             return ParseResult([], [], error=f"unknown source kind {kind!r} (expected one of {', '.join(KINDS + PAGED_KINDS)})")
     except Exception as exc:  # noqa: BLE001 - a parser bug on one payload must read as that payload's error

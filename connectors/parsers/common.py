@@ -198,6 +198,7 @@ def _record_texts(raw: RawItem) -> list[str]:
     item's summary is usually its description, the same string."""
     values = [getattr(raw, name) for name in _RAW_TEXT_FIELDS]
     values += raw.categories
+    values += [text for texts in raw.translations.values() for text in texts.values()]
     if raw.location is not None:
         values += [getattr(raw.location, f.name) for f in fields(RawLocation)]
     return list({id(v): v for v in values if isinstance(v, str)}.values())
@@ -216,6 +217,8 @@ def writable_record(raw: RawItem) -> RawItem:
         name: writable(value) for name in _RAW_TEXT_FIELDS if isinstance(value := getattr(raw, name), str)
     }
     changes["categories"] = [writable(c) if isinstance(c, str) else c for c in raw.categories]
+    changes["translations"] = {language: {name: writable(text) for name, text in texts.items()}
+                               for language, texts in raw.translations.items()}
     if raw.location is not None:
         changes["location"] = RawLocation(*(writable(t) if isinstance(t, str) else t
                                             for t in (getattr(raw.location, f.name) for f in fields(RawLocation))))

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from connectors.dates import DateTextError, parse_date_text
-from connectors.field_mapping import DATE_TARGETS
+from connectors.field_mapping import DATE_TARGETS, LANGUAGE_TARGETS
 from connectors.parsers.common import Origin, excerpt as cut, hash_key
 from transforms.model import RawItem, RawLocation, Rejection
 from transforms.prices import amount
@@ -38,6 +38,11 @@ def raw_values(raw: RawItem) -> dict[str, Any]:
     values |= {target: value.isoformat() for target in DATE_TARGETS if isinstance(value := getattr(raw, target), (date, datetime))}
     if raw.location is not None:
         values |= {target: getattr(raw.location, name) for target, name in PLACE_TARGETS.items()}
+    own = raw.language if raw.language and _LANGUAGE_KEY.match(raw.language) else None
+    for target in LANGUAGE_TARGETS:  # a text in several languages as a multilingual object: {"fr": …, "nl": …}
+        versions = {lang: texts[target] for lang, texts in raw.translations.items() if texts.get(target)}
+        if versions and (own or is_empty(values[target])):
+            values[target] = ({own: values[target]} if own and not is_empty(values[target]) else {}) | versions
     return {target: value for target, value in values.items() if not is_empty(value)}
 
 
@@ -77,9 +82,13 @@ def _untransformed(spec: Any) -> bool:
 
 
 def transform(value: Any, spec: Any, *, is_list: bool = False) -> Any:
-    """Apply a field's transforms: const, join, regex, map, template, default."""
+    """Apply a field's transforms: const, join, regex, map, template, default (to each language's text of a
+    field read per language)."""
     if isinstance(value, str) and _untransformed(spec):
         return value.strip() or None
+    if isinstance(value, dict) and getattr(spec, "languages", None):
+        versions = {language: transform(text, spec, is_list=is_list) for language, text in value.items()}
+        return {language: text for language, text in versions.items() if not is_empty(text)} or None
     if spec.const is not None:
         value = spec.const
     if isinstance(value, list):
@@ -214,7 +223,7 @@ def plain_value(value: Any, spec: Any, target: str, *, language: str) -> Any:
     """
     if not isinstance(value, dict):
         return value
-    by_language = {m.group(1).lower(): v for k, v in value.items() if (m := _LANGUAGE_KEY.match(str(k))) and not is_empty(v)}
+    by_language = language_versions(value)
     if by_language:
         chosen = by_language.get(language) or next(iter(by_language.values()))
         if not isinstance(chosen, (dict, list)):
@@ -223,6 +232,41 @@ def plain_value(value: Any, spec: Any, target: str, *, language: str) -> Any:
     inside = ", ".join(f"{where}.{key}" for key in list(value)[:6]) or "(an empty object)"
     raise FieldError(target, "unreadable_record", f"{target}: {where} is an object, not a value: map one of the paths "
                                                   f"inside it ({inside})")
+
+
+def language_versions(value: Any) -> dict[str, Any]:
+    """{fr|nl|en: value} of a multilingual object ({"fr": …, "nl-BE": …}), its empty values left out; {} for
+    any other value."""
+    if not isinstance(value, dict):
+        return {}
+    return {m.group(1).lower(): v for k, v in value.items() if (m := _LANGUAGE_KEY.match(str(k))) and not is_empty(v)}
+
+
+def _text_versions(item: RawItem, mapped: dict[str, Any], specs: dict[str, Any], language: str) -> dict[str, Any]:
+    """`mapped` with each multilingual text (LANGUAGE_TARGETS) reduced to the record's own language, its other
+    languages kept as the record's translations: where the source's language alone was kept and the others lost.
+
+    The record's language is its title's: the one a `language` field names, else the source's, when the title has
+    it, else the first given (and `item.language` says so unless a field maps it). A text without a version in
+    that language is kept in its other languages only."""
+    titles = language_versions(mapped.get("title"))
+    declared = mapped.get("language")
+    named = (match.group(1).lower() if isinstance(declared, str) and (match := _LANGUAGE_KEY.match(declared.strip()))
+             else None)
+    own = next((lang for lang in (named, language, *titles) if lang in titles), None)
+    if own and is_empty(declared):
+        item.language = own
+    reduced = dict(mapped)
+    for target in LANGUAGE_TARGETS:
+        versions = {lang: text for lang, text in language_versions(mapped.get(target)).items()
+                    if not isinstance(text, (dict, list))}
+        if not versions:
+            continue
+        kept = own or (language if language in versions else next(iter(versions)))
+        reduced[target] = versions.pop(kept, None)
+        for lang, text in versions.items():
+            item.translations.setdefault(lang, {})[target] = _text(text, specs[target], target)
+    return reduced
 
 
 def _category_values(value: Any, language: str) -> list[Any]:
@@ -288,7 +332,7 @@ def build_item(
     item = RawItem(partner_id=origin.partner_id, source_id=origin.source_id, key=key, excerpt=cut(raw_excerpt))
     location = RawLocation()
     try:
-        for target, value in mapped.items():
+        for target, value in _text_versions(item, mapped, specs, language).items():
             if target == "key" or is_empty(value):
                 continue
             value = plain_value(value, specs[target], target, language=language) if target != "categories" else [

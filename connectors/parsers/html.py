@@ -139,19 +139,20 @@ def mapped_values(node: LexborNode, fields: dict[str, Any], base_url: str) -> di
 _DESCRIBED = HtmlField.model_construct()
 
 
-def _described(page: Page, origin: Origin) -> dict[str, Any] | None:
+def _described(page: Page, origin: Origin, now: datetime) -> dict[str, Any] | None:
     """The values of the record a detail page describes in its JSON-LD (the one whose url is the page, else
     the first); None when the page describes none."""
     from connectors.parsers import jsonld
 
-    found = jsonld.parse(page.body, origin, content_type=page.content_type).items
+    found = jsonld.parse(page.body, origin, content_type=page.content_type, now=now).items
     if not found:
         return None
     record = next((raw for raw in found if raw.url in (page.url, page.request.url)), found[0])
     return raw_values(record)
 
 
-def _detailed(mapped: dict[str, Any], detail: Page, source: Any, origin: Origin) -> tuple[dict[str, Any], bool]:
+def _detailed(mapped: dict[str, Any], detail: Page, source: Any, origin: Origin,
+              now: datetime) -> tuple[dict[str, Any], bool]:
     """The card's values completed from its detail page: its selectors' values, then what its JSON-LD says
     for the fields still empty; and whether JSON-LD was asked for and missing."""
     if source.detail.fields:
@@ -159,7 +160,7 @@ def _detailed(mapped: dict[str, Any], detail: Page, source: Any, origin: Origin)
         mapped = mapped | {target: value for target, value in extra.items() if not is_empty(value) or target not in mapped}
     if not source.detail.jsonld:
         return mapped, False
-    described = _described(detail, origin)
+    described = _described(detail, origin, now)
     if described is None:
         return mapped, True
     return mapped | {target: value for target, value in described.items() if is_empty(mapped.get(target))}, False
@@ -201,7 +202,7 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
                 if detail is None:
                     missing_details += 1
                 else:
-                    mapped, no_jsonld = _detailed(mapped, detail, source, origin)
+                    mapped, no_jsonld = _detailed(mapped, detail, source, origin, now)
                     without_jsonld += no_jsonld
             item, rejection, warnings = build_item(
                 mapped, specs, origin, language=source.language, today=today, default_date_format="text",

@@ -338,6 +338,8 @@ def _repeats_within_a_day(components: list[Any]) -> bool:
         for rule in rules if isinstance(rules, list) else [rules]:
             try:
                 frequencies = (rule.get("FREQ") or []) if rule else []
+                # parsed from a file each part is a list; a rule built in code may give one value
+                frequencies = [frequencies] if isinstance(frequencies, str) else frequencies
                 parts = [part for part in SUB_DAILY_PARTS if part in rule] if rule else []
             except Exception:  # noqa: BLE001 - an unreadable rule: its expansion reports it
                 continue
@@ -399,6 +401,20 @@ def _expand_together(series: dict[object, list[Any]], timezones: list[Any], lowe
     return expanded
 
 
+def window(now: datetime, window_days: int) -> tuple[datetime, datetime]:
+    """The occurrences a run publishes: from a day ago to `window_days` ahead."""
+    return now - timedelta(days=1), now + timedelta(days=window_days)
+
+
+def occurrences_of(event: Any, *, now: datetime, window_days: int) -> list[tuple[Any, Any]]:
+    """(start, end) of each occurrence of one VEVENT in the window, its RRULE and EXDATEs applied as a calendar's
+    are (TooManyOccurrences for a rule repeating too often); the end is None when the event gives none."""
+    lower, upper = window(now, window_days)
+    has_end = "DTEND" in event or "DURATION" in event
+    return [(_time_property(o, "DTSTART"), _time_property(o, "DTEND") if has_end else None)
+            for o in _expand_series([event], [], lower, upper)]
+
+
 def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetime, window_days: int) -> ParseResult:
     """The occurrences between a day ago and `window_days` ahead; older and later ones are left out."""
     if not body.strip():
@@ -421,7 +437,7 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
             problem = "no BEGIN:VCALENDAR … END:VCALENDAR found"
         return ParseResult([], [], error=f"not a complete iCalendar file: {problem}", warnings=result.warnings)
 
-    lower, upper = now - timedelta(days=1), now + timedelta(days=window_days)
+    lower, upper = window(now, window_days)
     outside = total = 0
     for calendar in calendars:
         calendar_tz = _text(calendar, "X-WR-TIMEZONE")

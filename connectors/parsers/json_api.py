@@ -81,7 +81,7 @@ def source_records(document: Any, source: Any) -> list[Any] | None:
     if records is None or len(records) != 1 or not isinstance(records[0], dict) or has_wildcard(source.records):
         return records
     only = records[0]
-    first_steps = {step for spec in source.fields.values() for path in _paths(spec) for step in path_steps(path)[:1]}
+    first_steps = {step for spec in source.fields.values() for path in field_paths(spec) for step in path_steps(path)[:1]}
     if only and all(isinstance(value, dict) for value in only.values()) and not first_steps & set(only):
         return list(only.values())
     return records
@@ -118,11 +118,16 @@ def _resources(link: Any, index: dict[tuple[Any, Any], dict[str, Any]]) -> Any:
     return link | {"data": [resource(p) for p in data] if isinstance(data, list) else resource(data)}
 
 
-def _paths(spec: Any) -> list[str]:
+def field_paths(spec: Any) -> list[str]:
+    """The paths a field reads: its path(s), or the path of each language."""
+    if spec.languages:
+        return list(spec.languages.values())
     return spec.path if isinstance(spec.path, list) else [spec.path] if spec.path else []
 
 
 def _read(record: Any, spec: Any) -> Any:
+    if spec.languages:  # one path per language: read as the multilingual object an API may give itself
+        return {language: found[0] for language, path in spec.languages.items() if (found := select(record, path))}
     if spec.path is None:
         return None
     paths = spec.path if isinstance(spec.path, list) else [spec.path]
@@ -140,7 +145,7 @@ def _read(record: Any, spec: Any) -> Any:
 
 def _used(spec: Any) -> set[str]:
     """The record fields a mapping reads: its first step, and its first two (`venue`, `venue.city`)."""
-    paths = spec.path if isinstance(spec.path, list) else [spec.path] if spec.path else []
+    paths = field_paths(spec)
     used: set[str] = set()
     for steps in map(path_steps, paths):
         names = [step for step in steps if isinstance(step, str)]
@@ -296,7 +301,7 @@ def _first_paths(source: Any) -> list[str]:
     """The start field's paths that take a list's first element (`timings[0].begin`), unless that list is
     the source's occurrences."""
     spec = source.fields.get("start")
-    paths = [path for path in (_paths(spec) if spec is not None else []) if "[0]" in path]
+    paths = [path for path in (field_paths(spec) if spec is not None else []) if "[0]" in path]
     return [path for path in paths if source.occurrences is None or path.split("[0]", 1)[0] != source.occurrences]
 
 

@@ -6,8 +6,9 @@ import html
 import json
 import re
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jstyleson
 import lxml.etree
@@ -49,8 +50,29 @@ _DATE_ONLY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 _MONTH_WORD = re.compile(r"[^\W\d_]{3,}")
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _TIME_ALONE = re.compile(r"^\s*T?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
-# An ISO 8601 duration as schema.org's `duration` writes it: P1D, PT3H, PT1H30M, P1DT2H, P2W.
-_DURATION = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$", re.IGNORECASE)
+# schema.org's namespace as contexts and expanded keys write it: http or https, with or without the slash.
+_SCHEMA_ORG = re.compile(r"^https?://schema\.org/?$")
+_SCHEMA_ORG_TERM = re.compile(r"^https?://schema\.org/(?=[^/])")
+# A language tag as a key of a JSON-LD language map ({"fr": …, "nl-BE": …}).
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2}(?:[-_][A-Za-z]{2})?$")
+# An ISO 8601 duration as schema.org writes it: a `duration` (P1D, PT3H, PT1H30M, P1DT2H, P2W) or a Schedule's
+# repeatFrequency (P1W, P2W, P1M, P1Y). Groups: years, months, weeks, days, hours, minutes, seconds.
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$",
+                       re.IGNORECASE)
+_FREQUENCIES = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY")  # the groups' RRULE FREQs
+# repeatFrequency and byDay may be Text: the words English, French and Dutch CMS fields hold.
+_FREQUENCY_WORDS = {
+    **dict.fromkeys(("daily", "quotidien", "quotidienne", "dagelijks"), "DAILY"),
+    **dict.fromkeys(("weekly", "hebdomadaire", "wekelijks"), "WEEKLY"),
+    **dict.fromkeys(("monthly", "mensuel", "mensuelle", "maandelijks"), "MONTHLY"),
+    **dict.fromkeys(("yearly", "annually", "annuel", "annuelle", "jaarlijks"), "YEARLY"),
+}
+_WEEKDAYS = {name: code for names, code in (
+    (("monday", "lundi", "maandag"), "MO"), (("tuesday", "mardi", "dinsdag"), "TU"),
+    (("wednesday", "mercredi", "woensdag"), "WE"), (("thursday", "jeudi", "donderdag"), "TH"),
+    (("friday", "vendredi", "vrijdag"), "FR"), (("saturday", "samedi", "zaterdag"), "SA"),
+    (("sunday", "dimanche", "zondag"), "SU")) for name in names}
+_BYDAY = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$", re.IGNORECASE)  # iCalendar's BYDAY, as Text allows
 
 
 def _decode(body: bytes, content_type: str | None) -> tuple[str, str | None]:
@@ -134,6 +156,211 @@ def _occurrences(node: dict[str, Any]) -> list[dict[str, Any]]:
             occurrence["@id"] = f"{identity}#{_string(start) or number + 1}"
         occurrences.append(occurrence)
     return occurrences
+
+
+class ScheduleError(ValueError):
+    """An eventSchedule that cannot be read; the message says which of its properties and why."""
+
+
+def _scheduled(node: dict[str, Any], *, now: datetime, window_days: int) -> list[dict[str, Any]]:
+    """An event repeating by its eventSchedule (schema.org Schedule: repeatFrequency, byDay, startDate/endDate,
+    startTime/endTime, scheduleTimezone, repeatCount, exceptDate), one node an occurrence in the window.
+
+    Each Schedule becomes the VEVENT its properties describe (an RRULE, EXDATEs) and is expanded as an iCalendar
+    feed's events are, within the same window (connectors.parsers.ical.occurrences_of). Each occurrence is known
+    by the event's @id or url and its start, as the dates of a startDate list are.
+    """
+    from connectors.parsers import ical
+
+    schedules = node["eventSchedule"] if isinstance(node["eventSchedule"], list) else [node["eventSchedule"]]
+    identity = _string(node.get("@id")) or _string(_first(node.get("url")))
+    found: dict[str, tuple[Any, Any]] = {}
+    for schedule in schedules:
+        if not isinstance(schedule, dict):
+            raise ScheduleError(f"eventSchedule {schedule!r} is not a Schedule")
+        for start, end in ical.occurrences_of(_schedule_event(schedule, node), now=now, window_days=window_days):
+            found.setdefault(start.isoformat(), (start, end))
+    occurrences = []
+    for when, (_, end) in sorted(found.items()):
+        occurrence = {name: value for name, value in node.items() if name != "eventSchedule"}
+        occurrence |= {"startDate": when, "endDate": end.isoformat() if end is not None else None}
+        if identity:
+            occurrence["@id"] = f"{identity}#{when}"
+        occurrences.append(occurrence)
+    return occurrences
+
+
+def _schedule_event(schedule: dict[str, Any], node: dict[str, Any]) -> Any:
+    """The icalendar VEVENT of one Schedule: DTSTART (its startDate, else the event's, at its startTime), DTEND
+    (endTime, else a duration), and the RRULE and EXDATEs of its repetition."""
+    import icalendar
+
+    zone = _schedule_zone(schedule)
+    first = _schedule_day(schedule.get("startDate") or node.get("startDate"), zone)
+    if first is None:
+        raise ScheduleError("eventSchedule has no readable startDate, and neither has the event")
+    starts = _schedule_time(schedule.get("startTime"), "startTime") or (first.time() if isinstance(first, datetime) else None)
+    rule = _schedule_rule(schedule, starts, zone)
+    day = _first_day(first.date() if isinstance(first, datetime) else first, rule)
+    event = icalendar.Event()
+    if starts is None:
+        event.add("dtstart", day)
+    else:
+        begins = datetime.combine(day, starts, tzinfo=zone)
+        event.add("dtstart", begins)
+        ends = _schedule_time(schedule.get("endTime"), "endTime")
+        if ends is not None:
+            finish = datetime.combine(day, ends, tzinfo=zone)
+            event.add("dtend", finish if finish > begins else finish + timedelta(days=1))  # past midnight
+    length = (_duration(schedule.get("duration")) or _duration(node.get("duration"))
+              or (_first_length(node) if starts is not None else None))
+    if "DTEND" not in event and length:
+        event.add("duration", length)
+    if rule:
+        event.add("rrule", rule)
+    excepted = [_excepted(value, starts, zone) for value in _values(schedule.get("exceptDate"))]
+    if excepted:
+        event.add("exdate", excepted)
+    return event
+
+
+def _first_length(node: dict[str, Any]) -> timedelta | None:
+    """How long each occurrence lasts when only the event's own startDate and endDate say it (its first session,
+    within a day); None when they span more (the whole series) or are not both dates and times."""
+    begins, ends = _start_time(_time(node.get("startDate"))), _start_time(_time(node.get("endDate")))
+    if begins is None or ends is None or (begins.tzinfo is None) != (ends.tzinfo is None):
+        return None
+    length = ends - begins
+    return length if timedelta(0) < length <= timedelta(days=1) else None
+
+
+def _first_day(day: date, rule: dict[str, Any]) -> date:
+    """The first day from `day` on that the rule's days (BYDAY, BYMONTHDAY, BYMONTH) allow: a Schedule's startDate
+    opens it ("from Sunday 1 March, on the first Saturday of each month"), where an iCalendar DTSTART is itself
+    the first occurrence, and the COUNT counts from it."""
+    if not {"byday", "bymonthday", "bymonth"} & set(rule):
+        return day
+    import icalendar
+    from dateutil.rrule import rrulestr
+
+    days = {name: value for name, value in rule.items() if name not in ("until", "count")}
+    opens = datetime.combine(day, time())
+    first = rrulestr(icalendar.vRecur(days).to_ical().decode(), dtstart=opens).after(opens, inc=True)
+    return first.date() if first is not None else day
+
+
+def _values(value: Any) -> list[Any]:
+    """A property's values: a list as it is, one value as a list of one, nothing as none."""
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _schedule_zone(schedule: dict[str, Any]) -> ZoneInfo | None:
+    """scheduleTimezone as a zone; None for floating times (read in the source's zone by the normaliser)."""
+    name = _string(schedule.get("scheduleTimezone"))
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError) as exc:  # ZoneInfoNotFoundError is a KeyError
+        raise ScheduleError(f"scheduleTimezone {name!r} is not a time zone (expected a name such as Europe/Brussels)") from exc
+
+
+def _schedule_day(value: Any, zone: ZoneInfo | None) -> date | datetime | None:
+    """A Schedule's (or the event's) startDate: a day, or a date and time (its wall time in `zone`, or as written:
+    an offset alone would move the hour at a change of daylight saving time)."""
+    read = _time(value)
+    if isinstance(read, date):
+        return read
+    begins = _start_time(read)
+    if begins is None:
+        return None
+    if begins.tzinfo is not None:
+        begins = begins.astimezone(zone) if zone is not None else begins
+    return begins.replace(tzinfo=None)
+
+
+def _schedule_time(value: Any, name: str) -> time | None:
+    """startTime / endTime ("19:00", "19:00:00", "T19:00:00"); None when absent."""
+    text = _string(value)
+    if text is None:
+        return None
+    match = _TIME_ALONE.match(text)
+    if match:
+        with contextlib.suppress(ValueError):  # 25:00
+            return time(int(match.group(1)), int(match.group(2)), int(match.group(3) or 0))
+    raise ScheduleError(f"{name} {text!r} is not a time of day such as 19:00:00")
+
+
+def _schedule_rule(schedule: dict[str, Any], starts: time | None, zone: ZoneInfo | None) -> dict[str, Any]:
+    """The RRULE of a Schedule ({} for a single occurrence): FREQ and INTERVAL from repeatFrequency (weekly when
+    it names days only, daily when it gives an end alone), BYDAY (with byMonthWeek), BYMONTH, BYMONTHDAY, COUNT
+    from repeatCount, UNTIL from endDate (its whole day)."""
+    rule: dict[str, Any] = {}
+    days = [_weekday(value) for value in _values(schedule.get("byDay"))]
+    weeks = [_integer(value, "byMonthWeek") for value in _values(schedule.get("byMonthWeek"))]
+    if days:  # byMonthWeek numbers the days in their month: first Monday is 1MO
+        rule["byday"] = [ordinal for code in days
+                         for ordinal in ([f"{week}{code}" for week in weeks] if weeks and len(code) == 2 else [code])]
+    if schedule.get("byMonth") is not None:
+        rule["bymonth"] = [_integer(value, "byMonth") for value in _values(schedule.get("byMonth"))]
+    if schedule.get("byMonthDay") is not None:
+        rule["bymonthday"] = [_integer(value, "byMonthDay") for value in _values(schedule.get("byMonthDay"))]
+    if schedule.get("repeatCount") is not None:
+        rule["count"] = _integer(schedule["repeatCount"], "repeatCount")
+    last = _schedule_day(schedule.get("endDate"), zone)
+    if last is not None:
+        last_day = last.date() if isinstance(last, datetime) else last
+        rule["until"] = last_day if starts is None else datetime.combine(last_day, time(23, 59, 59), tzinfo=zone)
+    frequency = _frequency(schedule.get("repeatFrequency"))
+    if frequency is None:
+        if not rule:
+            return {}
+        frequency = ("MONTHLY", 1) if weeks or "bymonthday" in rule else ("WEEKLY", 1) if days else ("DAILY", 1)
+    rule["freq"], rule["interval"] = frequency
+    return rule
+
+
+def _frequency(value: Any) -> tuple[str, int] | None:
+    """repeatFrequency as (FREQ, INTERVAL): P1W is (WEEKLY, 1), P2W (WEEKLY, 2), "monthly" (MONTHLY, 1)."""
+    text = _string(value)
+    if text is None:
+        return None
+    if text.strip().lower() in _FREQUENCY_WORDS:
+        return _FREQUENCY_WORDS[text.strip().lower()], 1
+    match = _DURATION.match(text.strip())
+    given = [(frequency, int(count)) for frequency, count in zip(_FREQUENCIES, match.groups()) if count] if match else []
+    if len(given) != 1 or given[0][1] < 1:
+        raise ScheduleError(f"repeatFrequency {text!r} is not a period such as P1W (weekly), P2W, P1D or P1M")
+    return given[0]
+
+
+def _weekday(value: Any) -> str:
+    """A byDay value as iCalendar's BYDAY: a DayOfWeek (https://schema.org/Monday, "Monday") or BYDAY text ("MO", "1MO")."""
+    name = _enum(value)
+    if name and name.lower() in _WEEKDAYS:
+        return _WEEKDAYS[name.lower()]
+    text = _string(value)
+    if text and _BYDAY.match(text.strip()):
+        return text.strip().upper()
+    raise ScheduleError(f"byDay {text or value!r} is not a day of the week (https://schema.org/Monday, or MO)")
+
+
+def _integer(value: Any, name: str) -> int:
+    number = _literal(value)
+    try:
+        return int(str(number).strip())
+    except ValueError:
+        raise ScheduleError(f"{name} {number!r} is not a whole number") from None
+
+
+def _excepted(value: Any, starts: time | None, zone: ZoneInfo | None) -> date | datetime:
+    """An exceptDate as the EXDATE of the occurrence it cancels: a day at the schedule's time, or as written."""
+    day = _schedule_day(value, zone)
+    if day is None:
+        raise ScheduleError(f"exceptDate {_string(value) or value!r} is not a date")
+    if starts is None:
+        return day.date() if isinstance(day, datetime) else day
+    return (day if isinstance(day, datetime) else datetime.combine(day, starts)).replace(tzinfo=zone)
 
 
 def _references(documents: list[Any]) -> dict[str, dict[str, Any]]:
@@ -242,6 +469,12 @@ def _first(value: Any) -> Any:
     return value[0] if isinstance(value, list) and value else (None if isinstance(value, list) else value)
 
 
+def _literal(value: Any) -> Any:
+    """A value as written, or as expanded JSON-LD wraps it: [{"@value": 0}] is 0."""
+    value = _first(value)
+    return value["@value"] if isinstance(value, dict) and "@value" in value else value
+
+
 def _string(value: Any) -> str | None:
     """A text value: a string, a language-tagged {'@value': ...} or the first of a list."""
     value = _first(value)
@@ -250,6 +483,50 @@ def _string(value: Any) -> str | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     return value.strip() or None if isinstance(value, str) else None
+
+
+def _language_versions(value: Any) -> dict[str, str]:
+    """{fr|nl|en: text} of language-tagged values ([{"@value": …, "@language": "nl"}, …], or one of them) or of
+    a language map ({"fr": …, "nl": …}); {} when no text says its language. The first of a language wins."""
+    versions: dict[str, str] = {}
+    for element in value if isinstance(value, list) else [value]:
+        if not isinstance(element, dict):
+            continue
+        if "@value" in element:
+            tagged = [(element.get("@language"), element)]
+        elif element and all(isinstance(k, str) and _LANGUAGE_TAG.match(k) for k in element):
+            tagged = list(element.items())
+        else:
+            continue
+        for tag, text in tagged:
+            language, text = short_language(tag), _string(text)
+            if language and text:
+                versions.setdefault(language, text)
+    return versions
+
+
+def _texts(node: dict[str, Any]) -> tuple[str | None, str | None, str | None, dict[str, dict[str, str]]]:
+    """(title, description, language, translations): the record's texts in its own language (inLanguage when
+    its texts have it, else the first their tags give) and its versions in the others (RawItem.translations).
+    Only the first of several language-tagged names was kept, and the other languages were lost."""
+    declared = _language(node.get("inLanguage"))
+    names = _language_versions(node.get("name")) or _language_versions(node.get("headline"))
+    bodies = _language_versions(node.get("description")) or _language_versions(node.get("articleBody"))
+    tagged = names or bodies
+    own = declared if not tagged or declared in tagged else next(iter(tagged))
+    title = names.pop(own, None) if names else _string(node.get("name")) or _string(node.get("headline"))
+    body = bodies.pop(own, None) if bodies else _string(node.get("description")) or _string(node.get("articleBody"))
+    translations: dict[str, dict[str, str]] = {}
+    for field_name, versions in (("title", names), ("description_html", bodies)):
+        for language, text in versions.items():
+            translations.setdefault(language, {})[field_name] = text
+    return title, body, own, translations
+
+
+def _any_title(node: dict[str, Any]) -> str | None:
+    """The record's name in any language: whether it has one at all."""
+    title, _, _, translations = _texts(node)
+    return title or next((texts["title"] for texts in translations.values() if "title" in texts), None)
 
 
 def _language(value: Any) -> str | None:
@@ -262,6 +539,7 @@ def _language(value: Any) -> str | None:
 
 def _enum(value: Any) -> str | None:
     """A schema.org enumeration member without its URL: 'https://schema.org/EventCancelled' -> 'EventCancelled'."""
+    value = _first(value)  # expanded JSON-LD: [{"@id": "http://schema.org/EventCancelled"}]
     text = _string(value if not isinstance(value, dict) else value.get("@id") or value.get("name"))
     return re.split(r"[/:#]", text.rstrip("/"))[-1] if text else None
 
@@ -299,14 +577,22 @@ def _time(value: Any) -> date | datetime | str | None:
 
 def _end_from_duration(start: date | datetime | str | None, duration: Any) -> datetime | str | None:
     """startDate + duration (PT3H, P1DT2H) for an event that gives no endDate; None when either is unreadable."""
-    text = _string(duration)
-    match = _DURATION.match(text) if text else None
+    length = _duration(duration)
     begins = _start_time(start)
-    if match is None or not any(match.groups()) or begins is None:
+    if length is None or begins is None:
         return None
-    weeks, days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
-    ends = begins + timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    ends = begins + length
     return ends if isinstance(start, datetime) else ends.isoformat()
+
+
+def _duration(value: Any) -> timedelta | None:
+    """A `duration` (PT3H, P1DT2H) as a timedelta; None when absent, unreadable or in months or years."""
+    text = _string(value)
+    match = _DURATION.match(text) if text else None
+    if match is None or not any(match.groups()) or match.group(1) or match.group(2):
+        return None
+    weeks, days, hours, minutes, seconds = (int(g or 0) for g in match.groups()[2:])
+    return timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
 
 
 def _start_time(start: date | datetime | str | None) -> datetime | None:
@@ -390,7 +676,7 @@ def _offers(value: Any, base: str) -> tuple[bool | None, float | None, str | Non
     registration = None
     for offer in offers:
         registration = registration or _url(offer.get("url"), base)
-        raw_price = offer.get("price", offer.get("lowPrice"))
+        raw_price = _literal(offer.get("price", offer.get("lowPrice")))
         if isinstance(raw_price, str) and raw_price.strip().lower() in FREE_WORDS:
             raw_price = 0
         amount = _price(raw_price)
@@ -402,6 +688,7 @@ def _offers(value: Any, base: str) -> tuple[bool | None, float | None, str | Non
 
 
 def _boolean(value: Any) -> bool | None:
+    value = _literal(value)
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
@@ -433,13 +720,13 @@ def _page_of(node_id: str | None) -> str | None:
 
 def _record(node: dict[str, Any], origin: Origin, base: str) -> RawItem:
     kind = _kind(node)
-    title = _string(node.get("name")) or _string(node.get("headline"))
+    title, description, language, translations = _texts(node)
     url = _url(node.get("url"), base) or _page_of(_string(node.get("@id")))
     start = _time(node.get("startDate") if kind != "call" else node.get("startDate") or node.get("validFrom"))
     end = _time(node.get("endDate")) if node.get("endDate") else _end_from_duration(start, node.get("duration"))
     end = _on_start_day(start, end)
     deadline = _time(node.get("applicationDeadline") or node.get("validThrough")) if kind == "call" else None
-    key = _string(node.get("@id")) or url or hash_key(title, _string(node.get("startDate")))
+    key = _string(node.get("@id")) or url or hash_key(title or _any_title(node), _string(node.get("startDate")))
     is_free, price, currency, registration = _offers(node.get("offers"), base)
     accessible = _boolean(node.get("isAccessibleForFree"))
     return RawItem(
@@ -447,9 +734,10 @@ def _record(node: dict[str, Any], origin: Origin, base: str) -> RawItem:
         source_id=origin.source_id,
         key=key,
         title=title,
-        description_html=_string(node.get("description")) or _string(node.get("articleBody")),
+        description_html=description,
         url=url,
-        language=_language(node.get("inLanguage")),
+        language=language,
+        translations=translations,
         kind=kind,
         start=start,
         end=end,
@@ -497,16 +785,16 @@ def _list_elements(node: dict[str, Any]) -> list[Any]:
     return elements if isinstance(elements, list) else [elements]
 
 
-def parse(body: bytes, origin: Origin, *, content_type: str | None) -> ParseResult:
-    """Every Event and article described in the page's JSON-LD blocks."""
+def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetime, window_days: int = 365) -> ParseResult:
+    """Every Event and article described in the page's JSON-LD blocks; an event repeating by its eventSchedule
+    gives its occurrences between a day before `now` and `window_days` after, as an iCalendar feed does."""
     if not body.strip():
         return ParseResult([], [], error="the payload is empty: no web page could be read")
     text, warning = _decode(body, content_type)
     result = ParseResult([], [], warnings=[warning] if warning else [])
     document = _json_document(text)
     if document is not None:
-        _read([document], origin, origin.base_url, result)
-        if not result.items and not result.rejections:
+        if not _read([document], origin, origin.base_url, result, now=now, window_days=window_days):
             result.warnings.append("the payload is a JSON document without schema.org Event, Grant or article (no "
                                    "@type naming one): for a JSON API, use kind json_api and map its fields")
         return result
@@ -518,14 +806,12 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None) -> ParseResu
     # A <base href> changes what the page's relative links mean.
     base = resolve(origin.base_url, _first(tree.xpath("//base/@href"))) or origin.base_url
     if not scripts:
-        _read(_microdata(text, base), origin, base, result)
-        if not result.items and not result.rejections:
+        if not _read(_microdata(text, base), origin, base, result, now=now, window_days=window_days):
             result.warnings.append("page has no JSON-LD (no <script type=\"application/ld+json\"> block) and no "
                                    "schema.org microdata event (itemtype)")
         return result
     documents = _blocks(scripts, result.warnings)
-    _read(documents, origin, base, result)
-    if not result.items and not result.rejections:
+    if not _read(documents, origin, base, result, now=now, window_days=window_days):
         result.warnings.append(_nothing_described(documents, len(scripts)))
     return result
 
@@ -555,26 +841,109 @@ def _json_document(text: str) -> Any | None:
         return None
 
 
-def _read(documents: list[Any], origin: Origin, base: str, result: ParseResult) -> None:
-    """The items and rejections of the records the documents describe, added to `result`."""
+def _schema_prefixes(context: Any, inherited: frozenset[str]) -> frozenset[str]:
+    """The prefixes an @context binds to schema.org ({"schema": "https://schema.org/"}, {"sdo": "http://…"}),
+    added to those of the nodes around; a context given as a list is read element by element."""
+    prefixes = set(inherited)
+    for element in context if isinstance(context, list) else [context]:
+        if isinstance(element, dict):
+            prefixes.update(name for name, iri in element.items()
+                            if isinstance(iri, str) and not name.startswith("@") and _SCHEMA_ORG.match(iri.strip()))
+    return frozenset(prefixes)
+
+
+def _schema_terms(value: Any, prefixes: frozenset[str] = frozenset({"schema"})) -> Any:
+    """`value` with its keys as the reader knows them: "schema:name" (a prefix its @context binds to schema.org,
+    or "schema") and "http://schema.org/name" / "https://schema.org/name" (RDF tools' expanded output) are
+    "name". A bare key written beside its prefixed twin wins. Types and enumeration values are read with their
+    prefix or IRI already (_type_names, _enum). What needs no change is returned as it is, not copied."""
+    if isinstance(value, list):
+        elements = [_schema_terms(element, prefixes) for element in value]
+        return value if all(new is old for new, old in zip(elements, value)) else elements
+    if not isinstance(value, dict):
+        return value
+    if "@context" in value:
+        prefixes = _schema_prefixes(value["@context"], prefixes)
+    terms: dict[str, Any] = {}
+    renamed: dict[str, Any] = {}
+    changed = False
+    for name, element in value.items():
+        term = name
+        if isinstance(name, str) and ":" in name and not name.startswith("@"):
+            prefix, _, local = name.partition(":")
+            term = local if prefix in prefixes and local and not local.startswith("//") else _SCHEMA_ORG_TERM.sub("", name)
+        new = _schema_terms(element, prefixes)
+        changed = changed or term != name or new is not element
+        (terms if term == name else renamed)[term] = new
+    for term, element in renamed.items():
+        terms.setdefault(term, element)
+    return terms if changed else value
+
+
+def _read(documents: list[Any], origin: Origin, base: str, result: ParseResult, *, now: datetime,
+          window_days: int) -> int:
+    """The items and rejections of the records the documents describe, added to `result`; how many records (events,
+    calls, articles) they describe, whether or not they gave an item."""
+    documents = _schema_terms(documents)
     references = _references(documents)
-    for node in (one for found in _walk(documents) for one in _occurrences(_dereferenced(found, references))):
-        raw = excerpt(stable_json(node))
-        title = _string(node.get("name")) or _string(node.get("headline"))
-        key = _string(node.get("@id")) or _url(node.get("url"), base)
-        if not title:
-            what = "/".join(sorted(_type_names(node)))
-            result.rejections.append(origin.reject(
-                "missing_title", "name", f"{what} {key!r} has no name, and every item needs one" if key
-                else f"a {what} without @id or url has no name, and every item needs one", key=key, excerpt=raw))
-            continue
-        if _type_names(node) & EVENT_TYPES and _string(node.get("startDate")) is None:
-            result.rejections.append(origin.reject(
-                "missing_start", "startDate", f"event {title!r} has no startDate, and every event needs one",
-                key=key, excerpt=raw))
-            continue
-        try:
-            result.items.append(_record(node, origin, base))
-        except Exception as exc:  # noqa: BLE001 - one odd record must not cost the others
-            result.rejections.append(origin.reject(
-                "unreadable_record", None, f"{title!r} could not be read: {type(exc).__name__}: {exc}", key=key, excerpt=raw))
+    scheduled = outside = records = 0
+    for found in _walk(documents):
+        records += 1
+        node = _dereferenced(found, references)
+        if node.get("eventSchedule") and _type_names(node) & EVENT_TYPES:  # null or [] when a CMS has none
+            scheduled += 1
+            nodes = _scheduled_or_rejected(node, origin, result, now=now, window_days=window_days)
+            outside += nodes == []
+        else:
+            nodes = _occurrences(node)
+        for occurrence in nodes or []:
+            _add(occurrence, origin, base, result)
+    if outside:
+        from connectors.parsers.ical import window
+
+        lower, upper = window(now, window_days)
+        result.warnings.append(f"{outside} of {scheduled} events repeating by their eventSchedule have no occurrence "
+                               f"between {lower.date()} and {upper.date()} (past, or further ahead): they are left out")
+    return records
+
+
+def _scheduled_or_rejected(node: dict[str, Any], origin: Origin, result: ParseResult, *, now: datetime,
+                           window_days: int) -> list[dict[str, Any]] | None:
+    """The occurrences of an event's eventSchedule in the window; None, with its rejection, when it cannot be read."""
+    from connectors.parsers.ical import TooManyOccurrences
+
+    key = _string(node.get("@id")) or _string(_first(node.get("url")))
+    what = f"event {key or _any_title(node)!r}"
+    try:
+        return _scheduled(node, now=now, window_days=window_days)
+    except TooManyOccurrences as exc:
+        reason, message = "too_many_occurrences", f"{what}: {exc}"
+    except ScheduleError as exc:
+        reason, message = "invalid_date", f"{what}: {exc}"
+    except Exception as exc:  # noqa: BLE001 - a rule the expansion cannot take costs only its event
+        reason, message = "invalid_event", f"{what}: its eventSchedule could not be expanded: {type(exc).__name__}: {exc}"
+    result.rejections.append(origin.reject(reason, "eventSchedule", message, key=key, excerpt=excerpt(stable_json(node))))
+    return None
+
+
+def _add(node: dict[str, Any], origin: Origin, base: str, result: ParseResult) -> None:
+    """The item of one record node added to `result`, or its rejection."""
+    raw = excerpt(stable_json(node))
+    title = _any_title(node)
+    key = _string(node.get("@id")) or _url(node.get("url"), base)
+    if not title:
+        what = "/".join(sorted(_type_names(node)))
+        result.rejections.append(origin.reject(
+            "missing_title", "name", f"{what} {key!r} has no name, and every item needs one" if key
+            else f"a {what} without @id or url has no name, and every item needs one", key=key, excerpt=raw))
+        return
+    if _type_names(node) & EVENT_TYPES and _string(node.get("startDate")) is None:
+        result.rejections.append(origin.reject(
+            "missing_start", "startDate", f"event {title!r} has no startDate, and every event needs one",
+            key=key, excerpt=raw))
+        return
+    try:
+        result.items.append(_record(node, origin, base))
+    except Exception as exc:  # noqa: BLE001 - one odd record must not cost the others
+        result.rejections.append(origin.reject(
+            "unreadable_record", None, f"{title!r} could not be read: {type(exc).__name__}: {exc}", key=key, excerpt=raw))

@@ -5,10 +5,12 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bedigital.commands.evaluate import evaluation_report
 from transforms.evaluation import evaluate_categories, evaluate_duplicates
+from transforms.yaml_files import YamlFileError
 
 SETS = Path(__file__).parent / "eval"
 
@@ -47,3 +49,17 @@ def test_the_figures_are_reported() -> None:
     warnings.warn(UserWarning("\n" + text))  # shown in the warnings summary of every run
     assert failures == []
     assert "theme" in text and "duplicates" in text
+
+
+def test_a_label_written_twice_in_a_set_is_an_error_naming_the_file_and_the_line(tmp_path: Path) -> None:
+    # A second `theme:` line added to an item replaced the first label without a word, and the figures with it.
+    text = (SETS / "categories.yaml").read_text(encoding="utf-8")
+    first = "    theme: [ai]\n    audience: [smes]\n    format: workshop\n"
+    assert first in text
+    position = text.index(first) + len(first)
+    (tmp_path / "categories.yaml").write_text(text[:position] + "    theme: [data]\n" + text[position:], encoding="utf-8")
+    (tmp_path / "duplicate_pairs.yaml").write_bytes((SETS / "duplicate_pairs.yaml").read_bytes())
+    line = text[:position].count("\n") + 1
+    with pytest.raises(YamlFileError, match=rf"categories.yaml: invalid YAML at line {line}, column 5: the key 'theme' "
+                                            "is written twice"):
+        evaluation_report(tmp_path)

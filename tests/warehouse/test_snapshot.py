@@ -39,7 +39,7 @@ def test_a_publication_writes_the_files_and_a_snapshot_it_points_at(con, tmp_pat
     written = publish(documents, tmp_path, generated_at=NOW, taxonomy=[])
     assert {"agenda.json", "agenda.schema.json", "agenda.ics", "feed.atom", "agenda.jsonld", "agenda.csv",
             "agenda.parquet", "agenda.fr.ics", "feeds/event.nl.atom"} <= set(written)
-    assert json.loads((tmp_path / "agenda.json").read_text())["schema_version"] == "1.1.0"
+    assert json.loads((tmp_path / "agenda.json").read_text())["schema_version"] == "1.2.0"
     snapshot = tmp_path / "snapshots" / current_id(tmp_path)
     assert (snapshot / "exports" / "agenda.ics").read_bytes() == (tmp_path / "agenda.ics").read_bytes()
     assert sorted(r[0] for r in snapshot_rows(tmp_path, "SELECT item_id FROM items")) == sorted(d["id"] for d in documents)
@@ -79,7 +79,7 @@ def test_the_taxonomy_is_read_with_labels_in_every_language(tmp_path: Path) -> N
                                     "categories": [{"slug": "ai", "label": {"fr": "IA", "nl": "AI", "en": "AI"}}]}]
     assert read_taxonomy(tmp_path / "missing.yaml") == []
     path.write_text("facets: [oops", encoding="utf-8")
-    with pytest.raises(SnapshotError, match="not valid YAML"):
+    with pytest.raises(SnapshotError, match="invalid YAML at line 1"):
         read_taxonomy(path)
 
 

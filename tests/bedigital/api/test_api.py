@@ -8,7 +8,7 @@ import httpx
 import icalendar
 import pytest
 
-from .conftest import GENERATED, ecosystem, publish_ecosystem, serving
+from .conftest import GENERATED, document, ecosystem, item, publish_ecosystem, serving, utc
 
 
 def titles(response: httpx.Response) -> list[str]:
@@ -198,3 +198,19 @@ def test_the_parameters_the_facet_check_knows_are_the_endpoint_s(client: httpx.C
 
     documented = client.get("/openapi.json").json()["paths"]["/v1/items"]["get"]["parameters"]
     assert ITEM_PARAMETERS == {p["name"] for p in documented if p["in"] == "query"}
+
+
+def test_a_rescheduled_event_is_published_rescheduled_and_labelled_so_in_each_language(tmp_path: Path) -> None:
+    """A partner's EventRescheduled (new dates) was published as postponed (dates not known yet)."""
+    out = tmp_path / "public"
+    moved = document(item("moved", title={"fr": "Hackathon Open Data"}, start_utc=utc(2030, 4, 25, 7, 0),
+                          status="rescheduled"))
+    publish_ecosystem(out, [*ecosystem(), moved])  # the contract (1.2.0) takes the status
+    with serving(out) as url, httpx.Client(base_url=url) as http:
+        assert http.get(f"/v1/items/{moved['id']}").json()["status"] == "rescheduled"
+        node = http.get(f"/v1/items/{moved['id']}", params={"format": "jsonld"}).json()
+        assert node["eventStatus"] == "https://schema.org/EventRescheduled"
+        for lang, words in (("fr", "Nouvelle date"), ("nl", "Nieuwe datum"), ("en", "Rescheduled")):
+            assert f'<p class="status">{words}</p>' in http.get(f"/items/{moved['id']}", params={"lang": lang}).text
+            assert f'<p class="status">{words}</p>' in http.get("/", params={"lang": lang}).text
+        assert http.get("/openapi.json").json()["info"]["version"] == "1.2.0"

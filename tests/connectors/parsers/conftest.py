@@ -52,7 +52,13 @@ def parse() -> Parse:
 def normalised_fixture(kind: str, name: str, *, content: str = "mixed", language: str = "fr",
                        **overrides: object) -> tuple[ParseResult, dict[str, Item], list[Rejection]]:
     """The fixture parsed and normalised as ingestion does: (parse result, items by source key, every rejection)."""
-    result = run(kind, fixture_bytes(kind, name), **overrides)
+    return normalised_body(kind, fixture_bytes(kind, name), content=content, language=language, **overrides)
+
+
+def normalised_body(kind: str, body: bytes, *, content: str = "mixed", language: str = "fr",
+                    **overrides: object) -> tuple[ParseResult, dict[str, Item], list[Rejection]]:
+    """normalised_fixture of a payload given as bytes (a fixture changed by the test)."""
+    result = run(kind, body, **overrides)
     context = SourceContext(partner_id="hub", source_id="agenda", content=content, language=language,
                             fallback_url="https://hub.example.be/")
     items, rejections = normalise_all(result.items, context, now=NOW)
@@ -63,3 +69,9 @@ def normalised_fixture(kind: str, name: str, *, content: str = "mixed", language
 def normalised() -> Normalised:
     """normalised(kind, fixture_name, content=..., language=..., **overrides) -> (result, items by key, rejections)."""
     return normalised_fixture
+
+
+@pytest.fixture
+def normalised_bytes() -> Normalised:
+    """normalised_bytes(kind, body, content=..., language=..., **overrides) -> (result, items by key, rejections)."""
+    return normalised_body

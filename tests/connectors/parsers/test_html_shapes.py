@@ -244,3 +244,21 @@ def test_english_month_first_ranges_keep_their_end(httpserver: HTTPServer) -> No
         ("Data Summit", date(2026, 5, 5), date(2026, 5, 6)),
         ("Meetup", datetime(2026, 3, 19, 18, 30), None),
     ]
+
+
+def test_a_detail_page_s_json_ld_in_several_languages_fills_each_language(httpserver: HTTPServer) -> None:
+    # The card links to a page whose JSON-LD names the event in French, Dutch and English: the French alone was kept.
+    detail = Path(__file__).parent / "fixtures" / "jsonld" / "language_tagged_names.html"
+    httpserver.expect_request("/events/atelier-ia-generative").respond_with_data(
+        detail.read_bytes(), content_type="text/html; charset=utf-8")
+    source = html_source(serve(httpserver, "multilingual_detail_listing.html", path="/fr/agenda"), items="article.event-card",
+                         fields={"url": "h3 a"}, detail={"jsonld": True})
+    result, _ = read(source)
+    assert result.rejections == []
+    [item] = result.items
+    assert (item.title, item.language) == ("Atelier IA générative pour PME", "fr")
+    assert item.translations == {
+        "nl": {"title": "Workshop generatieve AI voor kmo's",
+               "description_html": "Een praktische workshop voor Brusselse kleine ondernemingen."},
+        "en": {"title": "Generative AI workshop for SMEs",
+               "description_html": "A hands-on workshop for small Brussels businesses."}}

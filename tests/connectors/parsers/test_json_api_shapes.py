@@ -10,12 +10,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+from pydantic import ValidationError
 from pytest_httpserver import HTTPServer
 
 from connectors.crawl import crawl_job, fetch_everything_sync
 from connectors.http import HttpSettings
 from connectors.parsers import ParseResult, parse_pages
 from connectors.registry import JsonApiSource
+from transforms.normalise import SourceContext, normalise_all
 
 FIXTURES = Path(__file__).parent / "fixtures" / "json_api"
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -88,7 +91,60 @@ def test_an_object_where_a_text_is_expected_rejects_the_record_naming_the_paths_
 def test_a_multilingual_object_gives_the_text_in_the_source_language(httpserver: HTTPServer) -> None:
     result, _ = read(api_source(serve(httpserver, "multilingual_titles.json"), language="nl"))
     assert [item.title for item in result.items] == ["Workshop open data", "Enkel in het Nederlands"]
+    assert result.items[0].translations == {"fr": {"title": "Atelier données ouvertes"}, "en": {"title": "Open data workshop"}}
 
+
+def test_multilingual_texts_keep_each_language_as_its_version(httpserver: HTTPServer) -> None:
+    # OpenAgenda gives title, description and longDescription as {fr, nl, en}: the source language's text was
+    # published and the partner's own Dutch and English were dropped (and machine-translated again, if at all).
+    source = api_source(serve(httpserver, "openagenda_multilingual_texts.json"), fields={
+        "key": "uid", "title": "title", "summary": "description", "description_html": "longDescription",
+        "start": "timings[0].begin", "end": "timings[0].end"}, ignore=["slug", "timings"])
+    result, _ = read(source)
+    context = SourceContext(partner_id="lab", source_id="events", content="event", language="fr")
+    items, rejections = normalise_all(result.items, context, now=NOW)
+    assert rejections == [] and result.rejections == []
+    hackathon, codeclub = items
+    assert hackathon.title == {"fr": "Hackathon données ouvertes", "nl": "Hackathon open data", "en": "Open data hackathon"}
+    assert hackathon.summary == {"fr": "Deux jours pour créer des applications avec les données de la Région.",
+                                 "nl": "Twee dagen om apps te bouwen met de gegevens van het Gewest.",
+                                 "en": "Two days to build apps with the Region's data."}
+    assert hackathon.description["nl"] == "<p>Teams van 3 tot 5 personen, <strong>inschrijving verplicht</strong>.</p>"
+    assert hackathon.languages == ["en", "fr", "nl"]
+    # no French version: the Dutch one is the record's own (not published as French), the English kept beside it
+    assert codeclub.title == {"nl": "Codeclub voor tieners", "en": "Code club for teenagers"}
+    assert codeclub.summary == {"nl": "Elke woensdag leren programmeren in Molenbeek.",
+                                "en": "Learn to code every Wednesday in Molenbeek."}
+    assert codeclub.description == {"nl": "<p>Gratis, laptops ter beschikking.</p>"}  # an empty version is none
+
+
+
+def test_a_text_in_one_field_per_language_is_mapped_with_languages(httpserver: HTTPServer) -> None:
+    # Opendatasoft datasets (opendata.brussels) give titre_fr, titel_nl and title_en side by side: one path could
+    # only take one language. `languages` reads each as that language's version; an empty one is none.
+    source = api_source(serve(httpserver, "ods_fields_per_language.json"), records="results", fields={
+        "key": "identifiant", "title": {"languages": {"fr": "titre_fr", "nl": "titel_nl", "en": "title_en"}},
+        "summary": {"languages": {"fr": "description_fr", "nl": "beschrijving_nl", "en": "description_en"}},
+        "start": "date_debut", "end": "date_fin", "locality": "commune_gemeente"}, ignore=["total_count"])
+    result, _ = read(source)
+    assert result.rejections == [] and not any(w.startswith("unmapped") for w in result.warnings)
+    items, rejections = normalise_all(result.items, SourceContext(partner_id="lab", source_id="events", content="event",
+                                                                  language="fr"), now=NOW)
+    assert rejections == []
+    fablab, repair = items
+    assert fablab.title == {"fr": "Journée portes ouvertes du FabLab", "nl": "Opendeurdag van het FabLab", "en": "FabLab open day"}
+    assert fablab.summary == {"fr": "Découvrez les imprimantes 3D et la découpe laser.",
+                              "nl": "Ontdek de 3D-printers en de lasersnijder."}
+    assert (repair.title, repair.languages) == ({"fr": "Repair café numérique"}, ["fr"])
+
+
+def test_languages_is_for_texts_and_stands_instead_of_path() -> None:
+    with pytest.raises(ValidationError, match="`languages` gives a text per language, for title, summary, description_html"):
+        api_source("https://api.example/events", fields={"key": "id", "title": "t", "start": "s",
+                                                         "place": {"languages": {"fr": "lieu", "nl": "plaats"}}})
+    with pytest.raises(ValidationError, match="set `path` or `languages`"):
+        api_source("https://api.example/events", fields={"key": "id", "start": "s",
+                                                         "title": {"path": "t", "languages": {"fr": "t_fr"}}})
 
 def test_records_that_are_not_objects_are_rejected_as_such_not_as_missing_their_key(httpserver: HTTPServer) -> None:
     result, _ = read(api_source(serve(httpserver, "non_object_records.json")))
@@ -301,3 +357,14 @@ def test_a_start_reading_the_first_of_several_dates_says_the_others_are_not_publ
     assert [item.key for item in result.items] == ["51234567", "51234568"]
     assert ("timings[0].begin reads the first of several dates in 1 record(s): the others are not published; "
             "to publish each, set occurrences: timings") in result.warnings
+
+
+def test_a_record_s_own_language_field_says_which_version_is_its_own(httpserver: HTTPServer) -> None:
+    # A WPML-style API names each record's language beside a multilingual title: that version is the record's,
+    # whatever the source's language, and the other is kept beside it.
+    source = api_source(serve(httpserver, "record_language_and_multilingual_title.json"),
+                        fields={"key": "id", "title": "title", "start": "start", "language": "lang"})
+    result, _ = read(source)
+    assert [(item.title, item.language, item.translations) for item in result.items] == [
+        ("Robotica-atelier", "nl", {"fr": {"title": "Atelier de robotique"}}),
+        ("Café numérique", "fr", {"nl": {"title": "Digitaal café"}})]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from tests.connectors.parsers.conftest import fixture_bytes
 
 
@@ -219,3 +221,65 @@ def test_a_list_of_item_links_in_a_yoast_graph_says_how_to_read_its_pages_and_a_
             b'{"@type":"ListItem","position":2,"item":"https://x.be/agenda/b"}]}]}</script>')
     [warning] = parse_bytes("jsonld", page).warnings
     assert "only an ItemList linking to 2 page(s) (https://x.be/agenda/a, https://x.be/agenda/b)" in warning
+
+
+def test_a_rescheduled_event_is_rescheduled_with_its_new_dates_not_postponed(normalised):
+    # The Events Calendar writes eventStatus EventRescheduled with the new dates in startDate/endDate: the event
+    # will happen, on those dates. It was read as postponed (dates not known yet), and exported as EventPostponed.
+    _, items, rejections = normalised("jsonld", "rescheduled_event.html", content="event")
+    assert rejections == []
+    hackathon = items["https://molengeek.example.be/event/hackathon-open-data/"]
+    assert hackathon.status == "rescheduled"
+    assert (hackathon.start_utc, hackathon.end_utc) == (
+        datetime(2026, 4, 25, 7, 0, tzinfo=UTC), datetime(2026, 4, 26, 16, 0, tzinfo=UTC))
+    assert items["https://molengeek.example.be/event/coding-school-info/"].status == "postponed"
+
+
+OPEN_DATA_DAY = "https://opendata.example.brussels/evenements/open-data-day"
+ATELIER_API = "https://opendata.example.brussels/evenements/atelier-api"
+
+
+def assert_open_data_events(items, rejections) -> None:
+    """The two events rdflib wrote for the fixtures below, read whole: names, dates, place, status, price."""
+    assert rejections == [] and set(items) == {OPEN_DATA_DAY, ATELIER_API}
+    day = items[OPEN_DATA_DAY]
+    assert (day.title, day.summary) == ({"fr": "Open Data Day Bruxelles"},
+                                        {"fr": "Une journée autour des données ouvertes de la Région."})
+    assert (day.start_utc, day.end_utc) == (datetime(2026, 4, 18, 7, 30, tzinfo=UTC), datetime(2026, 4, 18, 15, 0, tzinfo=UTC))
+    assert (day.venue, day.street, day.postcode, day.attendance_mode, day.is_free) == (
+        "BeCentral", "Cantersteen 10", "1000", "in-person", True)
+    assert (day.url, day.status) == (OPEN_DATA_DAY, "scheduled")
+    assert (items[ATELIER_API].status, items[ATELIER_API].venue) == ("cancelled", "CIRB")
+
+
+@pytest.mark.parametrize("context", ["https://schema.org/", "http://schema.org/"])
+def test_keys_with_a_schema_prefix_are_read_whatever_the_scheme_of_the_context(normalised_bytes, context):
+    # rdflib's JSON-LD with a context {"schema": …}: "schema:name", "@type": "schema:Event", values as
+    # {"@value"}/{"@id"}. Every key was unknown: both events were rejected for having no name.
+    body = fixture_bytes("jsonld", "schema_prefixed_keys.html").replace(
+        b'"schema": "https://schema.org/"', f'"schema": "{context}"'.encode())
+    _, items, rejections = normalised_bytes("jsonld", body, content="event")
+    assert_open_data_events(items, rejections)
+
+
+def test_expanded_json_ld_with_http_schema_org_iris_is_read(normalised):
+    # rdflib's JSON-LD without context (an RDF store's export): keys are full IRIs ("http://schema.org/name"),
+    # every value a list of {"@value"} or {"@id"}; the status and the price are read through those too.
+    _, items, rejections = normalised("jsonld", "expanded_http_iris.jsonld", content="event",
+                                      content_type="application/ld+json")
+    assert_open_data_events(items, rejections)
+
+
+def test_language_tagged_names_and_descriptions_keep_each_language_as_its_version(normalised):
+    # A bilingual site writes name and description as language-tagged values (as our own agenda.jsonld does):
+    # the first alone was kept, and the Dutch and English texts were lost.
+    _, items, rejections = normalised("jsonld", "language_tagged_names.html", content="event", language="fr")
+    assert rejections == []
+    workshop = items["https://digitalhub.example.brussels/events/atelier-ia-generative"]
+    assert workshop.title == {"fr": "Atelier IA générative pour PME", "nl": "Workshop generatieve AI voor kmo's",
+                              "en": "Generative AI workshop for SMEs"}
+    assert workshop.summary["nl"] == "Een praktische workshop voor Brusselse kleine ondernemingen."
+    assert workshop.description["en"] == "<p>A hands-on workshop for small Brussels businesses.</p>"
+    assert workshop.languages == ["en", "fr", "nl"] and workshop.machine_translated == {}
+    # a page without a French name: each language its own, none taken for French
+    assert items["https://digitalhub.example.brussels/events/data-cafe"].title == {"nl": "Datacafé", "en": "Data café"}

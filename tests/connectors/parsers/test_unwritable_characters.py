@@ -15,10 +15,14 @@ def all_texts(item: Item) -> list[str]:
     return texts + [t for t in (item.venue, item.street, item.url, item.source_key) if t]
 
 
-@pytest.mark.parametrize(("kind", "name"), [("jsonld", "unwritable_characters.html"), ("rss", "rss20_control_characters.xml")])
+@pytest.mark.parametrize(("kind", "name"), [("jsonld", "unwritable_characters.html"), ("rss", "rss20_control_characters.xml"),
+                                           ("jsonld", "unwritable_translations.html")])
 def test_no_unwritable_character_reaches_an_item(normalised, kind, name):
     result, items, rejections = normalised(kind, name, content="event" if kind == "jsonld" else "news")
     assert rejections == [] and len(items) == len(result.items) > 0
+    if name == "unwritable_translations.html":  # in the record's other language too
+        [item] = items.values()
+        assert item.title["nl"] == "Digitale borrel" and "🎉" in item.summary["nl"]
     for raw in result.items:
         record_json(raw)  # how ingestion stores each raw record: a lone surrogate failed the whole run here
     for item in items.values():

@@ -111,7 +111,7 @@ def _normalise(batch: SourceBatch, partner: Partner, source: Source, parsed: Par
         timezone=source.timezone,
         fallback_url=str(partner.website),
     )
-    items, rejections = normalise_all(batch.raw_items, context, now=now)
+    items, rejections = normalise_all(batch.raw_items, context, now=now, warnings=batch.warnings)
     batch.items = items
     batch.rejections = [*parsed.rejections, *rejections]
     return batch

@@ -54,7 +54,8 @@ def parse_payload(
         elif kind == "ical":
             from connectors.parsers import ical
 
-            result = ical.parse(body, origin, content_type=content_type, now=now, window_days=window_days)
+            result = ical.parse(body, origin, content_type=content_type, now=now, window_days=window_days,
+                                timezone=default_timezone)
         elif kind == "jsonld":
             from connectors.parsers import jsonld
 

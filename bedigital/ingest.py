@@ -103,6 +103,7 @@ def _normalise(batch: SourceBatch, partner: Partner, source: Source, parsed: Par
         batch.rejections = list(parsed.rejections)
         return batch
     batch.raw_items = list(parsed.items)
+    batch.source_records = parsed.source_records
     context = SourceContext(
         partner_id=partner.id,
         source_id=source.id,

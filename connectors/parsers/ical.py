@@ -479,6 +479,8 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
 
     lower, upper = now - timedelta(days=1), now + timedelta(days=window_days)
     outside = total = 0
+    # Each VEVENT is a record of the calendar; a recurring one gives an item per occurrence in the window.
+    result.source_records = sum(1 for calendar in calendars for _ in calendar.walk("VEVENT"))
     for calendar in calendars:
         calendar_tz = _text(calendar, "X-WR-TIMEZONE")
         timezones = list(calendar.walk("VTIMEZONE"))

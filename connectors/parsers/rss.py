@@ -28,7 +28,7 @@ from connectors.parsers.common import (
 )
 from transforms.language import MIN_CONFIDENCE, detect_language
 from transforms.model import LANGUAGES, RawItem, RawLocation, stable_json
-from transforms.text import html_to_text, summarise
+from transforms.text import fold, html_to_text, summarise
 
 # One <item> or <entry> element in the raw text, namespace prefix allowed, to quote in excerpts:
 # up to the first matching end tag, found by skipping runs without "<" (the same matches as a
@@ -548,12 +548,15 @@ def _date_in_text(texts: Iterable[str | None], today: date | None) -> ParsedDate
     return found
 
 
-def _starts_from_text(result: ParseResult, today: date | None) -> ParseResult:
+def _starts_from_text(result: ParseResult, today: date | None, events: list[RawItem] | None = None,
+                      where: str = "") -> ParseResult:
     """For a source of events: items without an event date (ev:startdate) take the date written in their title,
     else in their description ("Atelier RGPD – mardi 10 mars 2026 à 18h30"), as many CMSs publish events in
-    plain RSS; without one they stay without a start, which the normaliser rejects naming the field."""
+    plain RSS; without one they stay without a start, which the normaliser rejects naming the field.
+    `events`: the items that are events, when not all are (`where` says which, in the warnings)."""
+    events = result.items if events is None else events
     read = missing = 0
-    for item in result.items:
+    for item in events:
         if item.start is not None:
             continue
         found = _date_in_text((item.title, item.summary, item.description_html), today)
@@ -564,21 +567,39 @@ def _starts_from_text(result: ParseResult, today: date | None) -> ParseResult:
             missing += 1
     if missing:
         # The normaliser's rejection says the start is missing; this says where it was looked for.
-        result.warnings.append(f"{missing} of {len(result.items)} items carry no event date (ev:startdate, xCal dtstart) "
+        result.warnings.append(f"{missing} of {len(events)} items {where}carry no event date (ev:startdate, xCal dtstart) "
                                "and no date written in their title or description: they are rejected as missing_start")
     if read:
-        result.warnings.append(f"{read} of {len(result.items)} items carry no event date (ev:startdate): "
+        result.warnings.append(f"{read} of {len(events)} items {where}carry no event date (ev:startdate): "
                                "their start was read from the date written in their title or description")
     return result
 
 
+def _events_by_category(result: ParseResult, categories: list[str], today: date | None) -> ParseResult:
+    """The items filed under one of `categories` (compared without case or accents) made events, their start read
+    as in a source of events (_starts_from_text); the others are left to the normaliser's rules for mixed sources."""
+    wanted = {fold(name).strip() for name in categories}
+    events = [item for item in result.items if any(fold(category).strip() in wanted for category in item.categories)]
+    for item in events:
+        item.kind = "event"
+    shown = ", ".join(categories)
+    if events:
+        return _starts_from_text(result, today, events, where=f"filed under {shown} ")
+    if result.items:  # a misspelt category, or a feed without categories, must not go unnoticed
+        written = sorted({category for item in result.items for category in item.categories})
+        result.warnings.append(f"no item is filed under {shown} (event_categories), so none is read as an event; the "
+                               f"feed's categories: {', '.join(written[:20]) or 'none'}")
+    return result
+
+
 def parse(body: bytes, origin: Origin, *, content_type: str | None, fast: bool = True, dates_in_text: bool = False,
-          today: date | None = None) -> ParseResult:
+          today: date | None = None, event_categories: list[str] | None = None) -> ParseResult:
     """Every entry of the feed as a RawItem; a payload error when not one entry could be read.
 
     `fast=False` reads with feedparser only (the reference the fast reader is tested against).
     `dates_in_text`: the source publishes events, so an item without an event date takes the one
-    written in its title or description (year-less dates are placed after `today`).
+    written in its title or description (year-less dates are placed after `today`). `event_categories`: the
+    source mixes news and events, and the items filed under these categories are the events, read so.
     """
     if not body.strip():
         return ParseResult([], [], error="the payload is empty: no feed could be read")
@@ -591,4 +612,6 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, fast: bool =
     if result is None:
         result = _parse_with_feedparser(body, origin, content_type)
     result.warnings[:0] = [warning for warning in (relabelled, repaired) if warning]
-    return _starts_from_text(result, today) if dates_in_text else result
+    if dates_in_text:
+        return _starts_from_text(result, today)
+    return _events_by_category(result, event_categories, today) if event_categories else result

@@ -103,6 +103,7 @@ def _normalise(batch: SourceBatch, partner: Partner, source: Source, parsed: Par
         batch.rejections = list(parsed.rejections)
         return batch
     batch.raw_items = list(parsed.items)
+    batch.source_records = parsed.source_records
     context = SourceContext(
         partner_id=partner.id,
         source_id=source.id,
@@ -111,7 +112,7 @@ def _normalise(batch: SourceBatch, partner: Partner, source: Source, parsed: Par
         timezone=source.timezone,
         fallback_url=str(partner.website),
     )
-    items, rejections = normalise_all(batch.raw_items, context, now=now)
+    items, rejections = normalise_all(batch.raw_items, context, now=now, warnings=batch.warnings)
     batch.items = items
     batch.rejections = [*parsed.rejections, *rejections]
     return batch

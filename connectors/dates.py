@@ -90,11 +90,15 @@ _NUMERIC = re.compile(
 )
 # "vr 13/03 · 19u00", "jeu. 12/3": a listing's short date, day and month only (a slash, never a dot or a
 # dash, which write times and ranges); its year is the one it falls in from the run's day on, as for "12 mars".
-_DAY_MONTH = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])")
+_DAY_MONTH = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])" + r"(?:\s((?:19|20)\d{2})(?![\d:.hu]))?")
+# A day and month's year written after a space, "14/03 2027" (a year, not an hour: no ":", "h" or "u" after it).
+_YEAR_APART = r"(?:\s((?:19|20)\d{2})(?![\d:.hu]))?"
 # Two numeric dates joined by a range word: "du 12/03/2026 au 14/03/2026", "12.03.2026 – 14.03.2026",
-# "van 12/03 tot 14/03/2026", "12/03/2026 14:00 - 14/03/2026 17:00" (a time may stand between them).
+# "van 12/03 tot 14/03/2026", "12/03 → 14/03 2027", "12/03/2026 14:00 - 14/03/2026 17:00" (a time may stand
+# between them).
 _NUMERIC_DATE = re.compile(
-    r"(?<![\d/.])(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})([/.-])(\d{1,2})\5(\d{4})|(\d{1,2})/(\d{1,2}))(?![\d/])")
+    r"(?<![\d/.])(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})([/.-])(\d{1,2})\5(\d{4})|(\d{1,2})/(\d{1,2})(?![\d/])"
+    + _YEAR_APART + r")(?![\d/])")
 _HOURS_ISO = re.compile(rf"(?:t|{_AT})({_TIME})(?:{_TO}({_TIME}))?")  # matched on the lowered text: "t", not "T"
 # English writes the month first: "March 12 – 14, 2026", "Mar 30 - Apr 2, 2026", "March 12, 2026 - March 14, 2026"
 # (dateparser reads the first day alone).
@@ -305,26 +309,36 @@ def _numeric_range(lowered: str, today: date | None, *, year_less: bool) -> Pars
     second's; two without a year (`year_less`) only in a date field, never in free text."""
     dates = _NUMERIC_DATE.finditer(lowered)
     first, second = next(dates, None), next(dates, None)
-    if first is None or second is None or not (year_less or second.group(1) or second.group(7)):
+    if first is None or second is None or not (year_less or _year_written(second)):
         return None
     between = _BETWEEN.fullmatch(lowered, first.end(), second.start())
     if between is None:
         return None
     last = _numeric_day(second, None, today)
     start = _numeric_day(first, last.year, today)
-    if start > last and not (first.group(1) or first.group(7)):
+    if start > last and not _year_written(first):
         start = start.replace(year=start.year - 1)  # "du 28/12 au 3/1/2027"
-    t2, _ = _hours(lowered, second.end(), _HOURS_ISO)
-    return ParsedDate(_at(start, between.group(1)), _at(last, t2) if t2 else last)
+    t1, t2 = _hours(lowered, second.end(), _HOURS_ISO)
+    if between.group(1):  # "12/03/2026 14:00 - 14/03/2026 17:00": each date its own time
+        return ParsedDate(_at(start, between.group(1)), _at(last, t1) if t1 else last)
+    # "du 2/04 au 4/04/2027 de 9h à 17h": the hours of every day, from the first day's start to the last day's end
+    return ParsedDate(_at(start, t1), _at(last, t2 or t1) if t1 else last)
+
+
+def _year_written(match: re.Match[str]) -> bool:
+    """True when a _NUMERIC_DATE match writes its year (ISO, after a slash or dot, or after a space)."""
+    return bool(match.group(1) or match.group(7) or match.group(10))
 
 
 def _numeric_day(match: re.Match[str], year: int | None, today: date | None) -> date:
     """The day of one _NUMERIC_DATE match; a day and month alone in `year`, else as the 90-day rule places it."""
-    iso_year, iso_month, iso_day, day_, _, month_, year_, bare_day, bare_month = match.groups()
+    iso_year, iso_month, iso_day, day_, _, month_, year_, bare_day, bare_month, year_apart = match.groups()
     if iso_year:
         return date(int(iso_year), int(iso_month), int(iso_day))
     if year_:
         return date(int(year_), int(month_), int(day_))
+    if year_apart:
+        return date(int(year_apart), int(bare_month), int(bare_day))
     return date(year, int(bare_month), int(bare_day)) if year else _year(int(bare_day), int(bare_month), None, today)
 
 
@@ -348,7 +362,7 @@ def _day_month(text: str, today: date | None) -> ParsedDate | None:
             return both
     before = _WEEKDAY_BEFORE.search(lowered[: match.start()]) if match.start() else None
     try:
-        day = _dated(int(match.group(1)), int(match.group(2)), None, today, before.group(1) if before else None)
+        day = _dated(int(match.group(1)), int(match.group(2)), match.group(3), today, before.group(1) if before else None)
     except ValueError as exc:
         raise DateTextError(f"{text!r} is not a valid date ({exc})") from None
     t1, t2 = _hours(lowered, match.end(), _HOURS_ISO)

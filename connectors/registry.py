@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel, ConfigDict, Field, HttpUrl, ValidationError, ValidationInfo, field_validator, model_validator,
+)
 
 from connectors.field_mapping import (
     LANGUAGE_TARGETS, HtmlDetail, HtmlField, HtmlPagination, Incremental, JsonField, JsonPagination, Target, check_path,
@@ -112,6 +114,24 @@ class FeedSource(SourceBase):
     """A feed, calendar or page read whole in one request: rss, ical or jsonld."""
 
     kind: FeedKind
+    # An rss source of content mixed: its posts filed under one of these categories are events, dated by what their
+    # title or text writes (a blog announcing its events among its news, in one feed).
+    event_categories: list[str] | None = None
+
+    @field_validator("event_categories")
+    @classmethod
+    def _events_among_posts(cls, value: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        if value is None:
+            return None
+        if info.data.get("kind") != "rss":
+            raise ValueError(f"only an rss source reads event_categories (this one is {info.data.get('kind')})")
+        if info.data.get("content") != "mixed":
+            raise ValueError(f"event_categories needs content: mixed (got {info.data.get('content')}): the posts of "
+                             "those categories are events, the others news")
+        names = [name.strip() for name in value if name and name.strip()]
+        if not names:
+            raise ValueError("expected the names of the categories whose posts are events, such as [Agenda]")
+        return names
 
 
 class PagedSource(SourceBase):
@@ -342,7 +362,7 @@ _KIND_KEYS: dict[str, str] = {
     "records": "json_api", "method": "json_api", "params": "json_api", "headers": "json_api", "body": "json_api",
     "ignore": "json_api", "incremental": "json_api", "items": "html", "detail": "html", "fields": "json_api and html",
     "pagination": "json_api and html", "min_delay_s": "json_api, html and python", "max_requests": "json_api, html and python",
-    "connector": "python", "options": "python",
+    "connector": "python", "options": "python", "event_categories": "rss",
 }
 _FIELD_KEYS = {"css": ("html", "path"), "attr": ("html", "path"), "html": ("html", "path"), "all": ("html", "path"),
                "path": ("json_api", "css")}

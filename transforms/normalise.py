@@ -5,7 +5,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from transforms.deadlines import deadline_in_text, within
 from transforms.kinds import decide_kind
@@ -44,6 +44,10 @@ _RESCHEDULED_WORDS = re.compile(r"\b(rescheduled|reprogramme|reprogrammee|reprog
                                 r"|nieuwe datum)\b")
 _TAG_SEPARATOR = re.compile(r"[-_]")
 # A title naming the deadline itself (accent-folded): a call's date is then its deadline.
+# How far after the fetch a news item's publication time may be before it is not believed: clocks and zones
+# written wrong move it by hours; a typo in the year or a post scheduled ahead moves it by months.
+FUTURE_NEWS_TOLERANCE = timedelta(days=1)
+NOTED_KEYS = 5  # keys quoted in a warning about several records
 _DEADLINE_TITLE = re.compile(r"\b(deadline|date limite|date de cloture|cloture des|uiterste (?:indienings)?datum"
                              r"|sluitingsdatum|closing date)\b")
 
@@ -214,7 +218,28 @@ def _texts_by_language(raw: RawItem, ctx: SourceContext, url: str | None, primar
                 primary[name].setdefault(lang, text)
 
 
-def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
+def _ahead(value: datetime | date | None, tz: str, now: datetime) -> bool:
+    """True when `value` is more than FUTURE_NEWS_TOLERANCE after `now`."""
+    return value is not None and _instant(value, tz, end_of_day=False) > now + FUTURE_NEWS_TOLERANCE  # type: ignore[operator]
+
+
+def _news_date(published: datetime | date | None, updated: datetime | date | None, tz: str, now: datetime,
+               notes: list[str] | None) -> datetime | date | None:
+    """What dates a news item: its publication time, else its update time; neither when it is in the future.
+
+    A post dated a year ahead (a typo in the year, a post scheduled but already in the feed) sorted first among the
+    news until that day. It is kept, dated instead by when the agenda first saw it (the fetch that found it, which
+    later runs do not move); `notes` gets the date it gave.
+    """
+    dated = published if published is not None else updated
+    if not _ahead(dated, tz, now):
+        return dated
+    if notes is not None:
+        notes.append(display(dated, tz))  # type: ignore[arg-type]
+    return updated if dated is published and updated is not None and not _ahead(updated, tz, now) else None
+
+
+def _build(raw: RawItem, ctx: SourceContext, now: datetime, notes: list[str] | None = None) -> Item:
     title = _title(raw.title, ctx)
     if not title:
         shown = f" ({raw.title.strip()[:80]!r})" if raw.title and raw.title.strip() else ""
@@ -241,7 +266,8 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime) -> Item:
     # A record that gives only its update time (RSS 1.0's dc:date, an Atom entry without <published>, JSON-LD's
     # dateModified alone) is dated by it: without a publication time, news was dated by the day the agenda first
     # saw it, and an old post showed as this week's news.
-    dated = published if published is not None else updated
+    dated = _news_date(published, updated, tz, now, notes) if kind == "news" else (
+        published if published is not None else updated)
     all_day_given = raw.all_day
     if kind == "call" and deadline is None and start is not None and _DEADLINE_TITLE.search(fold(title)):
         # "Date limite : appel à projets X" on a day (a calendar of deadlines, an RSS item with ev:startdate): the
@@ -355,10 +381,12 @@ def _rejection(raw: RawItem, ctx: SourceContext, reason: str, field: str | None,
     )
 
 
-def normalise(raw: RawItem, ctx: SourceContext, *, now: datetime) -> Item | Rejection:
-    """The agenda Item for `raw`, or a Rejection with a stable reason code, the field and a readable message."""
+def normalise(raw: RawItem, ctx: SourceContext, *, now: datetime, notes: list[str] | None = None) -> Item | Rejection:
+    """The agenda Item for `raw`, or a Rejection with a stable reason code, the field and a readable message.
+
+    `notes`, when given, gets what the item does not take as written: the future date of a news item left out."""
     try:
-        return _build(raw, ctx, now)
+        return _build(raw, ctx, now, notes)
     except _Rejected as problem:
         return _rejection(raw, ctx, problem.reason, problem.field, problem.message)
     except Exception as exc:  # noqa: BLE001 - a bug here must cost one record, not the whole source
@@ -368,14 +396,20 @@ def normalise(raw: RawItem, ctx: SourceContext, *, now: datetime) -> Item | Reje
         )
 
 
-def normalise_all(raws: Iterable[RawItem], ctx: SourceContext, *, now: datetime) -> tuple[list[Item], list[Rejection]]:
+def normalise_all(raws: Iterable[RawItem], ctx: SourceContext, *, now: datetime,
+                  warnings: list[str] | None = None) -> tuple[list[Item], list[Rejection]]:
     """Every record normalised: (items, rejections). A key seen twice keeps its first record;
-    the later ones are rejected as duplicate_key, since one id cannot name two items."""
+    the later ones are rejected as duplicate_key, since one id cannot name two items.
+
+    `warnings`, when given, gets a line about the items kept but not as written (future_news_warning)."""
     items: list[Item] = []
     rejections: list[Rejection] = []
     seen: set[str] = set()
+    future: list[tuple[str, str]] = []  # (key, the date it gave) of news dated in the future
     for raw in raws:
-        result = normalise(raw, ctx, now=now)
+        notes: list[str] = []
+        result = normalise(raw, ctx, now=now, notes=notes)
+        future += [(raw.key, note) for note in notes]
         if isinstance(result, Item):
             if result.id in seen:
                 rejections.append(
@@ -387,4 +421,16 @@ def normalise_all(raws: Iterable[RawItem], ctx: SourceContext, *, now: datetime)
             items.append(result)
         else:
             rejections.append(result)
+    if future and warnings is not None:
+        warnings.append(future_news_warning(ctx, future, now))
     return items, rejections
+
+
+def future_news_warning(ctx: SourceContext, future: list[tuple[str, str]], now: datetime) -> str:
+    """The warning about news items dated more than FUTURE_NEWS_TOLERANCE after the fetch: which, and what was done."""
+    quoted = ", ".join(f"{key!r} ({when})" for key, when in future[:NOTED_KEYS])
+    more = f" and {len(future) - NOTED_KEYS} more" if len(future) > NOTED_KEYS else ""
+    return (f"{ctx.partner_id}/{ctx.source_id}: {len(future)} news item(s) dated more than a day after this fetch "
+            f"({display(now, ctx.timezone)} {ctx.timezone}): {quoted}{more}. They are published, dated by when the agenda "
+            "first saw them instead of that date (a wrong year, or a post scheduled ahead, would stay first among "
+            "the news until then)")

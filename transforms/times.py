@@ -12,6 +12,7 @@ import re
 import warnings
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from email.utils import parsedate_tz
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateutil_parser
@@ -23,18 +24,11 @@ from transforms.text import fold
 EARLIEST = date(2000, 1, 1)
 MAX_YEARS_AHEAD = 5
 
-# Outlook and Exchange write Windows zone names as TZID; these are the ones Belgian
-# calendars use, mapped to the IANA zone with the same rules.
-WINDOWS_ZONES = {
-    "romance standard time": "Europe/Brussels",
-    "w. europe standard time": "Europe/Berlin",
-    "central europe standard time": "Europe/Budapest",
-    "central european standard time": "Europe/Warsaw",
-    "gmt standard time": "Europe/London",
-    "greenwich standard time": "Atlantic/Reykjavik",
-    "utc": "UTC",
-    "coordinated universal time": "UTC",
-}
+# Outlook, Exchange and Microsoft Graph write Windows zone names ("Romance Standard Time") where IANA names go.
+# They are read with icalendar's copy of CLDR's windowsZones table (windows_zone), which gives each name the zone
+# CLDR names for the world ("001"); where CLDR names another zone for Belgium, with the same rules, ours is that one:
+# Romance Standard Time is Europe/Brussels here, not Europe/Paris.
+_BELGIAN_WINDOWS_ZONES = {"romance standard time": "Europe/Brussels"}
 
 # RFC 822/1123 as RSS writes it: "Tue, 10 Mar 2026 18:30:00 +0100" (weekday and seconds optional).
 _RFC822 = re.compile(
@@ -75,16 +69,28 @@ def zone(name: str) -> ZoneInfo:
         raise ValueError(f"unknown time zone {name!r}") from exc
 
 
+@lru_cache(maxsize=1)
+def _windows_zones() -> dict[str, str]:
+    # Imported on the first name that is no IANA zone: most runs never meet one, and icalendar takes 60 ms to load.
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+    return {name.casefold(): iana for name, iana in WINDOWS_TO_OLSON.items()} | _BELGIAN_WINDOWS_ZONES
+
+
+def windows_zone(name: str) -> str | None:
+    """The IANA zone of a Windows zone name ("W. Europe Standard Time": Europe/Berlin, any case); None for another name."""
+    return _windows_zones().get(name.strip().strip('"').casefold())
+
+
 def resolve_timezone(name: str | None, default: str) -> str:
     """The IANA name for a record's TZID (Windows names included); `default` when it names no zone we know."""
     if not name or not name.strip():
         return default
     candidate = name.strip().strip('"')
-    candidate = WINDOWS_ZONES.get(candidate.lower(), candidate)
     try:
         ZoneInfo(candidate)
     except (ZoneInfoNotFoundError, ValueError, TypeError):
-        return default
+        return windows_zone(candidate) or default
     return candidate
 
 

@@ -41,6 +41,7 @@ class SourceBatch:
     warnings: list[str] = field(default_factory=list)
     payload_path: str | None = None
     payload_size: int | None = None
+    source_records: int | None = None  # records of the payload when they give several items each (ParseResult)
 
     @property
     def parsed(self) -> bool:

@@ -45,6 +45,7 @@ class SourceReport:
     error: str | None
     incomplete: bool = False
     notes: list[str] = field(default_factory=list)
+    source_records: int | None = None  # records of the payload when each may give several (`records` counts those)
 
     @property
     def ok(self) -> bool:
@@ -84,7 +85,7 @@ def build_report(partner_id: str, source: Source, fetched: Fetched, batch: Sourc
         partner_id=partner_id, source_id=source.id, kind=source.kind, pages=len(fetched.pages),
         records=len(batch.raw_items) + parse_rejected, items=list(batch.items), rejections=list(batch.rejections),
         empty_fields=empty_counts(source, batch.raw_items), warnings=list(dict.fromkeys(batch.warnings)),
-        error=error, incomplete=fetched.incomplete,
+        error=error, incomplete=fetched.incomplete, source_records=batch.source_records,
     )
 
 
@@ -117,10 +118,27 @@ def _title(item: Item) -> str:
     return text if len(text) <= TITLE_WIDTH else text[: TITLE_WIDTH - 1] + "…"
 
 
+def _expanded(report: SourceReport) -> bool:
+    """True when the source's records gave occurrences (recurring events, json_api `occurrences`)."""
+    return report.source_records is not None and report.source_records != report.records
+
+
+def _records(report: SourceReport) -> str:
+    """"4 record(s)"; "3 source record(s) giving 14 occurrence(s)" where records were expanded: counted as one record
+    each, a calendar of three weekly events read as 14 records the partner could not find in it."""
+    if _expanded(report):
+        return f"{report.source_records} source record(s) giving {report.records} occurrence(s)"
+    return f"{report.records} record(s)"
+
+
+def _parsed(report: SourceReport) -> str:
+    return "occurrences" if _expanded(report) else "records"
+
+
 def render(report: SourceReport, now: datetime) -> str:
     """The report as text: a header, the items table, rejections, empty fields, warnings and the verdict."""
     lines = [f"== {report.partner_id} › {report.source_id} ({report.kind}): {report.pages} page(s), "
-             f"{report.records} record(s), {len(report.items)} item(s), {len(report.rejections)} rejection(s)"]
+             f"{_records(report)}, {len(report.items)} item(s), {len(report.rejections)} rejection(s)"]
     if report.items:
         # The language column: the language each item's title is published under (declared, detected or the
         # source's), so that a feed labelling its texts wrongly shows before they reach the agenda.
@@ -132,7 +150,7 @@ def render(report: SourceReport, now: datetime) -> str:
         lines.append("\nRejected:")
         lines += [f"  [{r.stage}] {r.reason} ({r.field or '-'}) {r.key or ''}: {r.message}" for r in report.rejections]
     if report.records:  # of no record at all, nothing is empty: the verdict below says why
-        lines.append("\nFields left empty (of the records parsed):")
+        lines.append(f"\nFields left empty (of the {_parsed(report)} parsed):")
         for count in report.empty_fields:
             flag = "  ← EMPTY IN EVERY RECORD" if count.total and count.empty == count.total else ""
             lines.append(f"  {count.name:<18} {count.empty:>4} / {count.total}{flag}")

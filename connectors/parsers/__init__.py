@@ -50,11 +50,13 @@ def parse_payload(
 
             # A source of events reads the dates written in titles of items that carry no event date.
             result = rss.parse(body, origin, content_type=content_type, today=_local_today(now, default_timezone),
-                               dates_in_text=getattr(source, "content", None) == "event")
+                               dates_in_text=getattr(source, "content", None) == "event",
+                               event_categories=getattr(source, "event_categories", None))
         elif kind == "ical":
             from connectors.parsers import ical
 
-            result = ical.parse(body, origin, content_type=content_type, now=now, window_days=window_days)
+            result = ical.parse(body, origin, content_type=content_type, now=now, window_days=window_days,
+                                timezone=default_timezone)
         elif kind == "jsonld":
             from connectors.parsers import jsonld
 

@@ -22,6 +22,9 @@ class ParseResult:
     rejections: list[Rejection]  # per-record problems, stage="parse"
     error: str | None = None  # payload-level failure: nothing usable could be read
     warnings: list[str] = field(default_factory=list)
+    # How many records the payload holds, where one record may give several items (an iCalendar event's
+    # occurrences, a json_api record's `occurrences`); None where each record is one item or one rejection.
+    source_records: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

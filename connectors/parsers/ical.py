@@ -10,6 +10,7 @@ from typing import Any
 
 import icalendar
 import recurring_ical_events
+from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from icalendar.parser.string import _foldline
 
 from connectors.parsers.common import (
@@ -17,13 +18,14 @@ from connectors.parsers.common import (
     lenient_utf8, mislabelled_warning, other_kind_instead_of, resolve, short_language, shortened, utf8_mislabelled,
 )
 from transforms.model import RawItem, RawLocation
-from transforms.times import impossible_date
+from transforms.times import impossible_date, windows_zone
 
 RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "RECURRENCE-ID")
 # The most occurrences one series may have in the window: a daily event through a whole year is 366. A rule
 # repeating by the hour, minute or second (a partner's slip: FREQ=MINUTELY is half a million occurrences in a
 # year) is expanded lazily and rejected past this, instead of flooding the agenda and stalling the run.
 MAX_OCCURRENCES = 1000
+NAMED_EVENTS = 5  # events quoted by UID in a warning about several
 SUB_DAILY_FREQUENCIES = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
 SUB_DAILY_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND")
 FOLD_OCTETS = 74  # icalendar folds before the character that would make a line 75 octets long
@@ -112,6 +114,57 @@ def _tzid(component: Any, name: str) -> str | None:
     return getattr(getattr(getattr(prop, "dt", None), "tzinfo", None), "key", None)
 
 
+def _windows_tzid(component: Any) -> str | None:
+    """The DTSTART's TZID as written when it is a Windows zone name ("Romance Standard Time"), else None."""
+    tzid = str((getattr(component.get("DTSTART"), "params", None) or {}).get("TZID") or "")
+    return tzid if tzid and windows_zone(tzid) else None
+
+
+def _zone_label(timezone_name: str | None, start: datetime, windows_tzid: str | None) -> str | None:
+    """The zone an occurrence is labelled with. Without a VTIMEZONE, icalendar reads a Windows name as CLDR's zone for
+    the world and writes that zone in the occurrence's TZID ("Europe/Paris" for Romance Standard Time): the name as
+    the calendar wrote it is kept, for the normaliser to map as it maps every Windows name (Europe/Brussels)."""
+    key = getattr(start.tzinfo, "key", None)
+    if windows_tzid is not None and key is not None and key == WINDOWS_TO_OLSON.get(windows_tzid):
+        return windows_tzid
+    return timezone_name
+
+
+def _floating_tzids(events: list[Any]) -> dict[str, tuple[list[str], list[str]]]:
+    """TZID -> (the properties, the events) of times whose TZID names no zone, IANA or Windows, that icalendar
+    knows, and that no VTIMEZONE of the calendar defines: icalendar leaves such times floating."""
+    found: dict[str, tuple[list[str], list[str]]] = {}
+    for event in events:
+        for name in ("DTSTART", "DTEND"):
+            prop = event.get(name)
+            tzid = (getattr(prop, "params", None) or {}).get("TZID")
+            try:
+                value = prop.dt if tzid else None
+            except Exception:  # noqa: BLE001 - an unreadable DTEND is not this problem
+                continue
+            if isinstance(value, datetime) and value.tzinfo is None:
+                names, subjects = found.setdefault(str(tzid), ([], []))
+                subject = _uid(event) or _text(event, "SUMMARY") or "?"
+                names += [name] if name not in names else []
+                subjects += [subject] if subject not in subjects else []
+    return found
+
+
+def _floating_tzid_warnings(events: list[Any], origin: Origin, zone: str | None) -> list[str]:
+    """A warning per TZID that no zone answers to (_floating_tzids): its times are read in the source's zone, which
+    an Outlook "Customized Time Zone" or a typo may not be."""
+    warnings = []
+    for tzid, (names, subjects) in _floating_tzids(events).items():
+        shown = ", ".join(repr(subject) for subject in subjects[:NAMED_EVENTS])
+        more = f" and {len(subjects) - NAMED_EVENTS} more" if len(subjects) > NAMED_EVENTS else ""
+        warnings.append(
+            f"{origin.partner_id}/{origin.source_id}: {' and '.join(names)} of {len(subjects)} event(s) ({shown}{more}) "
+            f"give TZID {tzid!r}, which names no time zone (IANA or Windows) and which no VTIMEZONE of the calendar "
+            f"defines: their times are read in the source's zone, {zone or 'Europe/Brussels'}. Export the calendar "
+            "with its VTIMEZONE blocks, or name a zone such as Europe/Brussels")
+    return warnings
+
+
 def _uid(component: Any) -> str | None:
     return _text(component, "UID")
 
@@ -198,7 +251,7 @@ def _inclusive_last_day(start: date, end: Any) -> date:
 
 
 def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar_tz: str | None, *, has_end: bool,
-                single: Any | None = None) -> RawItem:
+                single: Any | None = None, windows_tzid: str | None = None) -> RawItem:
     # A single event's own DTSTART/DTEND are taken as written: recurring_ical_events swaps an end
     # that comes before the start, which would hide a partner's error instead of reporting it.
     timed = single if single is not None and "DTEND" in single else occurrence
@@ -225,7 +278,7 @@ def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar
     if all_day:
         end = _inclusive_last_day(start, end)
     elif isinstance(start, datetime):
-        timezone_name = _tzid(occurrence, "DTSTART")
+        timezone_name = _zone_label(_tzid(occurrence, "DTSTART"), start, windows_tzid)
         if start.tzinfo is None and timezone_name is None:
             timezone_name = calendar_tz  # floating time: the calendar's own zone, if it names one
         if timezone_name in ("UTC", "Etc/UTC"):
@@ -415,8 +468,11 @@ def occurrences_of(event: Any, *, now: datetime, window_days: int) -> list[tuple
             for o in _expand_series([event], [], lower, upper)]
 
 
-def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetime, window_days: int) -> ParseResult:
-    """The occurrences between a day ago and `window_days` ahead; older and later ones are left out."""
+def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetime, window_days: int,
+          timezone: str | None = None) -> ParseResult:
+    """The occurrences between a day ago and `window_days` ahead; older and later ones are left out.
+
+    `timezone`: the source's zone, which floating times are read in (named in warnings)."""
     if not body.strip():
         return ParseResult([], [], error="the payload is empty: no calendar could be read")
     wrong = html_page_instead_of(body, "an iCalendar file") or other_kind_instead_of(body, "ical")
@@ -439,10 +495,13 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
 
     lower, upper = window(now, window_days)
     outside = total = 0
+    # Each VEVENT is a record of the calendar; a recurring one gives an item per occurrence in the window.
+    result.source_records = sum(1 for calendar in calendars for _ in calendar.walk("VEVENT"))
     for calendar in calendars:
         calendar_tz = _text(calendar, "X-WR-TIMEZONE")
         timezones = list(calendar.walk("VTIMEZONE"))
         events = _checked_events(calendar, origin, result)
+        result.warnings += _floating_tzid_warnings(events, origin, timezone)
         series_uids = {uid for e in events if (uid := _uid(e)) and any(p in e for p in RECURRENCE_PROPERTIES)}
         series: dict[object, list[Any]] = defaultdict(list)
         for event in events:
@@ -455,7 +514,9 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
                 occurrences = expanded[uid] if uid in expanded else _expand_series(components, timezones, lower, upper)
                 has_end = any("DTEND" in c or "DURATION" in c for c in components)
                 lone = components[0] if len(components) == 1 and uid not in series_uids else None
-                items = [_occurrence(o, origin, series_uids, calendar_tz, has_end=has_end, single=lone) for o in occurrences]
+                windows_tzid = _windows_tzid(components[0])
+                items = [_occurrence(o, origin, series_uids, calendar_tz, has_end=has_end, single=lone,
+                                     windows_tzid=windows_tzid) for o in occurrences]
             except TooManyOccurrences as exc:
                 key = uid if isinstance(uid, str) else None
                 result.rejections.append(origin.reject(

@@ -286,6 +286,8 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
                 several[path] = several.get(path, 0) + 1
             for one, occurrence in occurrences_of(record, source.occurrences):
                 _add_record(result, one, raw, source, origin, today=today, position=(number, read), occurrence=occurrence)
+    if source.occurrences is not None:
+        result.source_records = read  # each may give an item per date of its occurrences list
     for path, count in several.items():
         result.warnings.append(f"{path} reads the first of several dates in {count} record(s): the others are not "
                                f"published; to publish each, set occurrences: {path.split('[0]', 1)[0]}")

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import feedparser
 from feedparser.encodings import RE_XML_PI_ENCODING
@@ -27,7 +28,7 @@ from connectors.parsers.common import (
 )
 from transforms.language import MIN_CONFIDENCE, detect_language
 from transforms.model import LANGUAGES, RawItem, RawLocation, stable_json
-from transforms.text import html_to_text, summarise
+from transforms.text import fold, html_to_text, summarise
 
 # One <item> or <entry> element in the raw text, namespace prefix allowed, to quote in excerpts:
 # up to the first matching end tag, found by skipping runs without "<" (the same matches as a
@@ -42,7 +43,6 @@ _SAFE_RFC822 = re.compile(
 )
 _CHARSET_PARAMETER = re.compile(r"""(charset\s*=\s*)["']?[^;\s"']*["']?""", re.IGNORECASE)
 _WEB_ADDRESS = re.compile(r"https?://", re.IGNORECASE)
-_PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Calendar vocabularies some agenda feeds put their dates in (the xml_feed reader leaves such feeds to feedparser).
 _CALENDAR_NAMESPACES = frozenset({"urn:ietf:params:xml:ns:xcal", "http://www.w3.org/2002/12/cal/ical"})
 _MEDIA_NAMESPACES = frozenset({"http://search.yahoo.com/mrss", "http://www.rssboard.org/media-rss"})
@@ -151,14 +151,15 @@ def _raw_records(body: bytes, encoding: str | None, count: int) -> list[str] | N
     return records if len(records) == count else None
 
 
-def _resolved_in_scope(html_text: str | None, base: str, origin: Origin) -> str | None:
-    """`html_text` with its relative links resolved against the xml:base in scope, when the feed declares one.
+def _resolved_in_scope(html_text: str | None, base: str, unscoped: str) -> str | None:
+    """`html_text` with its relative links resolved against the xml:base in scope, when the feed declares one
+    (`base` is then not `unscoped`, the base of a feed without xml:base).
 
     The normaliser resolves what stays relative against the item's own URL, which is right for
     feeds without xml:base; with one, Atom (RFC 4287 §2) and RSS readers resolve against it, and
     the item's URL may sit in another folder ("posts/a" beside "register").
     """
-    if not html_text or base == origin.base_url or ("href" not in html_text and "src" not in html_text):
+    if not html_text or base == unscoped or ("href" not in html_text and "src" not in html_text):
         return html_text
     return resolve_relative_uris(html_text, base, "utf-8", "text/html")
 
@@ -171,7 +172,7 @@ def _alternate(entry: Any, language: str | None) -> str | None:
     """The entry's link: among several alternate pages (one per hreflang), the one in the entry's language, else the
     first; both readers keep the last one written, which linked an English entry to its Dutch page."""
     alternates = [link for link in entry.get("links") or [] if link.get("rel") == "alternate" and link.get("href")
-                  and (link.get("type") or "text/html") in _PAGE_TYPES]
+                  and (link.get("type") or "text/html") in xml_feed.PAGE_TYPES]
     if len(alternates) < 2:
         return entry.get("link")
     wanted = short_language(language)
@@ -248,7 +249,7 @@ def _without_footer(html_text: str | None) -> str | None:
     return _SEO_FOOTER.sub("", html_text)
 
 
-def _entry(entry: Any, feed: Any, origin: Origin, feed_base: str, raw: str) -> RawItem | None:
+def _entry(entry: Any, feed: Any, origin: Origin, feed_base: str, unscoped: str, raw: str) -> RawItem | None:
     base = _entry_base(entry, feed_base)
     title = entry.get("title")
     language = _declared_language(entry, feed)
@@ -260,7 +261,7 @@ def _entry(entry: Any, feed: Any, origin: Origin, feed_base: str, raw: str) -> R
     updated = _time(entry, "updated")
     key = _key(entry, url, title)
     content = entry.get("content") or []
-    summary = _resolved_in_scope(_without_footer(entry.get("summary")), base, origin)
+    summary = _resolved_in_scope(_without_footer(entry.get("summary")), base, unscoped)
     location_text = entry.get("ev_location")
     return RawItem(
         partner_id=origin.partner_id,
@@ -269,7 +270,7 @@ def _entry(entry: Any, feed: Any, origin: Origin, feed_base: str, raw: str) -> R
         title=title,
         description_html=_resolved_in_scope(
             _without_footer((content[0].get("value") if content else None) or entry.get("summary")),
-            _content_base(content, base), origin),
+            _content_base(content, base), unscoped),
         summary=summary,
         url=url,
         language=short_language(language),
@@ -299,14 +300,28 @@ def _problems(parsed: Any, entries: list[Any]) -> tuple[list[str], str | None]:
     return warnings, None
 
 
+def _site_base(site: str | None, origin: Origin) -> str:
+    """What an RSS feed's relative links are relative to when no xml:base says: the channel's <link>, the site the
+    feed is about, when it is an absolute web address; else the feed's own URL.
+
+    RSS 2.0 defines no base, and feedparser takes the feed's URL; feed readers and browsers showing a feed take the
+    site's address. A feed served from another host (FeedBurner, a CDN, a feeds subdomain) made every relative link
+    an address of that host, which does not serve the pages.
+    """
+    return site.strip() if _is_web_address(site) and urlsplit(site.strip()).netloc else origin.base_url
+
+
 def _items(entries: list[Any], feed: Any, raws: list[str] | None, origin: Origin, result: ParseResult, *,
-           cut_off: bool = False) -> ParseResult:
-    """The entries as records; `cut_off`: the payload ends inside its last entry."""
-    feed_base = resolve(origin.base_url, (feed.get("title_detail") or {}).get("base")) or origin.base_url
+           site: str | None = None, cut_off: bool = False) -> ParseResult:
+    """The entries as records; `site`: an RSS channel's <link> (not an Atom feed's: RFC 4287 resolves against
+    the document's URL); `cut_off`: the payload ends inside its last entry."""
+    unscoped = _site_base(site, origin)
+    declared = (feed.get("title_detail") or {}).get("base")  # the xml:base in scope on the feed, if any
+    feed_base = (resolve(origin.base_url, declared) or origin.base_url) if declared else unscoped
     for index, entry in enumerate(entries):
         raw = raws[index] if raws else stable_json(dict(entry))
         try:
-            item = _entry(entry, feed, origin, feed_base, raw)
+            item = _entry(entry, feed, origin, feed_base, unscoped, raw)
         except Exception as exc:  # noqa: BLE001 - one odd entry must not cost the others
             result.rejections.append(
                 origin.reject("unreadable_record", None, f"entry {index + 1} could not be read: {type(exc).__name__}: {exc}",
@@ -429,7 +444,8 @@ def _parse_fast(body: bytes, origin: Origin, content_type: str | None) -> ParseR
     if raws is None and fast.entries:
         return None  # the excerpts would then quote feedparser's own entries
     warnings = [f"feed: {fast.problem}"] if fast.problem is not None else []
-    return _items(fast.entries, fast.feed, raws, origin, ParseResult([], [], warnings=warnings))
+    return _items(fast.entries, fast.feed, raws, origin, ParseResult([], [], warnings=warnings),
+                  site=fast.feed.get("link"))  # the fast reader records a channel's link, never an Atom feed's
 
 
 def _calendar_prefixes(namespaces: Any) -> list[str]:
@@ -495,7 +511,9 @@ def _parse_with_feedparser(body: bytes, origin: Origin, content_type: str | None
         return ParseResult([], [], error=error)
     raws = _raw_records(body, parsed.get("encoding"), len(entries))
     entries = _without_media_descriptions(entries, raws, parsed.get("namespaces"))
-    return _items(entries, parsed.get("feed") or {}, raws, origin, ParseResult([], [], warnings=warnings),
+    feed = parsed.get("feed") or {}
+    site = None if str(parsed.get("version") or "").startswith("atom") else feed.get("link")
+    return _items(entries, feed, raws, origin, ParseResult([], [], warnings=warnings), site=site,
                   cut_off=_cut_off(parsed))
 
 
@@ -530,12 +548,15 @@ def _date_in_text(texts: Iterable[str | None], today: date | None) -> ParsedDate
     return found
 
 
-def _starts_from_text(result: ParseResult, today: date | None) -> ParseResult:
+def _starts_from_text(result: ParseResult, today: date | None, events: list[RawItem] | None = None,
+                      where: str = "") -> ParseResult:
     """For a source of events: items without an event date (ev:startdate) take the date written in their title,
     else in their description ("Atelier RGPD – mardi 10 mars 2026 à 18h30"), as many CMSs publish events in
-    plain RSS; without one they stay without a start, which the normaliser rejects naming the field."""
+    plain RSS; without one they stay without a start, which the normaliser rejects naming the field.
+    `events`: the items that are events, when not all are (`where` says which, in the warnings)."""
+    events = result.items if events is None else events
     read = missing = 0
-    for item in result.items:
+    for item in events:
         if item.start is not None:
             continue
         found = _date_in_text((item.title, item.summary, item.description_html), today)
@@ -546,21 +567,39 @@ def _starts_from_text(result: ParseResult, today: date | None) -> ParseResult:
             missing += 1
     if missing:
         # The normaliser's rejection says the start is missing; this says where it was looked for.
-        result.warnings.append(f"{missing} of {len(result.items)} items carry no event date (ev:startdate, xCal dtstart) "
+        result.warnings.append(f"{missing} of {len(events)} items {where}carry no event date (ev:startdate, xCal dtstart) "
                                "and no date written in their title or description: they are rejected as missing_start")
     if read:
-        result.warnings.append(f"{read} of {len(result.items)} items carry no event date (ev:startdate): "
+        result.warnings.append(f"{read} of {len(events)} items {where}carry no event date (ev:startdate): "
                                "their start was read from the date written in their title or description")
     return result
 
 
+def _events_by_category(result: ParseResult, categories: list[str], today: date | None) -> ParseResult:
+    """The items filed under one of `categories` (compared without case or accents) made events, their start read
+    as in a source of events (_starts_from_text); the others are left to the normaliser's rules for mixed sources."""
+    wanted = {fold(name).strip() for name in categories}
+    events = [item for item in result.items if any(fold(category).strip() in wanted for category in item.categories)]
+    for item in events:
+        item.kind = "event"
+    shown = ", ".join(categories)
+    if events:
+        return _starts_from_text(result, today, events, where=f"filed under {shown} ")
+    if result.items:  # a misspelt category, or a feed without categories, must not go unnoticed
+        written = sorted({category for item in result.items for category in item.categories})
+        result.warnings.append(f"no item is filed under {shown} (event_categories), so none is read as an event; the "
+                               f"feed's categories: {', '.join(written[:20]) or 'none'}")
+    return result
+
+
 def parse(body: bytes, origin: Origin, *, content_type: str | None, fast: bool = True, dates_in_text: bool = False,
-          today: date | None = None) -> ParseResult:
+          today: date | None = None, event_categories: list[str] | None = None) -> ParseResult:
     """Every entry of the feed as a RawItem; a payload error when not one entry could be read.
 
     `fast=False` reads with feedparser only (the reference the fast reader is tested against).
     `dates_in_text`: the source publishes events, so an item without an event date takes the one
-    written in its title or description (year-less dates are placed after `today`).
+    written in its title or description (year-less dates are placed after `today`). `event_categories`: the
+    source mixes news and events, and the items filed under these categories are the events, read so.
     """
     if not body.strip():
         return ParseResult([], [], error="the payload is empty: no feed could be read")
@@ -573,4 +612,6 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, fast: bool =
     if result is None:
         result = _parse_with_feedparser(body, origin, content_type)
     result.warnings[:0] = [warning for warning in (relabelled, repaired) if warning]
-    return _starts_from_text(result, today) if dates_in_text else result
+    if dates_in_text:
+        return _starts_from_text(result, today)
+    return _events_by_category(result, event_categories, today) if event_categories else result

@@ -44,6 +44,7 @@ _NAMESPACE_DECLARATION = re.compile(rb"""xmlns:([^\s=/>]+)\s*=\s*["']([^"']*)["'
 _NOT_C1 = bytes(b for b in range(256) if not 0x80 <= b <= 0x9F)  # deleting these leaves the C1 controls
 _LINK_ENTITY = re.compile("&([A-Za-z0-9_]+);")
 _HTML_TYPES = frozenset({"text/plain", "text/html", "application/xhtml+xml"})
+PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})  # an alternate link of one of these is a page
 _SCOPE_KEYS = frozenset({"xml:base", "base", "xml:lang", "lang"})
 _KEY_CACHE_LIMIT = 2000
 _keys: dict[str, str] = {}
@@ -536,6 +537,14 @@ def _read_head(feed: dict[str, Any], seen: set[str], slot: str, element: Any, sc
         feed["language"] = value
 
 
+def _read_site(feed: dict[str, Any], seen: set[str], element: Any, scope: _Scope) -> None:
+    """The channel's <link> (its web site), as feedparser gives it in feed.link; a second one is refused."""
+    if "link" in seen:
+        raise Unsupported("two channel links")
+    seen.add("link")
+    feed["link"] = _link_text(_uri_text(element, scope.base))
+
+
 def _read_rss(root: Any, scope: _Scope) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     feed: dict[str, Any] = {}
     entries: list[dict[str, Any]] = []
@@ -559,6 +568,10 @@ def _read_rss(root: Any, scope: _Scope) -> tuple[dict[str, Any], list[dict[str, 
             _rss_channel_group(child, key, scope)
         elif key in ("title", "language", "dc_language"):
             _read_head(feed, seen, "title" if key == "title" else "language", child, scope, where="channel")
+        elif key == "link":
+            _read_site(feed, seen, child, scope)
+        elif key == "atom:link" and attrs.get("rel", "alternate") == "alternate" and attrs.get("type", "text/html") in PAGE_TYPES:
+            raise Unsupported("an alternate atom:link in the channel")  # feedparser makes it the channel's link
         elif key in _RSS_CHANNEL_TEXTS:
             _text(child)
         else:

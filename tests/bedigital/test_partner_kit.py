@@ -98,6 +98,23 @@ def test_a_feed_is_checked_for_the_fields_its_content_needs(kit, capsys) -> None
     assert re.search(r"url +2 / 2  ← EMPTY IN EVERY RECORD", out)  # the calendar links to nothing: worth saying
 
 
+def test_a_calendar_s_recurring_events_are_counted_as_events_and_as_occurrences(kit, capsys) -> None:
+    """Three events, two of them weekly or monthly, are three records of the calendar giving ten occurrences: counted
+    as ten records, the partner looked for ten events in a calendar that has three."""
+    registry, _ = kit
+    new(kit, "lab", "ical")
+    folder = fixture_folder(registry, "lab", "agenda")
+    calendar = Path(__file__).parents[1] / "connectors" / "parsers" / "fixtures" / "ical" / "google_weekly_and_monthly_series.ics"
+    (folder / "001.ics").write_bytes(calendar.read_bytes())
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    (folder / "index.json").write_text(json.dumps({**index, "now": "2026-03-01T12:00:00+00:00"}), encoding="utf-8")
+    capsys.readouterr()
+    assert check(registry, "lab", "--refresh-expected") == 0
+    out = capsys.readouterr().out
+    assert "== lab › agenda (ical): 1 page(s), 3 source record(s) giving 10 occurrence(s), 10 item(s), 0 rejection(s)" in out
+    assert "Fields left empty (of the occurrences parsed):" in out and re.search(r"start +0 / 10\n", out)
+
+
 def test_a_source_without_fixtures_fails_the_check(kit, capsys) -> None:
     registry, _ = kit
     new(kit, "lab", "rss")

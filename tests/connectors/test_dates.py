@@ -97,3 +97,34 @@ def test_abbreviations_and_may_are_months_first_only_with_a_year(text):
 @pytest.mark.parametrize("text", ["In december 5 sessies voor beginners", "vanaf september 3 nieuwe cursussen"])
 def test_a_month_name_dutch_shares_before_a_number_is_no_date_without_a_year_weekday_or_hours(text):
     assert parse_fast(text, today=TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # The start of a range without its year takes the end's, whether written after a slash or after a space
+        # (the year after a space was ignored: the range fell in the current year, or was not read in free text).
+        ("12/03 → 14/03 2027", date(2027, 3, 12), date(2027, 3, 14)),
+        ("du 12/03 au 14/03/2027", date(2027, 3, 12), date(2027, 3, 14)),
+        ("Hackathon du 12/03 au 14/03 2027 à Bruxelles", date(2027, 3, 12), date(2027, 3, 14)),
+        ("du 28/12 au 3/1 2027", date(2026, 12, 28), date(2027, 1, 3)),
+        # Hours after the range are every day's: from the first day's start to the last day's end (the end was
+        # the first hour, and the start had none).
+        ("du 2/04 au 4/04/2027 de 9h à 17h", datetime(2027, 4, 2, 9, 0), datetime(2027, 4, 4, 17, 0)),
+        ("12/03 → 14/03 2027 de 9h à 17h", datetime(2027, 3, 12, 9, 0), datetime(2027, 3, 14, 17, 0)),
+        # Each date with its own time keeps it.
+        ("12/03/2027 14:00 - 14/03/2027 17:00", datetime(2027, 3, 12, 14, 0), datetime(2027, 3, 14, 17, 0)),
+    ],
+)
+def test_numeric_ranges_whose_start_takes_the_end_s_year(text: str, start, end) -> None:
+    for parsed in (parse_fast(text, today=date(2026, 3, 1)), parse_date_text(text, today=date(2026, 3, 1))):
+        assert parsed is not None, text
+        assert (parsed.start, parsed.end) == (start, end)
+
+
+def test_a_date_field_s_ranges_and_days_without_a_year_keep_the_year_written_after_a_space() -> None:
+    # In a date field (html, json_api text), day and month alone are dates; a year after a space is theirs.
+    assert parse_date_text("12/03 → 14/03", today=date(2026, 3, 1)) == parse_date_text("12/03 → 14/03 2026")
+    assert parse_date_text("14/03 2027", today=date(2026, 3, 1)).start == date(2027, 3, 14)
+    assert parse_date_text("vr 13/03 · 19u00", today=date(2026, 3, 1)).start == datetime(2026, 3, 13, 19, 0)
+    assert parse_fast("12/03 → 14/03", today=date(2026, 3, 1)) is None  # in free text, two bare day/months are no date

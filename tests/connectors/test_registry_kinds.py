@@ -109,3 +109,31 @@ def test_keys_of_another_kind_say_the_kind_may_be_wrong(tmp_path: Path) -> None:
     assert set(by_key) == {"records", "fields", "pagination"}
     assert "`records` is a key of json_api sources, and this source's kind is rss (is the kind right?)" in by_key["records"]
     assert "`fields` is a key of json_api and html sources" in by_key["fields"]
+
+
+RSS_BLOG = HTML.split("  - id:")[0] + """\
+  - id: blog
+    kind: rss
+    url: https://lab.example/feed/
+    content: mixed
+    language: nl
+    event_categories: [Agenda, Evenementen]
+"""
+
+
+def test_an_rss_source_may_name_the_categories_of_its_events(tmp_path: Path) -> None:
+    (tmp_path / "lab.yaml").write_text(RSS_BLOG, encoding="utf-8")
+    [source] = load_registry(tmp_path).partners[0].sources
+    assert source.event_categories == ["Agenda", "Evenementen"]
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    (("content: mixed", "content: news"), "event_categories needs content: mixed (got news)"),
+    (("kind: rss", "kind: ical"), "only an rss source reads event_categories (this one is ical)"),
+    (("[Agenda, Evenementen]", "[]"), "expected the names of the categories whose posts are events"),
+    (("kind: rss", "kind: html\n    items: li\n    fields: {url: a}"),
+     "`event_categories` is a key of rss sources, and this source's kind is html"),
+])
+def test_event_categories_belong_to_an_rss_source_of_mixed_content(tmp_path: Path, change, words: str) -> None:
+    [error] = errors_of(tmp_path, RSS_BLOG.replace(*change))
+    assert (error.source, error.key) == ("blog", "event_categories") and words in error.message, str(error)

@@ -370,3 +370,24 @@ def test_a_gigantic_title_is_cut_at_a_word() -> None:
     title = next(iter(item(title="Atelier numérique " * 10_000).title.values()))
     assert len(title) <= TITLE_MAX_CHARS and title.endswith("…") and title.startswith("Atelier numérique Atelier")
     assert item(title="Atelier IA").title == {"fr": "Atelier IA"}
+
+
+def test_a_news_item_published_in_the_future_falls_back_on_a_plausible_update_time() -> None:
+    news = item(published="2027-02-27T10:00:00Z", updated="2026-02-27T10:00:00Z", url="https://hub.example/n")
+    assert news.kind == "news" and news.published_utc == datetime(2026, 2, 27, 10, 0, tzinfo=UTC)
+
+
+def test_an_event_keeps_a_publication_time_in_the_future() -> None:
+    # Only news is ordered by when it was published: an event announced with a future date in its feed is untouched.
+    event = item(start="2027-03-10T18:00:00+01:00", published="2027-02-27T10:00:00Z")
+    assert event.kind == "event" and event.published_utc == datetime(2027, 2, 27, 10, 0, tzinfo=UTC)
+
+
+def test_future_news_is_named_in_one_warning_per_source() -> None:
+    raws = [raw(key=f"n{i}", title=f"Nouvelle {i}", published="2027-01-01T10:00:00Z") for i in range(7)]
+    warnings: list[str] = []
+    items, rejections = normalise_all(raws, CTX, now=NOW, warnings=warnings)
+    assert len(items) == 7 and rejections == [] and all(i.published_utc is None for i in items)
+    [warning] = warnings
+    assert warning.startswith("hub/agenda: 7 news item(s) dated more than a day after this fetch (2026-03-01 10:00")
+    assert "'n4' (2027-01-01 11:00) and 2 more" in warning

@@ -62,3 +62,10 @@ def test_an_event_reads_free_and_required_registration_from_its_text() -> None:
                   description_html='<p>Gratuit, inscription obligatoire : <a href="https://t.example/x">s\'inscrire</a></p>')
     item = normalise(raw, ctx, now=NOW)
     assert (item.is_free, item.registration_required, item.registration_url) == (True, True, "https://t.example/x")
+
+
+def test_a_malformed_marked_section_does_not_stop_the_search_for_a_registration_link() -> None:
+    # Python 3.11's HTML parser raised AssertionError at "<![0" (hypothesis found it); the links before it count.
+    text = "<a href='https://x.be/inscription'>S'inscrire</a> <![0 <a href='https://x.be/b'>Billets</a>"
+    assert registration_link(text) == "https://x.be/inscription"
+    assert registration_link("<![0<a href='https://x.be/r'>S'inscrire</a>") is None  # nothing readable after it

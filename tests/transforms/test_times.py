@@ -103,7 +103,10 @@ def test_empty_values_are_none() -> None:
 
 
 def test_windows_and_unknown_zone_names_resolve() -> None:
-    assert resolve_timezone("Romance Standard Time", BRUSSELS) == "Europe/Brussels"
+    assert resolve_timezone("Romance Standard Time", BRUSSELS) == "Europe/Brussels"  # CLDR's zone for Belgium
+    assert resolve_timezone("romance standard time", "UTC") == "Europe/Brussels"
+    assert resolve_timezone("GTB Standard Time", BRUSSELS) == "Europe/Bucharest"  # every name of CLDR's table
+    assert resolve_timezone("W. Europe Standard Time", BRUSSELS) == "Europe/Berlin"
     assert resolve_timezone("Europe/Paris", BRUSSELS) == "Europe/Paris"
     assert resolve_timezone("Nowhere/Special", BRUSSELS) == BRUSSELS
     assert resolve_timezone(None, "UTC") == "UTC"

@@ -61,7 +61,8 @@ def normalised_body(kind: str, body: bytes, *, content: str = "mixed", language:
     result = run(kind, body, **overrides)
     context = SourceContext(partner_id="hub", source_id="agenda", content=content, language=language,
                             fallback_url="https://hub.example.be/")
-    items, rejections = normalise_all(result.items, context, now=NOW)
+    now = overrides.get("now", NOW)
+    items, rejections = normalise_all(result.items, context, now=now, warnings=result.warnings)  # type: ignore[arg-type]
     return result, {item.source_key: item for item in items}, result.rejections + rejections
 
 

@@ -218,13 +218,18 @@ def test_a_deadline_at_noon_closes_at_noon_not_at_the_end_of_the_day(httpserver:
     ]
 
 
+def dates_of_cards(server: HTTPServer, name: str, path: str, items: str, **extra: Any) -> list[tuple[Any, ...]]:
+    """(title, start, end) of each card of a listing whose `.when` holds its dates; every card read."""
+    url = serve(server, name, path=path)
+    result, _ = read(html_source(url, items=items, fields={"title": "h3", "url": "h3 a", "start": ".when"}, **extra))
+    assert result.rejections == []
+    return [(item.title, item.start, item.end) for item in result.items]
+
+
 def test_a_range_of_two_numeric_dates_keeps_its_end(httpserver: HTTPServer) -> None:
     # "du 12/03/2026 au 14/03/2026" was the 12th alone; "16.03.2026 – 18.03.2026" the 16th at 14:03 (the
     # second date read as an hour); "van 23/03 tot 27/03/2026" the 27th alone.
-    url = serve(httpserver, "numeric_ranges.html", path="/fr/formations")
-    result, _ = read(html_source(url, items="li.card", fields={"title": "h3", "url": "h3 a", "start": ".when"}))
-    assert result.rejections == []
-    assert [(item.title, item.start, item.end) for item in result.items] == [
+    assert dates_of_cards(httpserver, "numeric_ranges.html", "/fr/formations", "li.card") == [
         ("Python intensif", date(2026, 3, 12), date(2026, 3, 14)),
         ("UX design", date(2026, 3, 16), date(2026, 3, 18)),
         ("Cloud bootcamp", date(2026, 3, 23), date(2026, 3, 27)),
@@ -235,10 +240,7 @@ def test_a_range_of_two_numeric_dates_keeps_its_end(httpserver: HTTPServer) -> N
 
 def test_english_month_first_ranges_keep_their_end(httpserver: HTTPServer) -> None:
     # "March 12 – 14, 2026" was the 12th alone (dateparser reads one date).
-    url = serve(httpserver, "english_month_first_ranges.html", path="/en/events")
-    result, _ = read(html_source(url, language="en", items="div.card", fields={"title": "h3", "url": "h3 a", "start": ".when"}))
-    assert result.rejections == []
-    assert [(item.title, item.start, item.end) for item in result.items] == [
+    assert dates_of_cards(httpserver, "english_month_first_ranges.html", "/en/events", "div.card", language="en") == [
         ("Brussels AI Week", date(2026, 3, 12), date(2026, 3, 14)),
         ("GovTech Hackathon", date(2026, 3, 30), date(2026, 4, 2)),
         ("Data Summit", date(2026, 5, 5), date(2026, 5, 6)),
@@ -262,3 +264,14 @@ def test_a_detail_page_s_json_ld_in_several_languages_fills_each_language(httpse
                "description_html": "Een praktische workshop voor Brusselse kleine ondernemingen."},
         "en": {"title": "Generative AI workshop for SMEs",
                "description_html": "A hands-on workshop for small Brussels businesses."}}
+
+
+def test_a_range_whose_start_has_no_year_takes_the_end_s(httpserver: HTTPServer) -> None:
+    # "12/03 → 14/03 2027" read on 1 March 2026 was 12–14 March 2026: the year after a space was not read;
+    # "de 9h à 17h" after a range made its end 9:00 and left its start without hours.
+    assert dates_of_cards(httpserver, "numeric_ranges_year_at_the_end.html", "/agenda/", "article.card") == [
+        ("Hackathon open data", date(2027, 3, 12), date(2027, 3, 14)),
+        ("Bootcamp cloud", date(2027, 3, 19), date(2027, 3, 21)),
+        ("Formation RGPD", datetime(2027, 4, 2, 9, 0), datetime(2027, 4, 4, 17, 0)),
+        ("Digital week", date(2026, 3, 23), date(2026, 3, 27)),  # no year anywhere: the run's year, as before
+    ]

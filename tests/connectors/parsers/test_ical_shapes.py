@@ -102,3 +102,34 @@ def test_a_deadline_written_as_an_event_is_the_call_s_deadline(normalised):
     # an information session about a call is a call by its words, but its date is no deadline: it keeps its start
     session = items["info-session@hub.example.be"]
     assert session.start_utc == datetime(2026, 3, 20, 9, 0, tzinfo=UTC) and session.deadline_utc is None
+
+
+EXCHANGE_UID = "040000008200E00074C5B7101A82E00800000000"
+
+
+def test_windows_zone_names_without_vtimezone_are_their_iana_zones(normalised):
+    # An Exchange calendar published without VTIMEZONE blocks names its zones the Windows way; any such name is
+    # read (CLDR's table, as icalendar ships it), and Romance Standard Time is Brussels, the Belgian zone CLDR names.
+    result, items, rejections = normalised("ical", "windows_zones_without_vtimezone.ics", content="event")
+    assert rejections == [] and result.warnings == []
+    workshop = items[EXCHANGE_UID + "A1B2C3D4E5F6A7B8C9D0E1F2A3B4C5D6"]
+    assert workshop.timezone == "Europe/Brussels" and workshop.start_utc == datetime(2026, 3, 10, 17, 30, tzinfo=UTC)
+    webinar = items[EXCHANGE_UID + "B2C3D4E5F6A7B8C9D0E1F2A3B4C5D6E7"]
+    assert webinar.timezone == "Europe/Bucharest" and webinar.start_utc == datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
+    berlin = items[EXCHANGE_UID + "C3D4E5F6A7B8C9D0E1F2A3B4C5D6E7F8"]
+    assert berlin.timezone == "Europe/Berlin" and berlin.start_utc == datetime(2026, 7, 2, 12, 0, tzinfo=UTC)
+
+
+def test_a_tzid_naming_no_zone_is_read_in_the_source_s_zone_with_a_warning(normalised):
+    # Outlook's "Customized Time Zone" exported without its VTIMEZONE: icalendar leaves the times floating, and
+    # they were read in the source's zone without a word.
+    result, items, rejections = normalised("ical", "unknown_tzid_without_vtimezone.ics", content="event",
+                                           default_timezone="Europe/Brussels")
+    assert rejections == [] and len(items) == 2
+    first = items[EXCHANGE_UID + "D4E5F6A7B8C9D0E1F2A3B4C5D6E7F8A9"]
+    assert first.start_utc == datetime(2026, 3, 17, 13, 0, tzinfo=UTC)  # 14:00 in Brussels
+    [warning] = result.warnings
+    assert warning.startswith("hub/agenda: DTSTART and DTEND of 2 event(s) (")
+    assert f"'{EXCHANGE_UID}D4E5F6A7B8C9D0E1F2A3B4C5D6E7F8A9'" in warning
+    assert "give TZID 'Customized Time Zone', which names no time zone" in warning
+    assert "read in the source's zone, Europe/Brussels" in warning

@@ -348,6 +348,7 @@ def test_occurrences_give_one_item_per_date_of_a_record(httpserver: HTTPServer) 
         ("51234567#2026-04-01T14:00:00+02:00", "2026-04-01T14:00:00+02:00", "2026-04-01T16:00:00+02:00"),
         ("51234568", "2026-03-20T10:00:00+01:00", "2026-03-20T11:00:00+01:00"),  # one date: the record's own key
     ]
+    assert result.source_records == 2  # two records of the API, four occurrences: `partners check` says both
     assert not any("unmapped" in w for w in result.warnings)
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 BASE = "https://buurtlab.example.be/a/"
+READ_ON = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)  # the day after the posts of rss20_zone_names and atom_zone_names
 
 
 @pytest.mark.parametrize(("path", "expected"), [
@@ -19,7 +20,7 @@ BASE = "https://buurtlab.example.be/a/"
     ("fr", datetime(2026, 3, 4, 13, 0, tzinfo=UTC)),  # "mer., 04 mars 2026"
 ])
 def test_publication_times_are_the_instants_the_feed_means(normalised, path, expected):
-    _, items, _ = normalised("rss", "rss20_zone_names.xml", language="nl")
+    _, items, _ = normalised("rss", "rss20_zone_names.xml", language="nl", now=READ_ON)
     assert items[BASE + path].published_utc == expected
 
 
@@ -39,7 +40,7 @@ def test_only_dates_feedparser_reads_right_are_taken_from_it(fast):
 
 
 def test_impossible_days_are_rejected_naming_field_and_reason(normalised):
-    _, items, rejections = normalised("rss", "rss20_zone_names.xml", language="nl")
+    _, items, rejections = normalised("rss", "rss20_zone_names.xml", language="nl", now=READ_ON)
     assert BASE + "feb30" not in items and BASE + "m13" not in items
     by_key = {r.key: r for r in rejections}
     feb30, month13 = by_key[BASE + "feb30"], by_key[BASE + "m13"]
@@ -50,8 +51,27 @@ def test_impossible_days_are_rejected_naming_field_and_reason(normalised):
 
 
 def test_atom_floating_and_impossible_times(normalised):
-    _, items, rejections = normalised("rss", "atom_zone_names.xml", language="en")
+    _, items, rejections = normalised("rss", "atom_zone_names.xml", language="en", now=READ_ON)
     assert items["urn:uuid:5f0c0a64-1"].published_utc == datetime(2026, 3, 4, 13, 0, tzinfo=UTC)
     [rejection] = rejections
     assert (rejection.key, rejection.field) == ("urn:uuid:5f0c0a64-2", "published")
     assert "April 2026 has no day 31" in rejection.message
+
+
+def test_a_news_item_dated_in_the_future_is_kept_dated_by_when_it_was_first_seen(normalised, now):
+    # A year typed wrong (2027) kept the post first among the news for a year.
+    result, items, rejections = normalised("rss", "rss20_news_dated_in_the_future.xml", content="news", language="nl")
+    assert rejections == []
+    typo = items["https://digitaalhuis.example.be/?p=1204"]
+    assert typo.kind == "news" and typo.published_utc is None  # the agenda dates it by its first_seen
+    [warning] = [w for w in result.warnings if "after this fetch" in w]
+    assert warning.startswith("hub/agenda: 1 news item(s) dated more than a day after this fetch")
+    assert "'https://digitaalhuis.example.be/?p=1204' (2027-02-27 11:00)" in warning  # its date, Brussels time
+
+
+def test_a_news_item_less_than_a_day_ahead_keeps_its_date(normalised):
+    # Local time labelled GMT, a server clock ahead: hours, not a wrong date.
+    _, items, _ = normalised("rss", "rss20_news_dated_in_the_future.xml", content="news", language="nl")
+    assert items["https://digitaalhuis.example.be/?p=1203"].published_utc == datetime(2026, 3, 1, 13, 0, tzinfo=UTC)
+    assert items["https://digitaalhuis.example.be/?p=1198"].published_utc == datetime(2026, 2, 23, 8, 30, tzinfo=UTC)
+

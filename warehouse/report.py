@@ -153,7 +153,7 @@ def _fetches(con: duckdb.DuckDBPyConnection, chosen: dict[str, str]) -> dict[str
                coalesce(f.parse_error, f.error) AS error, f.error_code,
                coalesce(f.body_hash, s.body_hash) AS body_hash,
                f.n_fetched AS fetched, f.n_new AS new, f.n_updated AS updated, f.n_unchanged AS unchanged,
-               f.n_merged AS merged, f.n_rejected AS rejected
+               f.n_merged AS merged, f.n_rejected AS rejected, f.warnings
         FROM sources s JOIN chosen c ON c.partner_id = s.partner_id
         LEFT JOIN fetch_log f ON f.partner_id = s.partner_id AND f.source_id = s.source_id AND f.run_id = c.run_id
         ORDER BY s.partner_id, s.source_id
@@ -162,6 +162,9 @@ def _fetches(con: duckdb.DuckDBPyConnection, chosen: dict[str, str]) -> dict[str
     )
     for row in rows:
         headers = json.loads(row.pop("headers") or "{}")
+        # What the reader forgave or doubted but did not reject (a feed recovered from broken XML, a zone name it
+        # did not know, news dated in the future): the partner's to check, record by record.
+        row["warnings"] = json.loads(row["warnings"] or "[]")
         row["http"] = {k: headers[k] for k in ("content-type", "etag", "last-modified", "cache-control") if k in headers}
         row["started_at"], row["last_success_at"] = _iso(row["started_at"]), _iso(row["last_success_at"])
         row["in_run"] = row["outcome"] is not None

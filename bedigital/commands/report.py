@@ -19,6 +19,7 @@ def _text(report: dict) -> str:
         lines.append(f"  {s['source_id']:<16} {s['outcome'] or 'not in run':<12} HTTP {s['status'] or '-':<4} "
                      + " ".join(f"{n}={s[n]}" for n in ("fetched", "new", "updated", "unchanged", "merged", "rejected"))
                      + (f"  error: {s['error']}" if s["error"] else ""))
+        lines += [f"      warning: {warning}" for warning in s["warnings"]]
     lines.append(f"Rejections ({len(report['rejections'])}):")
     for r in report["rejections"]:
         lines.append(f"  [{r['source_id']}] {r['reason']}{' (' + r['field'] + ')' if r['field'] else ''} key={r['key'] or '-'}")

@@ -207,7 +207,7 @@ CSV_COLUMNS = ("row", "source_id", "status", "id_or_key", "title_fr", "title_nl"
 
 
 def report_csv(report: dict[str, Any]) -> str:
-    """One line per item and per rejection of the run."""
+    """One line per item, per warning of a source and per rejection of the run."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
@@ -219,6 +219,9 @@ def report_csv(report: dict[str, Any]) -> str:
             "start": item["start"] or "", "end": item["end"] or "", "in_agenda": item["in_agenda"],
             "merged_with": " ".join(f"{m['partner_id']}/{m['source_id']}" for m in item["merged_with"]),
         })
+    for source in report["sources"]:
+        for warning in source["warnings"]:
+            writer.writerow({"row": "warning", "source_id": source["source_id"], "message": warning})
     for rejection in with_explanations(report)["rejections"]:
         writer.writerow({
             "row": "rejection", "source_id": rejection["source_id"], "status": "rejected", "id_or_key": rejection["key"],

@@ -22,6 +22,7 @@ ping_token_env: HUB_TOKEN_FOR_TEST
 sources:
   - {id: agenda, kind: rss, url: "http://127.0.0.1:9/agenda.xml", content: event, language: fr}
 """
+SOURCE_WARNING = "feed is not well-formed XML (line 12, column 3); 3 entries recovered"
 REJECTED_EXCERPT = "<item><link>https://hub.example/x</link><pubDate>31 Feb</pubDate></item>"
 
 
@@ -44,6 +45,7 @@ def build_warehouse(path: Path, partners_dir: Path) -> Path:
                           started_at=now, duration_s=0.2, status=200, body_hash="c" * 64, etag='"v1"',
                           headers={"etag": '"v1"', "content-type": "application/rss+xml"}),
         raw_items=raws, items=items, rejections=[rejection], payload_path="/tmp/x", payload_size=10,
+        warnings=[SOURCE_WARNING],
     )
     con = connect(path)
     try:

@@ -1,6 +1,8 @@
 """`/partners/{id}` and `/staff` served over a real warehouse file; pages written at publication."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,6 +20,8 @@ from bedigital.monitoring.routes import build_monitoring_router
 from pipelines.settings import Settings
 from warehouse.connection import connect
 from warehouse.report import partner_report
+
+from .conftest import SOURCE_WARNING
 
 
 @pytest.fixture
@@ -41,6 +45,18 @@ def test_the_partner_page_shows_fetch_items_and_rejections(client: TestClient) -
 def test_the_partner_report_is_also_json_and_csv(client: TestClient) -> None:
     assert client.get("/partners/hub", params={"format": "json"}).json()["partner"]["id"] == "hub"
     assert client.get("/partners/hub", params={"format": "csv"}).text.startswith("row,source_id,status")
+
+
+def test_a_source_s_warnings_are_in_the_report_in_every_format(client: TestClient) -> None:
+    # What a reader forgave but did not reject (broken XML recovered, an unknown zone, news dated ahead) was only in
+    # the fetch log and `partners check`: the partner checking its report never saw it.
+    for lang, label in (("fr", "Avertissements (en anglais)"), ("nl", "Waarschuwingen (in het Engels)"), ("en", "Warnings")):
+        page = client.get("/partners/hub", params={"lang": lang}).text
+        assert f"{label} (1):<ul><li>{SOURCE_WARNING}</li></ul>" in page
+    [source] = client.get("/partners/hub", params={"format": "json"}).json()["sources"]
+    assert source["warnings"] == [SOURCE_WARNING]
+    rows = list(csv.DictReader(io.StringIO(client.get("/partners/hub", params={"format": "csv"}).text)))
+    assert [(r["source_id"], r["message"]) for r in rows if r["row"] == "warning"] == [("agenda", SOURCE_WARNING)]
 
 
 def test_unknown_partner_and_bad_language_are_refused(client: TestClient) -> None:

@@ -12,7 +12,7 @@ import pytest
 from bedigital.cli import main
 from bedigital.monitoring.reasons import explain, reason_table
 
-from .conftest import REJECTED_EXCERPT
+from .conftest import REJECTED_EXCERPT, SOURCE_WARNING
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -30,6 +30,7 @@ def test_text_report_lists_each_rejection_with_its_reason_in_three_languages(war
     assert "pubDate '31 Feb' is not a date" in out and "31 Feb" in out
     assert "fetched=3 new=2 updated=0 unchanged=0 merged=0 rejected=1" in out
     assert "English coverage: 1/2" in out
+    assert f"      warning: {SOURCE_WARNING}" in out  # under its source
 
 
 def test_json_and_csv_carry_the_same_facts(warehouse: Path, capsys) -> None:
@@ -41,8 +42,9 @@ def test_json_and_csv_carry_the_same_facts(warehouse: Path, capsys) -> None:
 
     _, out, _ = run(capsys, "hub", "--format", "csv", "--warehouse", str(warehouse))
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [r["row"] for r in rows] == ["item", "item", "rejection"]
-    assert rows[2]["reason_nl"] == reason_table()["invalid_date"]["nl"] and rows[2]["excerpt"] == REJECTED_EXCERPT
+    assert [r["row"] for r in rows] == ["item", "item", "warning", "rejection"]
+    assert rows[2]["message"] == SOURCE_WARNING
+    assert rows[3]["reason_nl"] == reason_table()["invalid_date"]["nl"] and rows[3]["excerpt"] == REJECTED_EXCERPT
 
 
 def test_html_report_is_a_page_in_the_chosen_language(warehouse: Path, capsys) -> None:

@@ -20,24 +20,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from transforms.deadlines import NOON_WORDS
-
-MONTHS: dict[str, int] = {}
-for _number, _names in enumerate([
-    "janvier janv jan january januari",
-    "février fevrier févr fevr fév fev feb february februari",
-    "mars mar march maart mrt mrt. maa",
-    "avril avr apr april",
-    "mai may mei",
-    "juin jun june juni",
-    "juillet juil jul july juli",
-    "août aout aug august augustus",
-    "septembre sept sep september",
-    "octobre oct october oktober okt",
-    "novembre nov november",
-    "décembre decembre déc dec december",
-], start=1):
-    for _name in _names.split():
-        MONTHS[_name.rstrip(".")] = _number
+from transforms.months import MONTHS
 
 WEEKDAYS: dict[str, int] = {}
 for _number, _names in enumerate([

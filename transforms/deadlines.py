@@ -4,22 +4,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from transforms.months import FOLDED_MONTHS
 from transforms.text import fold
 
-MONTHS: dict[str, int] = {
-    # French
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
-    "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
-    # Dutch
-    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7, "augustus": 8,
-    "oktober": 10,
-    # English
-    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8, "september": 9,
-    "october": 10, "november": 11, "december": 12,
-    # short forms
-    "jan": 1, "janv": 1, "feb": 2, "fev": 2, "fevr": 2, "mar": 3, "mrt": 3, "apr": 4, "avr": 4, "jun": 6, "jul": 7, "juil": 7,
-    "aug": 8, "sep": 9, "sept": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12,
-}
+MONTHS = FOLDED_MONTHS  # the text is read accent-folded
 # The words announcing a deadline, on accent-folded lower-case text.
 MARKERS: tuple[str, ...] = (
     "date limite", "cloture", "clotureront", "au plus tard", "avant le", "jusqu'au", "deposer avant",

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateutil_parser
 
-from transforms.deadlines import MONTHS
+from transforms.months import FOLDED_MONTHS as MONTHS
 from transforms.model import TimeValue
 from transforms.text import fold
 

@@ -27,6 +27,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"Cannot start: {exc}. Correct {EMBED_ORIGINS_ENV} (comma-separated origins) or unset it.",
               file=sys.stderr)
         return 2
+    from bedigital.monitoring.tokens import SecretsError, check_secrets_file
+
+    try:
+        check_secrets_file()  # a broken file would refuse every partner's ping, one request at a time
+    except SecretsError as exc:
+        print(f"Cannot start: {exc}. Correct the file or unset the variable.", file=sys.stderr)
+        return 2
     out = Path(args.out)
     if args.warehouse:
         # The partner reports, /staff and /insight read the warehouse that Settings.from_env names, in this

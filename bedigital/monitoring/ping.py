@@ -9,6 +9,7 @@ the warehouse, so it never competes with a run for DuckDB's single writer.
 """
 from __future__ import annotations
 
+import logging
 import math
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,9 +20,11 @@ from fastapi.responses import JSONResponse
 
 from bedigital.monitoring.ratelimit import RateLimiter
 from bedigital.monitoring.state import monitoring_dir, request_ping
-from bedigital.monitoring.tokens import expected_token, token_matches
+from bedigital.monitoring.tokens import SecretsError, expected_token, token_matches
 from connectors.registry import Registry, load_registry
 from pipelines.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 PINGS_PER_PARTNER = (6, 60.0)  # accepted pings per partner per minute
 FAILURES_PER_CLIENT = (10, 60.0)  # refused attempts per client address per minute
@@ -54,7 +57,14 @@ def build_ping_router(settings_factory: Callable[[], Settings] = Settings.from_e
         partner = next((p for p in registry.partners if p.id == partner_id), None)
         if partner is None:
             raise HTTPException(404, detail=f"unknown partner {partner_id!r}")
-        if not token_matches(_bearer(authorization, x_ping_token), expected_token(partner)):
+        try:
+            expected = expected_token(partner)
+        except SecretsError as exc:
+            # The server's secrets file is broken: the caller's token is not at fault, and staff need the detail.
+            logger.error("ping refused: %s", exc)
+            raise HTTPException(503, detail="the ping tokens cannot be read on the server; staff have been told "
+                                             "(its log names the file and the line)") from exc
+        if not token_matches(_bearer(authorization, x_ping_token), expected):
             wait = refused.allow(client)
             if wait is not None:
                 raise _too_many(wait, "refused pings from this address")

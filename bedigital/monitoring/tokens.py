@@ -17,6 +17,7 @@ from typing import Mapping
 import yaml
 
 from connectors.registry import Partner
+from transforms.yaml_files import load_yaml, yaml_problem
 
 SECRETS_ENV = "BEDIGITAL_PING_SECRETS"
 MIN_TOKEN_LENGTH = 16  # a short token is guessable within the rate limit's patience
@@ -30,15 +31,35 @@ def default_env_name(partner_id: str) -> str:
     return "BEDIGITAL_PING_TOKEN_" + partner_id.upper().replace("-", "_")
 
 
+def _unique_pairs(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object refusing a key written twice (json keeps the last one)."""
+    data: dict[str, object] = {}
+    for key, value in pairs:
+        if key in data:
+            raise ValueError(f"the key {key!r} is written twice")
+        data[key] = value
+    return data
+
+
 def _secrets_file(path: str) -> dict[str, str]:
     try:
         text = Path(path).read_text(encoding="utf-8")
-        data = json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
-    except (OSError, ValueError, yaml.YAMLError) as exc:
+        data = json.loads(text, object_pairs_hook=_unique_pairs) if path.endswith(".json") else load_yaml(text)
+    except yaml.YAMLError as exc:
+        # A partner written twice has two tokens: which one is meant cannot be guessed, so neither is taken.
+        raise SecretsError(f"{SECRETS_ENV}={path}: {yaml_problem(exc)}") from exc
+    except (OSError, ValueError) as exc:
         raise SecretsError(f"{SECRETS_ENV}={path}: cannot be read as a mapping of partner id to token ({exc})") from exc
     if not isinstance(data, dict):
         raise SecretsError(f"{SECRETS_ENV}={path}: expected a mapping of partner id to token")
     return {str(k): str(v) for k, v in data.items() if v}
+
+
+def check_secrets_file(env: Mapping[str, str] | None = None) -> None:
+    """Raises SecretsError when BEDIGITAL_PING_SECRETS names a file that cannot be read (checked at start-up)."""
+    env = os.environ if env is None else env
+    if env.get(SECRETS_ENV):
+        _secrets_file(env[SECRETS_ENV])
 
 
 def expected_token(partner: Partner, env: Mapping[str, str] | None = None) -> str | None:

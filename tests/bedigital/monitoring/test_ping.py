@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from bedigital.monitoring.ping import PINGS_PER_PARTNER, build_ping_router
 from bedigital.monitoring.state import PINGS_DIR, monitoring_dir, pending_pings
+from bedigital.monitoring.tokens import SecretsError, check_secrets_file
 from pipelines.settings import Settings
 
 TOKEN = "s3cret-token-for-the-hub-0123456789"
@@ -65,6 +66,39 @@ def test_the_token_can_come_from_a_secrets_file(client: TestClient, settings: Se
     secrets.write_text(f"hub: {TOKEN}\n", encoding="utf-8")
     monkeypatch.setenv("BEDIGITAL_PING_SECRETS", str(secrets))
     assert client.post("/v1/ping/hub", headers={"X-Ping-Token": TOKEN}).status_code == 202
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("pings.yaml", f"hub: {TOKEN}\nother: x\nhub: another-token-0123456789\n"),
+    ("pings.json", f'{{"hub": "{TOKEN}", "hub": "another-token-0123456789"}}'),
+])
+def test_a_partner_written_twice_in_the_secrets_file_is_refused_with_the_line(
+    client: TestClient, settings: Settings, monkeypatch, tmp_path: Path, name: str, text: str
+) -> None:
+    # YAML and JSON keep the last of two equal keys: the second token replaced the first without a word.
+    monkeypatch.delenv("HUB_TOKEN_FOR_TEST")
+    secrets = tmp_path / name
+    secrets.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("BEDIGITAL_PING_SECRETS", str(secrets))
+    with pytest.raises(SecretsError, match="'hub' is written twice"):
+        check_secrets_file()
+    if name.endswith(".yaml"):
+        with pytest.raises(SecretsError, match="line 3"):
+            check_secrets_file()
+    response = client.post("/v1/ping/hub", headers={"X-Ping-Token": TOKEN})
+    assert response.status_code == 503 and "staff" in response.json()["detail"]  # not a 500 with a traceback
+    assert queued(settings) == {}
+
+
+def test_serve_does_not_start_with_a_broken_secrets_file(tmp_path: Path, monkeypatch, capsys) -> None:
+    from bedigital.cli import main
+
+    secrets = tmp_path / "pings.yaml"
+    secrets.write_text(f"hub: {TOKEN}\nhub: {TOKEN}x\n", encoding="utf-8")
+    monkeypatch.setenv("BEDIGITAL_PING_SECRETS", str(secrets))
+    assert main(["serve", "--out", str(tmp_path), "--port", "9"]) == 2  # returns before listening
+    err = capsys.readouterr().err
+    assert f"BEDIGITAL_PING_SECRETS={secrets}" in err and "line 2" in err and "'hub' is written twice" in err
 
 
 def test_pings_are_rate_limited(client: TestClient, settings: Settings) -> None:

@@ -854,13 +854,33 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
     if not scripts:
         if not _read(_embedded(text, base), origin, base, result, now=now, window_days=window_days):
             result.warnings.append("page has no JSON-LD (no <script type=\"application/ld+json\"> block) and no "
-                                   "schema.org event in microdata (itemtype) or RDFa (typeof)")
+                                   "schema.org event in microdata (itemtype) or RDFa (typeof)" + _next_data(tree, base))
     else:
         documents = _blocks(scripts, result.warnings)
         if not _read(documents, origin, base, result, now=now, window_days=window_days):
             result.warnings.append(_nothing_described(documents, len(scripts)))
     _link_to_page(result.items, tree, base)
     return result
+
+
+def _next_data(tree: Any, base: str) -> str:
+    """What to do with a Next.js page whose data is only in <script id="__NEXT_DATA__">; '' for another page."""
+    script = _first(tree.xpath("//script[@id='__NEXT_DATA__']/text()"))
+    try:
+        data = json.loads(script) if script else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        return ""
+    props = data.get("props") if isinstance(data.get("props"), dict) else {}
+    page_props = props.get("pageProps") if isinstance(props.get("pageProps"), dict) else {}
+    keys = ", ".join(sorted(page_props)[:8])
+    build, page, locale = data.get("buildId"), data.get("page"), data.get("locale")
+    page = f"/{locale}{page}" if isinstance(locale, str) and isinstance(page, str) else page  # i18n routes
+    return ("; its data is in <script id=\"__NEXT_DATA__\"> (a Next.js site" + (f": pageProps holds {keys}" if keys else "")
+            + "), which is no contract: ask the partner for the API it reads, a feed or JSON-LD"
+            + (f"; its JSON is also at {resolve(base, f'/_next/data/{build}{page}.json')} (kind json_api, records "
+               "pageProps.…), but that address changes with each deployment (buildId)" if build and page else ""))
 
 
 def _link_to_page(items: list[RawItem], tree: Any, base: str) -> None:

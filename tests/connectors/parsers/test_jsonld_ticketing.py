@@ -66,7 +66,7 @@ def test_events_marked_up_in_rdfa_are_read_with_stable_keys_and_their_time_datet
 
 def test_rdfa_read_twice_gives_the_same_keys(parse):
     first, second = parse("jsonld", "rdfa_events.html"), parse("jsonld", "rdfa_events.html")
-    assert [item.key for item in first.items] == [item.key for item in second.items]
+    assert sorted(item.key for item in first.items) == sorted(item.key for item in second.items)
 
 
 def test_a_job_posting_or_a_course_without_sessions_says_why_nothing_is_published(parse):
@@ -76,3 +76,12 @@ def test_a_job_posting_or_a_course_without_sessions_says_why_nothing_is_publishe
     assert "(they describe: JobPosting)" in warning and "job offer" in warning
     [warning] = parse("jsonld", "course_without_instances.html").warnings
     assert "(they describe: Course)" in warning and "hasCourseInstance" in warning
+
+
+def test_a_next_js_page_with_its_data_only_in_next_data_says_where_it_is_and_why_not_to_rely_on_it(parse):
+    result = parse("jsonld", "next_data_only.html", base_url="https://digitalweek.example.brussels/agenda")
+    assert result.items == [] and result.error is None
+    [warning] = result.warnings
+    assert '<script id="__NEXT_DATA__"> (a Next.js site: pageProps holds events)' in warning
+    assert "https://digitalweek.example.brussels/_next/data/k3Jd9xQ2tV/fr/agenda.json (kind json_api" in warning
+    assert "changes with each deployment" in warning

@@ -18,10 +18,14 @@ from connectors.field_mapping import DATE_TARGETS, LANGUAGE_TARGETS
 from connectors.parsers.common import Origin, excerpt as cut, hash_key
 from transforms.model import RawItem, RawLocation, Rejection
 from transforms.prices import amount
+from transforms.times import to_utc
 
 PLACE_TARGETS = {"place": "name", "street": "street", "postcode": "postcode", "locality": "locality",
                  "country": "country", "address": "text", "online_url": "online_url"}
 BOOL_TARGETS = frozenset({"all_day", "is_free"})
+# Targets that keep every value a path or selector reaches: a list of categories; a call's cut-off dates (the EU
+# funding portal's two-stage calls list them in deadlineDate), of which the next one is its deadline.
+LIST_TARGETS = frozenset({"categories", "deadline"})
 _RAW_TARGETS = ("title", "summary", "description_html", "url", "language", "kind", "start", "end", "deadline",
                 "attendance_mode", "status", "is_free", "price", "currency", "registration_url", "image_url",
                 "categories", "published", "updated")
@@ -98,8 +102,14 @@ def transform(value: Any, spec: Any, *, is_list: bool = False) -> Any:
             value = spec.join.join(str(v) for v in parts) if parts else None
         elif not is_list:
             value = parts[0] if parts else None
-        else:
-            value = parts
+        else:  # each value is transformed as one alone would be (a regex keeping a date's day, a map of codes)
+            values = [v for v in (_transformed(part, spec) for part in parts) if not is_empty(v)]
+            return values if values or spec.default is None else spec.default
+    return _transformed(value, spec)
+
+
+def _transformed(value: Any, spec: Any) -> Any:
+    """One value through a field's regex, map, template and default."""
     if isinstance(value, str):
         value = value.strip()
     if spec.regex and isinstance(value, str):
@@ -144,6 +154,24 @@ def to_date(value: Any, spec: Any, target: str, *, language: str, today: date, d
         raise
     except (DateTextError, ValueError, TypeError, OverflowError, OSError) as exc:
         raise FieldError(target, "invalid_date", f"{target}: {value!r} is not a date in format {fmt} ({exc})") from None
+
+
+def _next_cutoff(values: list[Any], spec: Any, *, language: str, today: date, default_format: str) -> Any:
+    """Of a call's cut-off dates, the first that is not past (today's counts), else the last: the deadline to show.
+    A date that cannot be read is left for to_date to reject, naming it."""
+    days = []
+    for value in values:
+        read, _, _ = to_date(value, spec, "deadline", language=language, today=today, default_format=default_format)
+        days.append((_day_of(read), value))
+    days.sort(key=lambda pair: pair[0])
+    return next((value for day, value in days if day >= today), days[-1][1]) if days else None
+
+
+def _day_of(value: Any) -> date:
+    """The day of a date read by to_date: a date, an aware or naive datetime, or ISO 8601 text left to the normaliser."""
+    if isinstance(value, str):
+        value = to_utc(value, "Europe/Brussels")
+    return value.date() if isinstance(value, datetime) else value
 
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -337,6 +365,9 @@ def build_item(
                 continue
             value = plain_value(value, specs[target], target, language=language) if target != "categories" else [
                 plain_value(v, specs[target], target, language=language) for v in _category_values(value, language)]
+            if target == "deadline" and isinstance(value, list):
+                value = _next_cutoff([plain_value(v, specs[target], target, language=language) for v in value],
+                                     specs[target], language=language, today=today, default_format=default_date_format)
             if target in DATE_TARGETS:
                 start, end, warning = to_date(value, specs[target], target, language=language, today=today,
                                               default_format=default_date_format)

@@ -18,7 +18,7 @@ from connectors.parsers.common import (
     FALLBACK_KEY_CHARS, Origin, ParseResult, charset_of, lenient_utf8, resolve, utf8_mislabelled,
 )
 from connectors.field_mapping import HtmlField
-from connectors.parsers.fields import RECORD_TARGETS, build_item, is_empty, raw_values, transform
+from connectors.parsers.fields import LIST_TARGETS, RECORD_TARGETS, build_item, is_empty, raw_values, transform
 from transforms.times import local_date
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
@@ -131,7 +131,7 @@ def _tree(page: Page) -> LexborHTMLParser:
 
 
 def mapped_values(node: LexborNode, fields: dict[str, Any], base_url: str) -> dict[str, Any]:
-    return {target: transform(read(node, spec, base_url, target in LINK_TARGETS), spec, is_list=target == "categories")
+    return {target: transform(read(node, spec, base_url, target in LINK_TARGETS), spec, is_list=target in LIST_TARGETS)
             for target, spec in fields.items()}
 
 

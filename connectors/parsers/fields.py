@@ -17,7 +17,8 @@ from connectors.dates import DateTextError, parse_date_text
 from connectors.field_mapping import DATE_TARGETS, LANGUAGE_TARGETS
 from connectors.parsers.common import Origin, excerpt as cut, hash_key
 from transforms.model import RawItem, RawLocation, Rejection
-from transforms.prices import amount
+from transforms.prices import amount, amount_in
+from transforms.text import fold
 from transforms.times import to_utc
 
 PLACE_TARGETS = {"place": "name", "street": "street", "postcode": "postcode", "locality": "locality",
@@ -336,7 +337,8 @@ def to_number(value: Any, target: str) -> float | None:
         return float(value) if math.isfinite(value) else None
     text = str(value).lower()
     if any(word in text for word in ("gratuit", "gratis", "free")):
-        return 0.0
+        # "10 € (membres : gratuit)": free for some, a price for the others; "Gratuit (30 places)" is free.
+        return amount_in(fold(text)) or 0.0
     found = amount(text)
     if found is None:
         raise FieldError(target, "invalid_value", f"{target}: {value!r} is not a number")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
@@ -315,7 +316,19 @@ def _text(value: Any, spec: Any, target: str) -> str:
     if isinstance(value, bool):
         raise FieldError(target, "invalid_value", f"{target}: {_where(spec)} is {str(value).lower()}, a yes/no value, "
                                                   "not a text: map the path of the text")
-    return str(value)
+    return markdown_html(str(value)) if spec.format == "markdown" else str(value)
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> Any:
+    from markdown_it import MarkdownIt  # imported once, when a source says its texts are Markdown
+
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+
+def markdown_html(text: str) -> str:
+    """Markdown (CommonMark, with tables and strikethrough) as HTML; the normaliser sanitises it as any HTML."""
+    return _markdown().render(text).strip()
 
 
 def to_bool(value: Any, target: str) -> bool | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+from pydantic import ValidationError
 from pytest_httpserver import HTTPServer
 
 from connectors.crawl import crawl_job, fetch_everything_sync
@@ -95,3 +97,28 @@ def test_contentful_links_reach_the_assets_the_document_includes(httpserver: HTT
         "1nDmbS2yAgaE2m8yQqGcQi": "http://images.ctfassets.net/x7kq2m9zb4/2Rf9yYh3QwKmW0iEoGkS8A/77aa01/a11y.png",
         "7cTQ0m3bYx1sKaG6uYwE2p": None,
     }
+
+
+def test_a_markdown_description_is_published_as_html_when_the_field_says_so(httpserver: HTTPServer) -> None:
+    # Strapi v4's rich text is Markdown: "## Au programme" and "**Figma**" were published as they are written.
+    for page in (1, 2):
+        respond(httpserver, "/api/events", {"pagination[page]": str(page), "pagination[pageSize]": "2"},
+                f"strapi_v4_page{page}.json")
+    source = api_source(httpserver.url_for("/api/events"), records="data", ignore=["attributes"],
+                        fields={"key": "id", "title": "attributes.title", "start": "attributes.startDate",
+                                "description_html": {"path": "attributes.description", "format": "markdown"}},
+                        pagination={"type": "page_number", "param": "pagination[page]",
+                                    "size_param": "pagination[pageSize]", "size": 2, "total": "meta.pagination.total"})
+    result, _ = read(source)
+    figma = result.items[0].description_html
+    assert figma.startswith("<h2>Au programme</h2>\n<ul>\n<li>Les bases de <strong>Figma</strong></li>")
+    assert '<a href="https://medialab.example.be/modele">modèle gratuit</a>' in figma
+    assert result.items[1].description_html == "<p>Entrée libre.</p>"
+
+
+def test_format_markdown_is_for_texts_only() -> None:
+    with pytest.raises(ValidationError, match="title: format markdown is for summary, description_html only"):
+        api_source("https://lab.example/api", fields={"key": "id", "title": {"path": "title", "format": "markdown"},
+                                                       "start": "start"})
+    with pytest.raises(ValidationError, match=r"or markdown \(summary, description_html\)"):
+        api_source("https://lab.example/api", fields={"key": "id", "title": "title", "start": {"path": "start", "format": "md"}})

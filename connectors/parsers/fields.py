@@ -15,8 +15,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from connectors.dates import DateTextError, parse_date_text
-from connectors.field_mapping import DATE_TARGETS, LANGUAGE_TARGETS
+from connectors.field_mapping import DATE_TARGETS, LANGUAGE_TARGETS, MARKDOWN_TARGETS
 from connectors.parsers.common import Origin, excerpt as cut, hash_key
+from connectors.parsers.rich_text import is_rich_text, rich_text_html
 from transforms.model import RawItem, RawLocation, Rejection
 from transforms.prices import amount, amount_in
 from transforms.text import fold
@@ -253,6 +254,8 @@ def plain_value(value: Any, spec: Any, target: str, *, language: str) -> Any:
     """
     if not isinstance(value, dict):
         return value
+    if target in MARKDOWN_TARGETS and is_rich_text(value):  # Contentful's Rich Text field
+        return rich_text_html(value)
     by_language = language_versions(value)
     if by_language:
         chosen = by_language.get(language) or next(iter(by_language.values()))

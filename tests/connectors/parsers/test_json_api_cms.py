@@ -122,3 +122,24 @@ def test_format_markdown_is_for_texts_only() -> None:
                                                        "start": "start"})
     with pytest.raises(ValidationError, match=r"or markdown \(summary, description_html\)"):
         api_source("https://lab.example/api", fields={"key": "id", "title": "title", "start": {"path": "start", "format": "md"}})
+
+
+def test_a_contentful_rich_text_description_is_published_as_html_not_rejected(httpserver: HTTPServer) -> None:
+    # A Rich Text field is a document of nodes: the record was rejected, told to map nodeType, data or content.
+    source = api_source(serve(httpserver, "contentful_rich_text.json", path="/spaces/x/entries"), language="en",
+                        records="items", ignore=["sys", "metadata"],
+                        fields={"key": "sys.id", "title": "fields.title", "start": "fields.startDate",
+                                "description_html": "fields.body"})
+    result, _ = read(source)
+    assert result.rejections == []
+    [item] = result.items
+    assert item.description_html == (
+        '<h2>What you will learn</h2><p>Three days to read, clean and <strong>visualise</strong> open data. See the '
+        '<a href="https://opendata.example.brussels">Brussels portal</a> &amp; more.</p><ul><li><p><em>Spreadsheets</em>'
+        '</p></li><li><p><code>Python &lt;basics&gt;</code></p></li></ul><hr><blockquote><p>Bring a laptop.</p></blockquote>')
+    # on a field that is no long text, the document is still an object to name the paths of
+    titled = api_source(source.url.unicode_string(), language="en", records="items", ignore=["sys", "metadata"],
+                        fields={"key": "sys.id", "title": "fields.body", "start": "fields.startDate"})
+    result, _ = read(titled)
+    [rejection] = result.rejections
+    assert "fields.body is an object, not a value" in rejection.message

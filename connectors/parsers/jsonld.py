@@ -624,12 +624,24 @@ def _start_time(start: date | datetime | str | None) -> datetime | None:
         return None
 
 
+def _day_alone(value: Any) -> date | None:
+    """The day of an end written as a day alone (a date, or its ISO text); None for anything else."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    day = _DATE_ONLY.match(value) if isinstance(value, str) else None
+    return date(*map(int, day.groups())) if day else None
+
+
 def _on_start_day(start: date | datetime | str | None, end: date | datetime | str | None) -> Any:
     """An end written as a time alone ("12:00", "T12:00:00"), as some themes fill endDate, on the start's day
     (the next one when it is earlier than the start) and in its offset: as it is, it was no date and the
-    whole event was rejected."""
+    whole event was rejected. An end giving the start's day alone, after a start with its hour, is no end."""
     match = _TIME_ALONE.match(end) if isinstance(end, str) else None
     begins = _start_time(start)
+    if begins is not None and _day_alone(end) == begins.date():
+        # Ticketmaster's "startDate": "…T20:00:00+02:00", "endDate": "2027-05-21": the day says no end hour; read as
+        # that day's end, the event lasted until 23:59:59.
+        return None
     if match is None or begins is None:
         return end
     hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)

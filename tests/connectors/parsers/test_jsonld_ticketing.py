@@ -85,3 +85,14 @@ def test_a_next_js_page_with_its_data_only_in_next_data_says_where_it_is_and_why
     assert '<script id="__NEXT_DATA__"> (a Next.js site: pageProps holds events)' in warning
     assert "https://digitalweek.example.brussels/_next/data/k3Jd9xQ2tV/fr/agenda.json (kind json_api" in warning
     assert "changes with each deployment" in warning
+
+
+def test_an_end_giving_the_start_s_day_alone_is_no_end(normalised):
+    # Ticketmaster: "startDate": "2027-05-21T20:00:00+02:00", "endDate": "2027-05-21" — read as the end of that
+    # day, the concert lasted until 23:59:59.
+    result, items, _ = normalised("jsonld", "ticketmaster_offers_performers.html", content="event")
+    [concert] = items.values()
+    assert (concert.start_utc, concert.end_utc) == (datetime(2027, 5, 21, 18, tzinfo=UTC), None)
+    # several offers, one sold out (VIP): the lowest on sale, no sold-out warning; the new date is rescheduled
+    assert (concert.price, concert.currency, concert.status) == (28.0, "EUR", "rescheduled")
+    assert result.warnings == []

@@ -329,6 +329,16 @@ def _markdown() -> Any:
     return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
 
+# What only Markdown writes: a heading, bold text or a link in its own syntax (a dash list is plain text too).
+_MARKDOWN_MARKS = re.compile(r"(?m)^#{1,6} \S|\*\*\S[^*\n]*\*\*|\[[^\]\n]+\]\((?:https?://|/)")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def looks_like_markdown(text: Any) -> bool:
+    """Whether a text holds Markdown and no HTML: a description mapped without `format: markdown`."""
+    return isinstance(text, str) and not _HTML_TAG.search(text) and bool(_MARKDOWN_MARKS.search(text))
+
+
 def markdown_html(text: str) -> str:
     """Markdown (CommonMark, with tables and strikethrough) as HTML; the normaliser sanitises it as any HTML."""
     return _markdown().render(text).strip()

@@ -19,7 +19,7 @@ from connectors.pages import (
     Page, PageRequest, RepeatedPages, fill_placeholders, records_fingerprint, repeated_page_warning, with_query,
 )
 from connectors.parsers.common import Origin, ParseResult, charset_of, html_page_instead_of, lenient_utf8, resolve
-from connectors.parsers.fields import LIST_TARGETS, build_item, is_empty, transform
+from connectors.parsers.fields import LIST_TARGETS, build_item, is_empty, looks_like_markdown, transform
 from transforms.times import local_date
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+|\*)\]")
@@ -324,6 +324,7 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
     for path, count in several.items():
         result.warnings.append(f"{path} reads the first of several dates in {count} record(s): the others are not "
                                f"published; to publish each, set occurrences: {path.split('[0]', 1)[0]}")
+    _warn_markdown(result, source.fields)
     if announced is not None and read < announced:
         result.warnings.append(f"the API announced {announced} records and {read} were read: pages are missing")
     ignored = set(source.ignore)
@@ -394,6 +395,19 @@ def _add_record(result: ParseResult, record: Any, raw: str, source: Any, origin:
         if item.image_url:
             item.image_url = resolve(page_url, item.image_url) or item.image_url
         result.items.append(item)
+
+
+def _warn_markdown(result: ParseResult, fields: dict[str, Any]) -> None:
+    """A warning when the texts mapped on description_html or summary are Markdown the field does not say it is."""
+    for target in ("description_html", "summary"):
+        spec = fields.get(target)
+        if spec is None or spec.format == "markdown":
+            continue
+        marked = [item.key for item in result.items if looks_like_markdown(getattr(item, target))]
+        if marked:
+            result.warnings.append(f"{target} of {len(marked)} record(s) ({', '.join(marked[:3])}{' …' if len(marked) > 3 else ''}) "
+                                   "is Markdown (## headings, **bold**, [links](…)), which would show as written: set "
+                                   f"`{target}: {{path: {field_paths(spec)[0] if field_paths(spec) else '…'}, format: markdown}}`")
 
 
 def _warn_unmapped(result: ParseResult, unmapped_names: set[str]) -> None:

@@ -110,6 +110,7 @@ def test_a_markdown_description_is_published_as_html_when_the_field_says_so(http
                         pagination={"type": "page_number", "param": "pagination[page]",
                                     "size_param": "pagination[pageSize]", "size": 2, "total": "meta.pagination.total"})
     result, _ = read(source)
+    assert result.warnings == []
     figma = result.items[0].description_html
     assert figma.startswith("<h2>Au programme</h2>\n<ul>\n<li>Les bases de <strong>Figma</strong></li>")
     assert '<a href="https://medialab.example.be/modele">modèle gratuit</a>' in figma
@@ -143,3 +144,19 @@ def test_a_contentful_rich_text_description_is_published_as_html_not_rejected(ht
     result, _ = read(titled)
     [rejection] = result.rejections
     assert "fields.body is an object, not a value" in rejection.message
+
+
+def test_a_markdown_description_mapped_without_its_format_is_named_in_a_warning(httpserver: HTTPServer) -> None:
+    for page in (1, 2):
+        respond(httpserver, "/api/events", {"pagination[page]": str(page), "pagination[pageSize]": "2"},
+                f"strapi_v4_page{page}.json")
+    source = api_source(httpserver.url_for("/api/events"), records="data", ignore=["attributes"],
+                        fields={"key": "id", "title": "attributes.title", "start": "attributes.startDate",
+                                "description_html": "attributes.description", "summary": "attributes.summary"},
+                        pagination={"type": "page_number", "param": "pagination[page]",
+                                    "size_param": "pagination[pageSize]", "size": 2, "total": "meta.pagination.total"})
+    result, _ = read(source)
+    # record 12 only: "Entrée libre." and the plain texts of the others are no Markdown
+    assert result.warnings == [
+        "description_html of 1 record(s) (12) is Markdown (## headings, **bold**, [links](…)), which would show as "
+        "written: set `description_html: {path: attributes.description, format: markdown}`"]

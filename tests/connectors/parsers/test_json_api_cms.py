@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from pytest_httpserver import HTTPServer
 
 from connectors.crawl import crawl_job, fetch_everything_sync
-from connectors.parsers import parse_pages
+from connectors.parsers import ParseResult, parse_pages
 from tests.connectors.parsers.test_json_api_shapes import FAST, FIXTURES, NOW, api_source, read, serve
 from transforms.normalise import SourceContext, normalise_all
 
@@ -17,6 +17,18 @@ from transforms.normalise import SourceContext, normalise_all
 def respond(server: HTTPServer, path: str, query: dict[str, str], name: str) -> None:
     server.expect_request(path, query_string=query).respond_with_data((FIXTURES / name).read_bytes(),
                                                                       content_type="application/json")
+
+
+def read_strapi(server: HTTPServer, fields: dict[str, object], **params: str) -> ParseResult:
+    """The Strapi v4 fixture's two pages (pagination[page], pagination[pageSize]=2), read with these fields."""
+    for page in (1, 2):
+        respond(server, "/api/events", {**params, "pagination[page]": str(page), "pagination[pageSize]": "2"},
+                f"strapi_v4_page{page}.json")
+    source = api_source(server.url_for("/api/events"), records="data", params=params, ignore=["attributes"],
+                        fields={"key": "id", "title": "attributes.title", "start": "attributes.startDate", **fields},
+                        pagination={"type": "page_number", "param": "pagination[page]",
+                                    "size_param": "pagination[pageSize]", "size": 2, "total": "meta.pagination.total"})
+    return read(source)[0]
 
 
 def test_a_two_stage_call_is_due_at_its_next_cut_off_not_its_first(httpserver: HTTPServer) -> None:
@@ -46,17 +58,8 @@ def test_every_cut_off_past_gives_the_last_and_a_plain_list_of_iso_dates_is_read
 
 
 def test_strapi_pages_by_pagination_page_and_its_relative_uploads_are_files_of_the_api(httpserver: HTTPServer) -> None:
-    for page in (1, 2):
-        respond(httpserver, "/api/events", {"populate": "*", "pagination[page]": str(page), "pagination[pageSize]": "2"},
-                f"strapi_v4_page{page}.json")
-    source = api_source(httpserver.url_for("/api/events"), records="data", params={"populate": "*"},
-                        fields={"key": "id", "title": "attributes.title", "start": "attributes.startDate",
-                                "image_url": "attributes.cover.data.attributes.url",
-                                "categories": "attributes.category.data.attributes.name"},
-                        ignore=["attributes"],
-                        pagination={"type": "page_number", "param": "pagination[page]",
-                                    "size_param": "pagination[pageSize]", "size": 2, "total": "meta.pagination.total"})
-    result, _ = read(source)
+    result = read_strapi(httpserver, {"image_url": "attributes.cover.data.attributes.url",
+                                      "categories": "attributes.category.data.attributes.name"}, populate="*")
     assert [item.key for item in result.items] == ["12", "15", "19"] and result.warnings == []
     # /uploads/… lives on the CMS (the API's host), not on the partner's website
     assert result.items[0].image_url == httpserver.url_for("/uploads/figma_3b2c.jpg")
@@ -101,15 +104,7 @@ def test_contentful_links_reach_the_assets_the_document_includes(httpserver: HTT
 
 def test_a_markdown_description_is_published_as_html_when_the_field_says_so(httpserver: HTTPServer) -> None:
     # Strapi v4's rich text is Markdown: "## Au programme" and "**Figma**" were published as they are written.
-    for page in (1, 2):
-        respond(httpserver, "/api/events", {"pagination[page]": str(page), "pagination[pageSize]": "2"},
-                f"strapi_v4_page{page}.json")
-    source = api_source(httpserver.url_for("/api/events"), records="data", ignore=["attributes"],
-                        fields={"key": "id", "title": "attributes.title", "start": "attributes.startDate",
-                                "description_html": {"path": "attributes.description", "format": "markdown"}},
-                        pagination={"type": "page_number", "param": "pagination[page]",
-                                    "size_param": "pagination[pageSize]", "size": 2, "total": "meta.pagination.total"})
-    result, _ = read(source)
+    result = read_strapi(httpserver, {"description_html": {"path": "attributes.description", "format": "markdown"}})
     assert result.warnings == []
     figma = result.items[0].description_html
     assert figma.startswith("<h2>Au programme</h2>\n<ul>\n<li>Les bases de <strong>Figma</strong></li>")
@@ -147,15 +142,7 @@ def test_a_contentful_rich_text_description_is_published_as_html_not_rejected(ht
 
 
 def test_a_markdown_description_mapped_without_its_format_is_named_in_a_warning(httpserver: HTTPServer) -> None:
-    for page in (1, 2):
-        respond(httpserver, "/api/events", {"pagination[page]": str(page), "pagination[pageSize]": "2"},
-                f"strapi_v4_page{page}.json")
-    source = api_source(httpserver.url_for("/api/events"), records="data", ignore=["attributes"],
-                        fields={"key": "id", "title": "attributes.title", "start": "attributes.startDate",
-                                "description_html": "attributes.description", "summary": "attributes.summary"},
-                        pagination={"type": "page_number", "param": "pagination[page]",
-                                    "size_param": "pagination[pageSize]", "size": 2, "total": "meta.pagination.total"})
-    result, _ = read(source)
+    result = read_strapi(httpserver, {"description_html": "attributes.description", "summary": "attributes.summary"})
     # record 12 only: "Entrée libre." and the plain texts of the others are no Markdown
     assert result.warnings == [
         "description_html of 1 record(s) (12) is Markdown (## headings, **bold**, [links](…)), which would show as "

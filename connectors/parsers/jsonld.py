@@ -38,6 +38,8 @@ RECORD_TYPES = EVENT_TYPES | NEWS_TYPES | CALL_TYPES
 # What a course's sessions take from the course when they do not say it themselves.
 _COURSE_FIELDS = ("name", "description", "url", "image", "inLanguage", "keywords", "offers", "provider")
 FREE_WORDS = frozenset({"free", "gratuit", "gratis", "gratuite"})
+# An Offer's availability saying its tickets can no longer be bought.
+_NOT_ON_SALE = frozenset({"SoldOut", "OutOfStock"})
 
 _SCRIPTS = lxml.etree.XPath(
     "//script[translate(normalize-space(@type), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
@@ -698,16 +700,17 @@ def _price(value: Any) -> float | None:
 
 
 def _sold_out(value: Any) -> bool:
-    """Whether every Offer of an event says it is sold out (`availability` SoldOut: ticketing sites' "Complet")."""
+    """Whether every Offer of an event says it is sold out (`availability` SoldOut or OutOfStock: ticketing sites'
+    "Complet")."""
     offers = [o for o in (value if isinstance(value, list) else [value]) if isinstance(o, dict)]
-    return bool(offers) and all(_enum(o.get("availability")) == "SoldOut" for o in offers)
+    return bool(offers) and all(_enum(o.get("availability")) in _NOT_ON_SALE for o in offers)
 
 
 def _offers(value: Any, base: str) -> tuple[bool | None, float | None, str | None, str | None]:
     """(is_free, lowest price, its currency, registration URL) from an Offer, AggregateOffer or list of them; a
     sold-out offer (an early-bird rate) gives no price while another can still be bought."""
     offers = [o for o in (value if isinstance(value, list) else [value]) if isinstance(o, dict)]
-    offers = [o for o in offers if _enum(o.get("availability")) != "SoldOut"] or offers
+    offers = [o for o in offers if _enum(o.get("availability")) not in _NOT_ON_SALE] or offers
     is_free: bool | None = None
     price = currency = None
     registration = None
@@ -1009,7 +1012,7 @@ def _read(documents: list[Any], origin: Origin, base: str, result: ParseResult, 
         if nodes and _type_names(node) & EVENT_TYPES and _sold_out(node.get("offers")):
             sold_out.append(_any_title(node) or "?")
     if sold_out:
-        result.warnings.append(f"{len(sold_out)} event(s) sold out (every offer's availability is SoldOut: "
+        result.warnings.append(f"{len(sold_out)} event(s) sold out (every offer's availability is SoldOut or OutOfStock: "
                                f"{', '.join(repr(t) for t in sold_out[:3])}{' …' if len(sold_out) > 3 else ''}): "
                                "published as scheduled, with their ticketing link; the agenda has no sold-out status")
     if outside:

@@ -96,3 +96,14 @@ def test_an_end_giving_the_start_s_day_alone_is_no_end(normalised):
     # several offers, one sold out (VIP): the lowest on sale, no sold-out warning; the new date is rescheduled
     assert (concert.price, concert.currency, concert.status) == (28.0, "EUR", "rescheduled")
     assert result.warnings == []
+
+
+def test_out_of_stock_offers_are_not_on_sale_either(normalised_bytes):
+    page = (b'<html><head><script type="application/ld+json">{"@context": "https://schema.org", "@type": "Event", '
+            b'"@id": "e", "name": "Atelier", "startDate": "2027-03-03T19:00", "offers": [{"price": 10, "availability": '
+            b'"https://schema.org/OutOfStock"}, {"price": 12, "priceCurrency": "EUR", "availability": "InStock"}]}'
+            b'</script></head></html>')
+    result, items, _ = normalised_bytes("jsonld", page, content="event")
+    assert (items["e"].price, result.warnings) == (12.0, [])
+    result, _, _ = normalised_bytes("jsonld", page.replace(b'"InStock"', b'"SoldOut"'), content="event")
+    assert "1 event(s) sold out (every offer's availability is SoldOut or OutOfStock" in result.warnings[0]

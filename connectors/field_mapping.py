@@ -26,6 +26,9 @@ DATE_TARGETS = frozenset({"start", "end", "deadline", "published", "updated"})
 # Texts a record may give in several languages, each kept as that language's version (RawItem.translations).
 LANGUAGE_TARGETS = ("title", "summary", "description_html")
 DATE_FORMATS = ("iso", "epoch", "epoch_ms", "text")
+# A text field's format: Markdown (Strapi's rich text, Directus's and Contentful's markdown fields), made HTML.
+TEXT_FORMATS = ("markdown",)
+MARKDOWN_TARGETS = ("summary", "description_html")
 
 
 class _Strict(BaseModel):
@@ -96,8 +99,9 @@ class _Transforms(_Strict):
     @field_validator("format")
     @classmethod
     def _known_format(cls, value: str | None) -> str | None:
-        if value is not None and value not in DATE_FORMATS and "%" not in value:
-            raise ValueError(f"got {value!r}, expected one of {', '.join(DATE_FORMATS)} or a strptime pattern such as %d/%m/%Y %H:%M")
+        if value is not None and value not in DATE_FORMATS + TEXT_FORMATS and "%" not in value:
+            raise ValueError(f"got {value!r}, expected one of {', '.join(DATE_FORMATS)} or a strptime pattern such as "
+                             f"%d/%m/%Y %H:%M (dates), or markdown ({', '.join(MARKDOWN_TARGETS)})")
         return value
 
     @field_validator("template")
@@ -158,6 +162,15 @@ class HtmlField(_Transforms):
         if self.css is None and self.const is None:
             raise ValueError("set `css` (a CSS selector inside the item, such as h2 a) or `const`")
         return self
+
+
+def check_text_formats(fields: dict[str, Any]) -> dict[str, Any]:
+    """`format: markdown` on the texts that may hold it, a date format on dates only: a field's format of the
+    other kind would be read as a strptime pattern, or ignored, without a word."""
+    for target, spec in fields.items():
+        if spec.format in TEXT_FORMATS and target not in MARKDOWN_TARGETS:
+            raise ValueError(f"{target}: format {spec.format} is for {', '.join(MARKDOWN_TARGETS)} only")
+    return fields
 
 
 def check_selector(selector: str) -> str:

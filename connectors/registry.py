@@ -19,7 +19,7 @@ from pydantic import (
 
 from connectors.field_mapping import (
     LANGUAGE_TARGETS, HtmlDetail, HtmlField, HtmlPagination, Incremental, JsonField, JsonPagination, Target, check_path,
-    check_selector, shorthand,
+    check_selector, check_text_formats, shorthand,
 )
 from transforms.yaml_files import load_yaml, yaml_problem
 
@@ -183,7 +183,7 @@ class JsonApiSource(PagedSource):
             if spec.languages and target not in LANGUAGE_TARGETS:
                 raise ValueError(f"{target}: `languages` gives a text per language, for {', '.join(LANGUAGE_TARGETS)} "
                                  "only; map one path")
-        return value
+        return check_text_formats(value)
 
     @model_validator(mode="after")
     def _body_only_with_post(self) -> "JsonApiSource":
@@ -216,7 +216,7 @@ class HtmlSource(PagedSource):
     def _identity(cls, value: dict[str, HtmlField]) -> dict[str, HtmlField]:
         if "key" not in value and "url" not in value:
             raise ValueError("map `url` (the item's link) or `key`, so that an item keeps its identity across runs")
-        return value
+        return check_text_formats(value)
 
 
 class PythonSource(PagedSource):

@@ -8,20 +8,27 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from connectors.dates import DateTextError, parse_date_text
-from connectors.field_mapping import DATE_TARGETS, LANGUAGE_TARGETS
+from connectors.field_mapping import DATE_TARGETS, LANGUAGE_TARGETS, MARKDOWN_TARGETS
 from connectors.parsers.common import Origin, excerpt as cut, hash_key
+from connectors.parsers.rich_text import is_rich_text, rich_text_html
 from transforms.model import RawItem, RawLocation, Rejection
-from transforms.prices import amount
+from transforms.prices import amount, amount_in
+from transforms.text import fold
+from transforms.times import to_utc
 
 PLACE_TARGETS = {"place": "name", "street": "street", "postcode": "postcode", "locality": "locality",
                  "country": "country", "address": "text", "online_url": "online_url"}
 BOOL_TARGETS = frozenset({"all_day", "is_free"})
+# Targets that keep every value a path or selector reaches: a list of categories; a call's cut-off dates (the EU
+# funding portal's two-stage calls list them in deadlineDate), of which the next one is its deadline.
+LIST_TARGETS = frozenset({"categories", "deadline"})
 _RAW_TARGETS = ("title", "summary", "description_html", "url", "language", "kind", "start", "end", "deadline",
                 "attendance_mode", "status", "is_free", "price", "currency", "registration_url", "image_url",
                 "categories", "published", "updated")
@@ -98,8 +105,14 @@ def transform(value: Any, spec: Any, *, is_list: bool = False) -> Any:
             value = spec.join.join(str(v) for v in parts) if parts else None
         elif not is_list:
             value = parts[0] if parts else None
-        else:
-            value = parts
+        else:  # each value is transformed as one alone would be (a regex keeping a date's day, a map of codes)
+            values = [v for v in (_transformed(part, spec) for part in parts) if not is_empty(v)]
+            return values if values or spec.default is None else spec.default
+    return _transformed(value, spec)
+
+
+def _transformed(value: Any, spec: Any) -> Any:
+    """One value through a field's regex, map, template and default."""
     if isinstance(value, str):
         value = value.strip()
     if spec.regex and isinstance(value, str):
@@ -144,6 +157,24 @@ def to_date(value: Any, spec: Any, target: str, *, language: str, today: date, d
         raise
     except (DateTextError, ValueError, TypeError, OverflowError, OSError) as exc:
         raise FieldError(target, "invalid_date", f"{target}: {value!r} is not a date in format {fmt} ({exc})") from None
+
+
+def _next_cutoff(values: list[Any], spec: Any, *, language: str, today: date, default_format: str) -> Any:
+    """Of a call's cut-off dates, the first that is not past (today's counts), else the last: the deadline to show.
+    A date that cannot be read is left for to_date to reject, naming it."""
+    days = []
+    for value in values:
+        read, _, _ = to_date(value, spec, "deadline", language=language, today=today, default_format=default_format)
+        days.append((_day_of(read), value))
+    days.sort(key=lambda pair: pair[0])
+    return next((value for day, value in days if day >= today), days[-1][1]) if days else None
+
+
+def _day_of(value: Any) -> date:
+    """The day of a date read by to_date: a date, an aware or naive datetime, or ISO 8601 text left to the normaliser."""
+    if isinstance(value, str):
+        value = to_utc(value, "Europe/Brussels")
+    return value.date() if isinstance(value, datetime) else value
 
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -223,6 +254,8 @@ def plain_value(value: Any, spec: Any, target: str, *, language: str) -> Any:
     """
     if not isinstance(value, dict):
         return value
+    if target in MARKDOWN_TARGETS and is_rich_text(value):  # Contentful's Rich Text field
+        return rich_text_html(value)
     by_language = language_versions(value)
     if by_language:
         chosen = by_language.get(language) or next(iter(by_language.values()))
@@ -286,7 +319,29 @@ def _text(value: Any, spec: Any, target: str) -> str:
     if isinstance(value, bool):
         raise FieldError(target, "invalid_value", f"{target}: {_where(spec)} is {str(value).lower()}, a yes/no value, "
                                                   "not a text: map the path of the text")
-    return str(value)
+    return markdown_html(str(value)) if spec.format == "markdown" else str(value)
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> Any:
+    from markdown_it import MarkdownIt  # imported once, when a source says its texts are Markdown
+
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+
+# What only Markdown writes: a heading, bold text or a link in its own syntax (a dash list is plain text too).
+_MARKDOWN_MARKS = re.compile(r"(?m)^#{1,6} \S|\*\*\S[^*\n]*\*\*|\[[^\]\n]+\]\((?:https?://|/)")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def looks_like_markdown(text: Any) -> bool:
+    """Whether a text holds Markdown and no HTML: a description mapped without `format: markdown`."""
+    return isinstance(text, str) and not _HTML_TAG.search(text) and bool(_MARKDOWN_MARKS.search(text))
+
+
+def markdown_html(text: str) -> str:
+    """Markdown (CommonMark, with tables and strikethrough) as HTML; the normaliser sanitises it as any HTML."""
+    return _markdown().render(text).strip()
 
 
 def to_bool(value: Any, target: str) -> bool | None:
@@ -308,7 +363,8 @@ def to_number(value: Any, target: str) -> float | None:
         return float(value) if math.isfinite(value) else None
     text = str(value).lower()
     if any(word in text for word in ("gratuit", "gratis", "free")):
-        return 0.0
+        # "10 € (membres : gratuit)": free for some, a price for the others; "Gratuit (30 places)" is free.
+        return amount_in(fold(text)) or 0.0
     found = amount(text)
     if found is None:
         raise FieldError(target, "invalid_value", f"{target}: {value!r} is not a number")
@@ -337,6 +393,9 @@ def build_item(
                 continue
             value = plain_value(value, specs[target], target, language=language) if target != "categories" else [
                 plain_value(v, specs[target], target, language=language) for v in _category_values(value, language)]
+            if target == "deadline" and isinstance(value, list):
+                value = _next_cutoff([plain_value(v, specs[target], target, language=language) for v in value],
+                                     specs[target], language=language, today=today, default_format=default_date_format)
             if target in DATE_TARGETS:
                 start, end, warning = to_date(value, specs[target], target, language=language, today=today,
                                               default_format=default_date_format)

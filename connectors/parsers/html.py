@@ -18,7 +18,7 @@ from connectors.parsers.common import (
     FALLBACK_KEY_CHARS, Origin, ParseResult, charset_of, lenient_utf8, resolve, utf8_mislabelled,
 )
 from connectors.field_mapping import HtmlField
-from connectors.parsers.fields import RECORD_TARGETS, build_item, is_empty, raw_values, transform
+from connectors.parsers.fields import LIST_TARGETS, RECORD_TARGETS, build_item, is_empty, raw_values, transform
 from transforms.times import local_date
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
@@ -130,8 +130,15 @@ def _tree(page: Page) -> LexborHTMLParser:
     return LexborHTMLParser(decode(page))
 
 
+def page_base(tree: LexborHTMLParser, url: str) -> str:
+    """What the page's relative links are relative to: its `<base href>` (TYPO3 writes one on every page, with
+    relative image paths such as `fileadmin/_processed_/…`), else its own address."""
+    base = tree.css_first("base[href]")
+    return (resolve(url, base.attributes.get("href")) or url) if base is not None else url
+
+
 def mapped_values(node: LexborNode, fields: dict[str, Any], base_url: str) -> dict[str, Any]:
-    return {target: transform(read(node, spec, base_url, target in LINK_TARGETS), spec, is_list=target == "categories")
+    return {target: transform(read(node, spec, base_url, target in LINK_TARGETS), spec, is_list=target in LIST_TARGETS)
             for target, spec in fields.items()}
 
 
@@ -156,7 +163,8 @@ def _detailed(mapped: dict[str, Any], detail: Page, source: Any, origin: Origin,
     """The card's values completed from its detail page: its selectors' values, then what its JSON-LD says
     for the fields still empty; and whether JSON-LD was asked for and missing."""
     if source.detail.fields:
-        extra = mapped_values(_tree(detail).root, source.detail.fields, detail.url)
+        tree = _tree(detail)
+        extra = mapped_values(tree.root, source.detail.fields, page_base(tree, detail.url))
         mapped = mapped | {target: value for target, value in extra.items() if not is_empty(value) or target not in mapped}
     if not source.detail.jsonld:
         return mapped, False
@@ -181,7 +189,9 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
         if not page.body.strip():
             result.error = f"page {number} ({page.url}) is empty"
             return result
-        nodes = _tree(page).css(source.items)
+        tree = _tree(page)
+        nodes = tree.css(source.items)
+        base = page_base(tree, page.url)
         if not nodes:
             message = f"the items selector {source.items!r} matched nothing in page {number} ({page.url})"
             if number == 1:
@@ -195,7 +205,7 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
             result.warnings.append(repeated_page_warning(number, page.url, first))
             continue
         for node, excerpt_html in zip(nodes, cards):
-            mapped = mapped_values(node, source.fields, page.url)
+            mapped = mapped_values(node, source.fields, base)
             if source.detail is not None:
                 link = mapped.get(source.detail.link)
                 detail = details.get(link) if isinstance(link, str) else None
@@ -242,18 +252,19 @@ class HtmlPager:
         if self.repeated.earlier(records_fingerprint([node.html or "" for node in nodes]), listing_index + 1) is not None:
             return []  # the parse says so: the same items again, the next link leads nowhere new
         requests: list[PageRequest] = []
+        base = page_base(tree, page.url)
         detail = self.source.detail
         if detail is not None:
             spec = self.source.fields.get(detail.link)
             seen: set[str] = set()
             for node in nodes if spec is not None else []:
-                link = transform(read(node, spec, page.url, detail.link in LINK_TARGETS), spec)
+                link = transform(read(node, spec, base, detail.link in LINK_TARGETS), spec)
                 if isinstance(link, str) and link.startswith(("http://", "https://")) and link not in seen:
                     seen.add(link)
                     requests.append(PageRequest(link, role="detail"))
         pagination = self.source.pagination
         if pagination is not None:
-            link = transform(read(tree.root, pagination.next, page.url), pagination.next)
+            link = transform(read(tree.root, pagination.next, base), pagination.next)
             if isinstance(link, str) and link.strip():
                 if listing_index + 1 >= pagination.max_pages:
                     self.warnings.append(f"stopped after {pagination.max_pages} listing pages (pagination.max_pages); "

@@ -18,8 +18,8 @@ from urllib.parse import urljoin
 from connectors.pages import (
     Page, PageRequest, RepeatedPages, fill_placeholders, records_fingerprint, repeated_page_warning, with_query,
 )
-from connectors.parsers.common import Origin, ParseResult, charset_of, html_page_instead_of, lenient_utf8
-from connectors.parsers.fields import build_item, is_empty, transform
+from connectors.parsers.common import Origin, ParseResult, charset_of, html_page_instead_of, lenient_utf8, resolve
+from connectors.parsers.fields import LIST_TARGETS, build_item, is_empty, looks_like_markdown, transform
 from transforms.times import local_date
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+|\*)\]")
@@ -90,12 +90,44 @@ def source_records(document: Any, source: Any) -> list[Any] | None:
 def with_included(document: Any, records: list[Any]) -> list[Any]:
     """JSON:API records (Drupal, Strapi) with each `relationships.<name>.data` pointer ({type, id}) completed by
     the resource the document's `included` holds for it: the venue's name, the terms' names. Without this a
-    path could not reach them (`relationships.field_lieu.data.attributes.name`)."""
+    path could not reach them (`relationships.field_lieu.data.attributes.name`). Contentful's links are
+    completed the same way (with_includes)."""
     included = document.get("included") if isinstance(document, dict) else None
     if not isinstance(included, list) or not included:
-        return records
+        return with_includes(document, records)
     index = {(r.get("type"), r.get("id")): r for r in included if isinstance(r, dict)}
     return [_linked(record, index) for record in records]
+
+
+def with_includes(document: Any, records: list[Any]) -> list[Any]:
+    """Contentful delivery records with each link ({"sys": {"type": "Link", "linkType": "Asset", "id": …}}) in their
+    `fields` completed by the entry or asset the document's `includes` holds for it, so that a path reaches an
+    image's address (`fields.heroImage.fields.file.url`) or a linked entry's name; a link not included stays."""
+    includes = document.get("includes") if isinstance(document, dict) else None
+    if not isinstance(includes, dict):
+        return records
+    index = {(kind, _sys(found).get("id")): found for kind, entries in includes.items() if isinstance(entries, list)
+             for found in entries if isinstance(found, dict)}
+    if not index:
+        return records
+
+    def complete(value: Any, depth: int) -> Any:
+        if isinstance(value, list):
+            return [complete(element, depth) for element in value]
+        if not isinstance(value, dict):
+            return value
+        link = _sys(value)
+        if link.get("type") == "Link" and (found := index.get((link.get("linkType"), link.get("id")))):
+            # an included entry's own links are completed too, a few levels down (entries may link in a cycle)
+            return value | (complete(found, depth + 1) if depth < 3 else found)
+        return {name: element if name == "sys" else complete(element, depth) for name, element in value.items()}
+
+    return [complete(record, 0) for record in records]
+
+
+def _sys(value: dict[str, Any]) -> dict[str, Any]:
+    found = value.get("sys")
+    return found if isinstance(found, dict) else {}
 
 
 def _linked(record: Any, index: dict[tuple[Any, Any], dict[str, Any]]) -> Any:
@@ -285,12 +317,14 @@ def parse(pages: Sequence[Page], source: Any, origin: Origin, *, now: datetime) 
             for path in _first_of_several(record, firsts):
                 several[path] = several.get(path, 0) + 1
             for one, occurrence in occurrences_of(record, source.occurrences):
-                _add_record(result, one, raw, source, origin, today=today, position=(number, read), occurrence=occurrence)
+                _add_record(result, one, raw, source, origin, today=today, position=(number, read), occurrence=occurrence,
+                            page_url=page.url)
     if source.occurrences is not None:
         result.source_records = read  # each may give an item per date of its occurrences list
     for path, count in several.items():
         result.warnings.append(f"{path} reads the first of several dates in {count} record(s): the others are not "
                                f"published; to publish each, set occurrences: {path.split('[0]', 1)[0]}")
+    _warn_markdown(result, source.fields)
     if announced is not None and read < announced:
         result.warnings.append(f"the API announced {announced} records and {read} were read: pages are missing")
     ignored = set(source.ignore)
@@ -330,10 +364,12 @@ def _holding(value: dict[str, Any], steps: list[str], element: Any) -> dict[str,
 
 
 def _add_record(result: ParseResult, record: Any, raw: str, source: Any, origin: Origin, *, today: date,
-                position: tuple[int, int], occurrence: int | None = None) -> None:
+                position: tuple[int, int], page_url: str, occurrence: int | None = None) -> None:
     """One record (`raw`: its record_text) as an item or a rejection; an occurrence is known by the record's
-    key and its own start (its number when it has none), which stays when other dates are added or removed."""
-    mapped = {target: transform(_read(record, spec), spec, is_list=target == "categories") for target, spec in source.fields.items()}
+    key and its own start (its number when it has none), which stays when other dates are added or removed.
+    A relative image path is a file of the API's own server (Strapi's /uploads/…, Directus's /assets/…, Drupal's
+    /sites/default/files/…): it is resolved against the API's address, not the partner's website."""
+    mapped = {target: transform(_read(record, spec), spec, is_list=target in LIST_TARGETS) for target, spec in source.fields.items()}
     if not isinstance(record, dict) and all(is_empty(value) for value in mapped.values()):
         # A null, a number or a text among the records: saying it has "no key" would send the partner looking for one.
         result.rejections.append(origin.reject(
@@ -356,7 +392,22 @@ def _add_record(result: ParseResult, record: Any, raw: str, source: Any, origin:
                 "missing_key", "key", f"record {position[1]} of page {position[0]} has no key and no url: its identity "
                 "would change with its content", key=item.key, excerpt=raw))
             return
+        if item.image_url:
+            item.image_url = resolve(page_url, item.image_url) or item.image_url
         result.items.append(item)
+
+
+def _warn_markdown(result: ParseResult, fields: dict[str, Any]) -> None:
+    """A warning when the texts mapped on description_html or summary are Markdown the field does not say it is."""
+    for target in ("description_html", "summary"):
+        spec = fields.get(target)
+        if spec is None or spec.format == "markdown":
+            continue
+        marked = [item.key for item in result.items if looks_like_markdown(getattr(item, target))]
+        if marked:
+            result.warnings.append(f"{target} of {len(marked)} record(s) ({', '.join(marked[:3])}{' …' if len(marked) > 3 else ''}) "
+                                   "is Markdown (## headings, **bold**, [links](…)), which would show as written: set "
+                                   f"`{target}: {{path: {field_paths(spec)[0] if field_paths(spec) else '…'}, format: markdown}}`")
 
 
 def _warn_unmapped(result: ParseResult, unmapped_names: set[str]) -> None:

@@ -38,6 +38,8 @@ RECORD_TYPES = EVENT_TYPES | NEWS_TYPES | CALL_TYPES
 # What a course's sessions take from the course when they do not say it themselves.
 _COURSE_FIELDS = ("name", "description", "url", "image", "inLanguage", "keywords", "offers", "provider")
 FREE_WORDS = frozenset({"free", "gratuit", "gratis", "gratuite"})
+# An Offer's availability saying its tickets can no longer be bought.
+_NOT_ON_SALE = frozenset({"SoldOut", "OutOfStock"})
 
 _SCRIPTS = lxml.etree.XPath(
     "//script[translate(normalize-space(@type), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
@@ -113,8 +115,9 @@ def _walk(value: Any) -> Iterator[dict[str, Any]]:
         yield from _course_sessions(value)
     if "ItemList" in types or "itemListElement" in value:
         for element in _list_elements(value):
-            # A ListItem wraps the record in `item`; some lists hold the records directly.
-            yield from _walk(element["item"] if isinstance(element, dict) and "item" in element else element)
+            # A ListItem wraps the record in `item`; some lists hold the records directly. The ListItem's `url`
+            # is the page of a record that does not give its own.
+            yield from _walk(_listed(element))
     if "mainEntity" in value:
         yield from _walk(value["mainEntity"])
     # A festival or series lists its sessions as subEvent(s), an organisation or a venue its events as
@@ -124,11 +127,21 @@ def _walk(value: Any) -> Iterator[dict[str, Any]]:
             yield from _walk(value[name])
 
 
+def _listed(element: Any) -> Any:
+    """What an ItemList element holds: its `item` (with the ListItem's url when the item has none), or itself."""
+    if not isinstance(element, dict) or "item" not in element:
+        return element
+    item = element["item"]
+    if isinstance(item, dict) and not item.get("url") and isinstance(element.get("url"), str):
+        return {**item, "url": element["url"]}
+    return item
+
+
 def _course_sessions(course: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """A Course's dated sessions (hasCourseInstance), each an event carrying the course's name, text and link
     unless it has its own; a session without an @id is known by the course's and its start."""
     instances = course["hasCourseInstance"]
-    course_id = _string(course.get("@id")) or _string(_first(course.get("url")))
+    course_id = _identifier(course) or _string(_first(course.get("url")))
     for number, instance in enumerate(instances if isinstance(instances, list) else [instances], start=1):
         if not isinstance(instance, dict):
             continue
@@ -147,7 +160,7 @@ def _occurrences(node: dict[str, Any]) -> list[dict[str, Any]]:
     if not isinstance(starts, list) or len({json.dumps(s, sort_keys=True) for s in starts}) < 2:
         return [node]
     ends = node.get("endDate")
-    identity = _string(node.get("@id")) or _string(_first(node.get("url")))
+    identity = _identifier(node) or _string(_first(node.get("url")))
     occurrences = []
     for number, start in enumerate(starts):
         occurrence = node | {"startDate": start,
@@ -173,7 +186,7 @@ def _scheduled(node: dict[str, Any], *, now: datetime, window_days: int) -> list
     from connectors.parsers import ical
 
     schedules = node["eventSchedule"] if isinstance(node["eventSchedule"], list) else [node["eventSchedule"]]
-    identity = _string(node.get("@id")) or _string(_first(node.get("url")))
+    identity = _identifier(node) or _string(_first(node.get("url")))
     found: dict[str, tuple[Any, Any]] = {}
     for schedule in schedules:
         if not isinstance(schedule, dict):
@@ -475,6 +488,12 @@ def _literal(value: Any) -> Any:
     return value["@value"] if isinstance(value, dict) and "@value" in value else value
 
 
+def _identifier(node: dict[str, Any]) -> str | None:
+    """A node's @id as a key; a blank node's (`_:N3f…`, which RDFa and RDF tools mint anew at each reading) is none."""
+    node_id = _string(node.get("@id"))
+    return None if node_id is None or node_id.startswith("_:") else node_id
+
+
 def _string(value: Any) -> str | None:
     """A text value: a string, a language-tagged {'@value': ...} or the first of a list."""
     value = _first(value)
@@ -607,12 +626,24 @@ def _start_time(start: date | datetime | str | None) -> datetime | None:
         return None
 
 
+def _day_alone(value: Any) -> date | None:
+    """The day of an end written as a day alone (a date, or its ISO text); None for anything else."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    day = _DATE_ONLY.match(value) if isinstance(value, str) else None
+    return date(*map(int, day.groups())) if day else None
+
+
 def _on_start_day(start: date | datetime | str | None, end: date | datetime | str | None) -> Any:
     """An end written as a time alone ("12:00", "T12:00:00"), as some themes fill endDate, on the start's day
     (the next one when it is earlier than the start) and in its offset: as it is, it was no date and the
-    whole event was rejected."""
+    whole event was rejected. An end giving the start's day alone, after a start with its hour, is no end."""
     match = _TIME_ALONE.match(end) if isinstance(end, str) else None
     begins = _start_time(start)
+    if begins is not None and _day_alone(end) == begins.date():
+        # Ticketmaster's "startDate": "…T20:00:00+02:00", "endDate": "2027-05-21": the day says no end hour; read as
+        # that day's end, the event lasted until 23:59:59.
+        return None
     if match is None or begins is None:
         return end
     hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
@@ -631,7 +662,7 @@ def _url(value: Any, base: str) -> str | None:
 
 
 def _address(place: RawLocation, address: Any) -> None:
-    address = _first(address)
+    address = _literal(address)  # a text, or expanded JSON-LD and RDFa's [{"@value": text}]
     if isinstance(address, str):
         place.text = address.strip() or None
     elif isinstance(address, dict):
@@ -645,7 +676,7 @@ def _location(value: Any, base: str) -> RawLocation | None:
     """Text, Place, PostalAddress, VirtualLocation, or a list of them (a hybrid event) as one RawLocation."""
     values = value if isinstance(value, list) else [value]
     place = RawLocation()
-    for element in values:
+    for element in map(_literal, values):  # RDFa and expanded JSON-LD write a text as {"@value": …}
         if isinstance(element, str) and element.strip():
             place.text = place.text or element.strip()
         elif isinstance(element, dict):
@@ -668,9 +699,18 @@ def _price(value: Any) -> float | None:
     return amount(value) if isinstance(value, str) else None
 
 
-def _offers(value: Any, base: str) -> tuple[bool | None, float | None, str | None, str | None]:
-    """(is_free, lowest price, its currency, registration URL) from an Offer, AggregateOffer or list of them."""
+def _sold_out(value: Any) -> bool:
+    """Whether every Offer of an event says it is sold out (`availability` SoldOut or OutOfStock: ticketing sites'
+    "Complet")."""
     offers = [o for o in (value if isinstance(value, list) else [value]) if isinstance(o, dict)]
+    return bool(offers) and all(_enum(o.get("availability")) in _NOT_ON_SALE for o in offers)
+
+
+def _offers(value: Any, base: str) -> tuple[bool | None, float | None, str | None, str | None]:
+    """(is_free, lowest price, its currency, registration URL) from an Offer, AggregateOffer or list of them; a
+    sold-out offer (an early-bird rate) gives no price while another can still be bought."""
+    offers = [o for o in (value if isinstance(value, list) else [value]) if isinstance(o, dict)]
+    offers = [o for o in offers if _enum(o.get("availability")) not in _NOT_ON_SALE] or offers
     is_free: bool | None = None
     price = currency = None
     registration = None
@@ -721,12 +761,12 @@ def _page_of(node_id: str | None) -> str | None:
 def _record(node: dict[str, Any], origin: Origin, base: str) -> RawItem:
     kind = _kind(node)
     title, description, language, translations = _texts(node)
-    url = _url(node.get("url"), base) or _page_of(_string(node.get("@id")))
+    url = _url(node.get("url"), base) or _page_of(_identifier(node))
     start = _time(node.get("startDate") if kind != "call" else node.get("startDate") or node.get("validFrom"))
     end = _time(node.get("endDate")) if node.get("endDate") else _end_from_duration(start, node.get("duration"))
     end = _on_start_day(start, end)
     deadline = _time(node.get("applicationDeadline") or node.get("validThrough")) if kind == "call" else None
-    key = _string(node.get("@id")) or url or hash_key(title or _any_title(node), _string(node.get("startDate")))
+    key = _identifier(node) or url or hash_key(title or _any_title(node), _string(node.get("startDate")))
     is_free, price, currency, registration = _offers(node.get("offers"), base)
     accessible = _boolean(node.get("isAccessibleForFree"))
     return RawItem(
@@ -766,7 +806,28 @@ def _nothing_described(documents: list[Any], blocks: int) -> str:
         return (f"page has no schema.org Event, Grant or article, only an ItemList linking to {len(links)} page(s) "
                 f"({', '.join(links[:3])}{' …' if len(links) > 3 else ''}): read it as an html source whose cards "
                 "lead to those pages, with `detail: {jsonld: true}`")
-    return f"page has {blocks} JSON-LD block(s) but no schema.org Event, Grant or article in them"
+    described = sorted({name for node in _top_nodes(documents) for name in _type_names(node)})
+    why = [_NOT_RECORDS[name] for name in described if name in _NOT_RECORDS]
+    return (f"page has {blocks} JSON-LD block(s) but no schema.org Event, Grant or article in them"
+            + (f" (they describe: {', '.join(described)})" if described else "") + "".join(f"; {w}" for w in why))
+
+
+# Types a partner may expect the agenda to read, and why it does not.
+_NOT_RECORDS = {
+    "JobPosting": "a JobPosting is a job offer, which the agenda does not publish (events, calls and news only)",
+    "Course": "a Course is read only through its dated sessions (hasCourseInstance with a startDate), one event each; "
+              "this one gives none",
+}
+
+
+def _top_nodes(value: Any) -> Iterator[dict[str, Any]]:
+    """The nodes at the top of the documents and in their @graph."""
+    if isinstance(value, list):
+        for node in value:
+            yield from _top_nodes(node)
+    elif isinstance(value, dict):
+        yield value
+        yield from _top_nodes(value.get("@graph") or [])
 
 
 def _walk_lists(value: Any) -> Iterator[dict[str, Any]]:
@@ -806,27 +867,76 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
     # A <base href> changes what the page's relative links mean.
     base = resolve(origin.base_url, _first(tree.xpath("//base/@href"))) or origin.base_url
     if not scripts:
-        if not _read(_microdata(text, base), origin, base, result, now=now, window_days=window_days):
+        if not _read(_embedded(text, base), origin, base, result, now=now, window_days=window_days):
             result.warnings.append("page has no JSON-LD (no <script type=\"application/ld+json\"> block) and no "
-                                   "schema.org microdata event (itemtype)")
-        return result
-    documents = _blocks(scripts, result.warnings)
-    if not _read(documents, origin, base, result, now=now, window_days=window_days):
-        result.warnings.append(_nothing_described(documents, len(scripts)))
+                                   "schema.org event in microdata (itemtype) or RDFa (typeof)" + _next_data(tree, base))
+    else:
+        documents = _blocks(scripts, result.warnings)
+        if not _read(documents, origin, base, result, now=now, window_days=window_days):
+            result.warnings.append(_nothing_described(documents, len(scripts)))
+    _link_to_page(result.items, tree, base)
     return result
 
 
-def _microdata(text: str, base: str) -> list[Any]:
-    """The schema.org items a page describes in microdata (itemscope/itemtype), as JSON-LD nodes: older themes
-    and CMS templates mark their events up so, without a JSON-LD block. Empty when it has none."""
-    if "itemtype" not in text:
+def _next_data(tree: Any, base: str) -> str:
+    """What to do with a Next.js page whose data is only in <script id="__NEXT_DATA__">; '' for another page."""
+    script = _first(tree.xpath("//script[@id='__NEXT_DATA__']/text()"))
+    try:
+        data = json.loads(script) if script else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        return ""
+    props = data.get("props") if isinstance(data.get("props"), dict) else {}
+    page_props = props.get("pageProps") if isinstance(props.get("pageProps"), dict) else {}
+    keys = ", ".join(sorted(page_props)[:8])
+    build, page, locale = data.get("buildId"), data.get("page"), data.get("locale")
+    page = f"/{locale}{page}" if isinstance(locale, str) and isinstance(page, str) else page  # i18n routes
+    return ("; its data is in <script id=\"__NEXT_DATA__\"> (a Next.js site" + (f": pageProps holds {keys}" if keys else "")
+            + "), which is no contract: ask the partner for the API it reads, a feed or JSON-LD"
+            + (f"; its JSON is also at {resolve(base, f'/_next/data/{build}{page}.json')} (kind json_api, records "
+               "pageProps.…), but that address changes with each deployment (buildId)" if build and page else ""))
+
+
+def _link_to_page(items: list[RawItem], tree: Any, base: str) -> None:
+    """A record that gives no url of its own (ticketing pages: Billetweb, Luma, Humanitix) links to the page
+    that describes it — its canonical address (`<link rel="canonical">`, else `og:url`), else the page read —
+    rather than to the partner's home page. Its key stays what the record gives."""
+    if all(item.url for item in items):
+        return
+    page = (_url(_first(tree.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href")), base)
+            or _url(_first(tree.xpath("//meta[@property='og:url']/@content")), base) or base)
+    for item in items:
+        item.url = item.url or page
+
+
+def _embedded(text: str, base: str) -> list[Any]:
+    """The schema.org items a page describes in microdata (itemscope/itemtype) or RDFa (typeof/property, as
+    Drupal 7 and other CMS templates write it), as JSON-LD nodes: older themes mark their events up so, without
+    a JSON-LD block. RDFa comes as expanded JSON-LD (full IRIs, `@value` lists, `@id` pointers), which the reader
+    takes as it takes an RDF tool's export. Empty when the page has neither."""
+    syntaxes = [name for name, marker in (("microdata", "itemtype"), ("rdfa", "typeof")) if marker in text]
+    if not syntaxes:
         return []
     import extruct  # here: its RDFa and microformat readers are slow to import, and most pages carry JSON-LD
 
     try:
-        return extruct.extract(text, base_url=base, syntaxes=["microdata"], uniform=True).get("microdata") or []
-    except Exception:  # noqa: BLE001 - extruct raises what lxml raises on odd markup: the page then has none
+        found = extruct.extract(_time_values(text) if "rdfa" in syntaxes else text, base_url=base,
+                                syntaxes=syntaxes, uniform=True)
+    except Exception:  # noqa: BLE001 - extruct raises what lxml and rdflib raise on odd markup: the page then has none
         return []
+    return [node for name in syntaxes for node in found.get(name) or []]
+
+
+def _time_values(text: str) -> str:
+    """The page with each RDFa `<time property datetime>` given its `datetime` as `content`: RDFa in HTML5 reads
+    the machine date there, but extruct's reader takes the element's text ("mardi 9 mars, 14h")."""
+    if "<time" not in text:
+        return text
+    tree = parse_html(text.encode("utf-8"), encoding="utf-8")
+    for element in tree.xpath("//time[@property and @datetime and not(@content)]"):
+        element.set("content", element.get("datetime"))
+    return lxml.etree.tostring(tree, encoding="unicode", method="html")
 
 
 def _json_document(text: str) -> Any | None:
@@ -887,6 +997,7 @@ def _read(documents: list[Any], origin: Origin, base: str, result: ParseResult, 
     documents = _schema_terms(documents)
     references = _references(documents)
     scheduled = outside = records = 0
+    sold_out: list[str] = []
     for found in _walk(documents):
         records += 1
         node = _dereferenced(found, references)
@@ -898,6 +1009,12 @@ def _read(documents: list[Any], origin: Origin, base: str, result: ParseResult, 
             nodes = _occurrences(node)
         for occurrence in nodes or []:
             _add(occurrence, origin, base, result)
+        if nodes and _type_names(node) & EVENT_TYPES and _sold_out(node.get("offers")):
+            sold_out.append(_any_title(node) or "?")
+    if sold_out:
+        result.warnings.append(f"{len(sold_out)} event(s) sold out (every offer's availability is SoldOut or OutOfStock: "
+                               f"{', '.join(repr(t) for t in sold_out[:3])}{' …' if len(sold_out) > 3 else ''}): "
+                               "published as scheduled, with their ticketing link; the agenda has no sold-out status")
     if outside:
         from connectors.parsers.ical import window
 
@@ -912,7 +1029,7 @@ def _scheduled_or_rejected(node: dict[str, Any], origin: Origin, result: ParseRe
     """The occurrences of an event's eventSchedule in the window; None, with its rejection, when it cannot be read."""
     from connectors.parsers.ical import TooManyOccurrences
 
-    key = _string(node.get("@id")) or _string(_first(node.get("url")))
+    key = _identifier(node) or _string(_first(node.get("url")))
     what = f"event {key or _any_title(node)!r}"
     try:
         return _scheduled(node, now=now, window_days=window_days)
@@ -930,7 +1047,7 @@ def _add(node: dict[str, Any], origin: Origin, base: str, result: ParseResult) -
     """The item of one record node added to `result`, or its rejection."""
     raw = excerpt(stable_json(node))
     title = _any_title(node)
-    key = _string(node.get("@id")) or _url(node.get("url"), base)
+    key = _identifier(node) or _url(node.get("url"), base)
     if not title:
         what = "/".join(sorted(_type_names(node)))
         result.rejections.append(origin.reject(

@@ -13,7 +13,13 @@ MARKERS: tuple[str, ...] = (
     "date limite", "cloture", "clotureront", "au plus tard", "avant le", "jusqu'au", "deposer avant",
     "deadline", "closing date", "applications close", "apply by", "submit by", "submission", "until",
     "uiterste datum", "uiterste indieningsdatum", "indieningsdatum", "indienen voor", "indienen tot",
-    "ten laatste", "tot en met", "sluit op", "afsluitdatum",
+    "ten laatste", "tot en met", "sluit op", "afsluitdatum", "cut-off", "cutoff", "butoir",
+)
+# Words announcing another date of the call: after a marker, they make the date that follows no deadline
+# ("Status: Open for submission – Opening date: 15 January 2026 – Deadline date: 16 April 2026").
+OTHER_DATES: tuple[str, ...] = (
+    "opening", "opens", "ouverture", "ouvert le", "a partir", "depuis", "debut", "start date", "starts", "starting",
+    "from", "publication", "published", "vanaf", "opent", "begint", "begins",
 )
 # "à midi", "om middag", "at noon": 12:00 (deadlines often are; read as the day alone they closed 12 hours late).
 NOON_WORDS = ("midi", "middag", "noon")
@@ -25,10 +31,13 @@ _MONTH_FIRST = rf"(?P<m2>{_MONTH})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?(?:\s
 _NUMERIC = r"(?P<d3>\d{1,2})[/.-](?P<m3>\d{1,2})[/.-](?P<y3>\d{4})"
 _ISO = r"(?P<y4>\d{4})-(?P<m4>\d{2})-(?P<d4>\d{2})"
 _DATE = rf"(?:{_ISO}|{_NUMERIC}|{_DAY_FIRST}|{_MONTH_FIRST})"
+_OTHER_DATE = r"(?<!\w)(?:" + "|".join(map(re.escape, OTHER_DATES)) + ")"
 _DEADLINE = re.compile(
     r"(?<!\w)(?:" + "|".join(re.escape(m) for m in sorted(MARKERS, key=len, reverse=True)) + r")(?!\w)"
-    r"[^.\n\d]{0,40}?" + _DATE + _TIME,
+    r"(?:(?!" + _OTHER_DATE + r")[^.\n\d]){0,40}?" + _DATE + _TIME,
 )
+# The next date of a list after a deadline ("Cut-off dates: 04/03/2026, 06/05/2026, 01/10/2026").
+_NEXT_IN_LIST = re.compile(r"\s*(?:,|;|&|and|et|en)\s*" + _DATE + _TIME)
 
 
 def _year(day: int, month: int, reference: date) -> int:
@@ -64,6 +73,9 @@ def deadline_in_text(text: str, *, reference: date) -> datetime | date | None:
         found = _found_date(match, reference)
         if found is None:
             continue
+        # Of a list of cut-off dates, the first still to come: the first alone closed a call with cut-offs ahead.
+        while found < reference and (following := _NEXT_IN_LIST.match(folded, match.end())):
+            match, found = following, _found_date(following, reference) or found
         hour, minute = ("12", None) if match.group("noon") else (match.group("hour"), match.group("minute"))
         if hour is None:
             return found

@@ -21,6 +21,18 @@ def test_deadlines_in_french_dutch_and_english() -> None:
     assert deadline_in_text("Rendez-vous le 15 février 2027", reference=TODAY) is None  # a date, but no deadline
 
 
+def test_a_date_a_deadline_word_leads_to_through_an_opening_label_is_no_deadline() -> None:
+    assert deadline_in_text("Open for submission. Opening date: 4 January 2027", reference=TODAY) is None
+    assert deadline_in_text("Submission from 12 January 2027 until 4 March 2027", reference=TODAY) == date(2027, 3, 4)
+    assert deadline_in_text("Indienen vanaf 5 januari 2027, uiterste datum 3 maart 2027", reference=TODAY) == date(2027, 3, 3)
+
+
+def test_of_a_list_of_cut_off_dates_the_next_one_is_the_deadline() -> None:
+    assert deadline_in_text("Cut-off dates: 4 November 2026, 6 January 2027 and 3 March 2027 at 17:00",
+                            reference=TODAY) == date(2027, 1, 6)
+    assert deadline_in_text("Dates butoir : 12/11/2026 ; 14/01/2027", reference=TODAY) == date(2027, 1, 14)
+
+
 def test_a_call_gets_its_deadline_from_the_text_in_brussels_time() -> None:
     ctx = SourceContext("p", "calls", "call", "fr")
     raw = RawItem("p", "calls", "k", title="Appel à projets 2027", url="https://p.example/a",

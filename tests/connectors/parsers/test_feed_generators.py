@@ -6,7 +6,8 @@ Each case is one fixture under fixtures/rss/ or fixtures/ical/, named after its 
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import yaml
 from pytest_httpserver import HTTPServer
@@ -20,6 +21,7 @@ from tests.connectors.parsers.test_wrong_payloads import served
 from transforms.normalise import SourceContext, normalise_all
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+BRUSSELS = ZoneInfo("Europe/Brussels")
 FAST = HttpSettings(retries=0, backoff_s=0.01, deadline_s=5.0, respect_robots=False)
 
 
@@ -54,3 +56,26 @@ def test_the_mapping_the_json_feed_error_gives_reads_the_feed(httpserver: HTTPSe
     assert first.source_categories == ["repair", "réemploi"]
     assert 'href="https://makers.example.be/lieux/forest"' in first.description["fr"]
     assert second.title == {"nl": "Fablab open op zaterdag"}  # the item's own language
+
+
+def test_funding_and_tenders_calls_take_the_deadline_date_not_the_opening_date_announced_before_it(normalised) -> None:
+    # "Status: Open for submission<br>Opening date: 15 January 2026<br>Deadline date: 16 April 2026 17:00:00
+    # Brussels time": "submission" announced the opening date, and the call closed on the day it opened.
+    _, items, rejections = normalised("rss", "funding_tenders_calls.xml", content="call", language="en")
+    assert rejections == []
+    deadlines = {key: item.deadline_utc for key, item in items.items()}
+    assert deadlines["HORIZON-CL4-2026-DIGITAL-EMERGING-01-12"] == datetime(2026, 4, 16, 15, 0, tzinfo=UTC)
+    assert deadlines["DIGITAL-2026-SKILLS-08"] == datetime(2026, 9, 2, 15, 0, tzinfo=UTC)  # the first stage's
+
+
+def test_a_call_with_several_cut_off_dates_closes_at_the_next_one(normalised) -> None:
+    # "Multiple cut-off: 04/03/2026, 06/05/2026, 01/10/2026": no deadline was read ("cut-off" announced none), and
+    # the first date alone would close the call on 4 March with two cut-offs ahead.
+    key = "HORIZON-EIC-2026-ACCELERATOR-01"
+    _, items, _ = normalised("rss", "funding_tenders_calls.xml", content="call", language="en")
+    assert items[key].deadline_utc is not None
+    assert items[key].deadline_utc.astimezone(BRUSSELS).date() == date(2026, 3, 4)
+    _, items, _ = normalised("rss", "funding_tenders_calls.xml", content="call", language="en",
+                             now=datetime(2026, 3, 10, 9, 0, tzinfo=UTC))
+    assert items[key].deadline_utc is not None
+    assert items[key].deadline_utc.astimezone(BRUSSELS).date() == date(2026, 5, 6)

@@ -37,6 +37,17 @@ PRIVATE_CLASSES = frozenset({"PRIVATE", "CONFIDENTIAL"})
 _CONFERENCE_BLOCKS = (
     ("::~", re.compile(r"\s*-::~[:~]+::-.*?-::~[:~]+::-\s*", re.DOTALL)),
     ("_" * 20, re.compile(r"\s*_{20,}(?:(?!_{20,}).)*?Microsoft Teams.*?_{20,}\s*", re.DOTALL | re.IGNORECASE)),
+    # Zoom's invitation, in the languages of its clients: the "… is inviting you" line, "Join Zoom Meeting" and its
+    # link, then meeting ID, passcode and dial-in numbers up to its last zoom.us line (and the labels after it).
+    ("zoom.us/", re.compile(
+        r"\s*(?:^[^\n]*(?:inviting you to a scheduled Zoom|vous invite à une réunion Zoom|nodigt u uit voor een "
+        r"geplande Zoom)[^\n]*\n\s*)?"
+        r"^[ \t]*(?:Join Zoom Meeting|Participer à la réunion Zoom|Rejoindre la réunion Zoom|Deelnemen aan Zoom-"
+        r"vergadering|Zoom-Meeting beitreten)[ \t]*\n\s*https://[^\s]*zoom\.us/[^\n]*"
+        r"(?:.*zoom\.us/[^\n]*)?"
+        r"(?:\s*^[ \t]*(?:Meeting ID|ID de réunion|Vergaderings-ID|Meeting-ID|Passcode|Password|Code secret|Mot de passe|"
+        r"Toegangscode|Wachtwoord|Kenncode|---|One tap mobile|Une seule touche|Eén tik|\+\d)[^\n]*)*\s*",
+        re.DOTALL | re.IGNORECASE | re.MULTILINE)),
 )
 _CONFERENCE_URL = re.compile(r"https://[^\s<>\"']+")
 # Where the tools also write the meeting's link on its own.

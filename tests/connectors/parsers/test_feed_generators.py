@@ -79,3 +79,18 @@ def test_a_call_with_several_cut_off_dates_closes_at_the_next_one(normalised) ->
                              now=datetime(2026, 3, 10, 9, 0, tzinfo=UTC))
     assert items[key].deadline_utc is not None
     assert items[key].deadline_utc.astimezone(BRUSSELS).date() == date(2026, 5, 6)
+
+
+def test_zoom_invitations_lose_their_meeting_ids_passcodes_and_dial_ins_and_give_the_online_link(normalised) -> None:
+    # Zoom's own export (METHOD:REQUEST, in French) is nothing but the invitation; a partner's text followed by the
+    # pasted English invitation keeps its text. The passcodes and phone numbers ended every summary.
+    _, items, rejections = normalised("ical", "zoom_invitations.ics", content="event")
+    assert rejections == []
+    exported, pasted = (items[key] for key in ("20260226T091500Z-87654321098@fe80:0:0:0:0:0:0:1",
+                                                "20260226T091600Z-81112223334@fe80:0:0:0:0:0:0:1"))
+    assert exported.summary == {} and exported.description == {}
+    assert exported.online_url == "https://us02web.zoom.us/j/87654321098?pwd=Zk1abcXYZ"
+    assert exported.attendance_mode == "online"
+    assert pasted.summary == {"en": "Three Brussels founders tell how they financed their first app. Registration is free."}
+    assert pasted.online_url == "https://us02web.zoom.us/j/81112223334?pwd=QWErty"
+    assert exported.start_utc == datetime(2026, 3, 18, 11, 0, tzinfo=UTC)

@@ -225,6 +225,35 @@ def _flagged_all_day(component: Any, start: Any, end: Any) -> bool:
     return flagged and _midnight(start) and (end is None or _midnight(end))
 
 
+# The line breaks of a place written on several lines: a LOCATION's newlines, Apple's "\\n" in X-ADDRESS.
+_PLACE_LINES = re.compile(r"(?:\\\\n|\\n|\r?\n)+")
+_POSTCODE_LINE = re.compile(r"^(?P<postcode>\d{4,5})\s+(?P<locality>.+)$")
+
+
+def _location(component: Any, online_url: str | None) -> RawLocation | None:
+    """The event's place: LOCATION's lines as one text ("Digitaal Buurthuis, Hoogstraat 150, 1000 Brussel"), and what
+    Apple's X-APPLE-STRUCTURED-LOCATION says apart: its X-TITLE is the venue, its X-ADDRESS's lines the street, the
+    postcode with the locality, the country. Read as one line, the venue ran into the street."""
+    written = _text(component, "LOCATION")
+    text = ", ".join(part for part in (p.strip(" ,") for p in _PLACE_LINES.split(written)) if part) if written else None
+    structured = component.get("X-APPLE-STRUCTURED-LOCATION")
+    structured = structured[0] if isinstance(structured, list) else structured
+    params = getattr(structured, "params", None) or {}
+    name = str(params.get("X-TITLE") or "").strip() or None
+    lines = [line.strip() for line in _PLACE_LINES.split(str(params.get("X-ADDRESS") or "")) if line.strip()]
+    street = postcode = locality = country = None
+    for index, line in enumerate(lines):
+        found = _POSTCODE_LINE.match(line)
+        if found and index > 0:
+            street, postcode, locality = ", ".join(lines[:index]), found["postcode"], found["locality"]
+            country = lines[index + 1] if index + 1 < len(lines) else None
+            break
+    if not (text or name or online_url):
+        return None
+    return RawLocation(name=name if name != text else None, street=street, postcode=postcode, locality=locality,
+                       country=country, text=text, online_url=online_url)
+
+
 def _iso(value: Any) -> str:
     return value.isoformat() if isinstance(value, (date, datetime)) else str(value)
 
@@ -296,7 +325,6 @@ def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar
             timezone_name = None  # a UTC instant needs no zone
     description, online_url = _without_conference(
         occurrence, _text(occurrence, "X-ALT-DESC") or _text(occurrence, "DESCRIPTION"))
-    location = _text(occurrence, "LOCATION")
     status = _text(occurrence, "STATUS")
     return RawItem(
         partner_id=origin.partner_id,
@@ -311,7 +339,7 @@ def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar
         end=end,
         all_day=all_day,
         timezone=timezone_name,
-        location=RawLocation(text=location, online_url=online_url) if location or online_url else None,
+        location=_location(occurrence, online_url),
         status=status.lower() if status else None,
         categories=_categories(occurrence),
         published=_time_property(occurrence, "CREATED"),

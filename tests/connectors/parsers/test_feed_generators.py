@@ -94,3 +94,18 @@ def test_zoom_invitations_lose_their_meeting_ids_passcodes_and_dial_ins_and_give
     assert pasted.summary == {"en": "Three Brussels founders tell how they financed their first app. Registration is free."}
     assert pasted.online_url == "https://us02web.zoom.us/j/81112223334?pwd=QWErty"
     assert exported.start_utc == datetime(2026, 3, 18, 11, 0, tzinfo=UTC)
+
+
+def test_an_icloud_event_takes_its_venue_and_street_from_apples_structured_location(normalised) -> None:
+    # Apple writes LOCATION on several lines and X-APPLE-STRUCTURED-LOCATION's X-TITLE and X-ADDRESS beside it:
+    # read as one line, the venue was "Digitaal Buurthuis Hoogstraat 150 1000 Brussel Belgium".
+    _, items, rejections = normalised("ical", "icloud_shared_calendar.ics", content="event", language="nl")
+    assert rejections == []
+    cafe = items["4F2A9B1C-8D3E-4A7B-9C1D-2E3F4A5B6C7D"]
+    assert (cafe.venue, cafe.street, cafe.postcode, cafe.municipality) == (
+        "Digitaal Buurthuis", "Hoogstraat 150", "1000", "brussels")
+    assert cafe.start_utc == datetime(2026, 3, 14, 9, 0, tzinfo=UTC) and cafe.url == "https://buurthuis.example.be/computercafe"
+    # Without the structured location, LOCATION's lines are parts of one place, not words of one line.
+    repair = items["9E8D7C6B-5A4F-3E2D-1C0B-A9F8E7D6C5B4"]
+    assert repair.venue == "Bibliotheek Sint-Gillis, Grondwetstraat 20, 1060 Sint-Gillis"
+    assert repair.all_day and repair.start_date == repair.end_date == date(2026, 3, 21)

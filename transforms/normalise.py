@@ -197,9 +197,26 @@ def _title(text: str | None, ctx: SourceContext) -> str:
     return summarise(clean_title(text or "", ctx.site_names), TITLE_MAX_CHARS)
 
 
-def _body(description_html: str | None, summary: str | None, url: str | None) -> tuple[str, str, str]:
+# A heading opening a description (sanitised HTML): Medium's content starts with the post's title as an <h3>.
+_LEADING_HEADING = re.compile(r"^\s*<h([1-6])\b[^>]*>(.*?)</h\1>\s*", re.DOTALL | re.IGNORECASE)
+
+
+def _without_title_heading(description: str, title: str) -> str:
+    """`description` without a first heading that only repeats `title`: shown under the title, and made the
+    summary's first words ("Open banking in Brussels … Open banking in Brussels …")."""
+    heading = _LEADING_HEADING.match(description)
+    if heading is None or fold(html_to_text(heading.group(2))).strip() != fold(title).strip():
+        return description
+    return description[heading.end():]
+
+
+def _body(description_html: str | None, summary: str | None, url: str | None,
+          title: str = "") -> tuple[str, str, str]:
     """(sanitised description, summary, plain text) of a record's texts: the summary given, else its description's."""
     description = sanitise_html(description_html or "", url)
+    if title:
+        description = _without_title_heading(description, title)
+        summary = _without_title_heading(summary, title) if summary else summary
     given_summary = plain_text(summary) if summary else ""
     body_text = given_summary or html_to_text(description)
     return description, summarise(body_text, SUMMARY_MAX_CHARS), body_text
@@ -298,7 +315,7 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime, notes: list[str] | N
                 "end_before_start", "end", f"end ({display(end_utc, tz)}) is before start ({display(start_utc, tz)})"
             )
 
-    description, summary, body_text = _body(raw.description_html, raw.summary, url)
+    description, summary, body_text = _body(raw.description_html, raw.summary, url, title)
     title_language, language = field_languages(title, body_text, declared_language(raw.language), ctx.language)
     texts = {"title": {title_language: title}, "summary": {language: summary} if summary else {},
              "description": {language: description} if description else {}}

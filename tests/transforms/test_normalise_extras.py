@@ -81,3 +81,15 @@ def test_a_malformed_marked_section_does_not_stop_the_search_for_a_registration_
     text = "<a href='https://x.be/inscription'>S'inscrire</a> <![0 <a href='https://x.be/b'>Billets</a>"
     assert registration_link(text) == "https://x.be/inscription"
     assert registration_link("<![0<a href='https://x.be/r'>S'inscrire</a>") is None  # nothing readable after it
+
+
+def test_a_heading_that_repeats_the_title_is_no_part_of_the_text_but_another_heading_is() -> None:
+    ctx = SourceContext("p", "blog", "news", "en")
+    repeated = normalise(RawItem("p", "blog", "k", title="Open data week", url="https://p.example/a",
+                                 description_html="<h3>Open data week</h3><p>Five days of workshops.</p>"), ctx, now=NOW)
+    other = normalise(RawItem("p", "blog", "k", title="Open data week", url="https://p.example/a",
+                              description_html="<h3>Programme</h3><p>Five days of workshops.</p>"), ctx, now=NOW)
+    assert isinstance(repeated, Item) and isinstance(other, Item)
+    assert repeated.summary == {"en": "Five days of workshops."}
+    assert repeated.description == {"en": "<p>Five days of workshops.</p>"}
+    assert other.summary == {"en": "Programme Five days of workshops."}

@@ -109,3 +109,16 @@ def test_an_icloud_event_takes_its_venue_and_street_from_apples_structured_locat
     repair = items["9E8D7C6B-5A4F-3E2D-1C0B-A9F8E7D6C5B4"]
     assert repair.venue == "Bibliotheek Sint-Gillis, Grondwetstraat 20, 1060 Sint-Gillis"
     assert repair.all_day and repair.start_date == repair.end_date == date(2026, 3, 21)
+
+
+def test_a_medium_post_does_not_repeat_its_title_as_the_first_words_of_its_summary_and_text(normalised) -> None:
+    # Medium's content:encoded opens with the title as an <h3>: the summary read "Open banking in Brussels: … Open
+    # banking in Brussels: … PSD3 is coming", and the text showed the title twice.
+    _, items, rejections = normalised("rss", "medium_title_heading.xml", content="news", language="en")
+    assert rejections == []
+    post = items["https://medium.com/p/4b2c9e1f7a3d"]
+    assert post.title == {"en": "Open banking in Brussels: what PSD3 changes for local startups"}
+    assert post.summary == {"en": "PSD3 is coming, and Brussels' thirty-odd payment startups are preparing. "
+                                  "We spoke to five founders."}
+    assert "<h3>" not in post.description["en"] and "medium.com/_/stat" not in post.description["en"]
+    assert post.source_categories == ["fintech", "open-banking", "brussels"]

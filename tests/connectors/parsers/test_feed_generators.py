@@ -122,3 +122,13 @@ def test_a_medium_post_does_not_repeat_its_title_as_the_first_words_of_its_summa
                                   "We spoke to five founders."}
     assert "<h3>" not in post.description["en"] and "medium.com/_/stat" not in post.description["en"]
     assert post.source_categories == ["fintech", "open-banking", "brussels"]
+
+
+def test_hubspots_tracking_pixel_a_pixel_wide_with_its_height_in_a_style_is_left_out(normalised) -> None:
+    # HubSpot ends each description with <img src="…/__ptq.gif?…" width="1" style="min-height:1px!important;…">:
+    # without a height attribute it was not taken for a pixel, and stayed in the published text.
+    _, items, rejections = normalised("rss", "hubspot_blog.xml", content="news", language="en")
+    assert rejections == []
+    text = items["https://blog.growth.example.be/5-digital-tools-brussels-sme-2026"].description["en"]
+    assert "track.hubspot.com" not in text
+    assert 'src="https://blog.growth.example.be/hubfs/tools.jpg"' in text  # the featured image stays

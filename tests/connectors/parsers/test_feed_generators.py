@@ -9,15 +9,18 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 import yaml
 from pytest_httpserver import HTTPServer
 
 from connectors.crawl import crawl_job, fetch_everything_sync
 from connectors.http import HttpSettings
-from connectors.parsers import parse_pages
+from connectors.parsers import parse_pages, rss
+from connectors.parsers.common import Origin
 from connectors.registry import JsonApiSource
-from tests.connectors.parsers.conftest import run
+from tests.connectors.parsers.conftest import fixture_bytes, run
 from tests.connectors.parsers.test_wrong_payloads import served
+from transforms.model import RawItem
 from transforms.normalise import SourceContext, normalise_all
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -132,3 +135,25 @@ def test_hubspots_tracking_pixel_a_pixel_wide_with_its_height_in_a_style_is_left
     text = items["https://blog.growth.example.be/5-digital-tools-brussels-sme-2026"].description["en"]
     assert "track.hubspot.com" not in text
     assert 'src="https://blog.growth.example.be/hubfs/tools.jpg"' in text  # the featured image stays
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_post_shows_the_picture_of_its_text_rather_than_a_72_pixel_thumbnail_or_none(fast) -> None:
+    # Blogger's media:thumbnail is a 72×72 crop ("s72-c") of the post's first image; Medium and HubSpot give their
+    # picture in the text alone. The thumbnail, or no picture at all, was what the agenda showed.
+    def read(name: str) -> list[RawItem]:
+        return rss.parse(fixture_bytes("rss", name), Origin("hub", "blog", "https://hub.example.be/feed"),
+                         content_type="application/atom+xml", fast=fast).items
+
+    assert [item.image_url for item in read("blogger_atom.xml")] == [
+        "https://blogger.googleusercontent.com/img/b/R29v/s320/atelier.jpg", None]
+    [medium] = read("medium_title_heading.xml")
+    assert medium.image_url == "https://cdn-images-1.medium.com/max/1024/1*xyz.jpeg"  # not the stat pixel after it
+    [hubspot] = read("hubspot_blog.xml")
+    assert hubspot.image_url == "https://blog.growth.example.be/hubfs/tools.jpg"
+
+
+def test_a_small_thumbnail_is_the_picture_of_a_post_whose_text_has_none(parse_bytes) -> None:
+    body = (fixture_bytes("rss", "blogger_atom.xml")
+            .replace(b"&lt;img alt=", b"&lt;span alt=").replace(b"/s320/atelier.jpg\"/&gt;", b"/s320/atelier.jpg\"&gt;&lt;/span&gt;"))
+    assert parse_bytes("rss", body).items[0].image_url == "https://blogger.googleusercontent.com/img/b/R29v/s72-c/atelier.jpg"

@@ -157,3 +157,13 @@ def test_a_small_thumbnail_is_the_picture_of_a_post_whose_text_has_none(parse_by
     body = (fixture_bytes("rss", "blogger_atom.xml")
             .replace(b"&lt;img alt=", b"&lt;span alt=").replace(b"/s320/atelier.jpg\"/&gt;", b"/s320/atelier.jpg\"&gt;&lt;/span&gt;"))
     assert parse_bytes("rss", body).items[0].image_url == "https://blogger.googleusercontent.com/img/b/R29v/s72-c/atelier.jpg"
+
+
+def test_funding_and_tenders_calls_open_on_the_opening_date_their_text_gives(normalised) -> None:
+    # "Status: Forthcoming<br>Opening date: 12 March 2026": with no start, the call showed as open before it opened.
+    _, items, _ = normalised("rss", "funding_tenders_calls.xml", content="call", language="en")
+    forthcoming, opened = items["DIGITAL-2026-SKILLS-08"], items["HORIZON-CL4-2026-DIGITAL-EMERGING-01-12"]
+    assert forthcoming.start_utc == datetime(2026, 3, 11, 23, 0, tzinfo=UTC)  # 12 March, 00:00 in Brussels
+    assert forthcoming.start_utc > NOW and not forthcoming.all_day
+    assert opened.start_utc == datetime(2026, 1, 14, 23, 0, tzinfo=UTC)
+    assert items["HORIZON-EIC-2026-ACCELERATOR-01"].start_utc is None  # no opening written

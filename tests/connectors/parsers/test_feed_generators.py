@@ -167,3 +167,13 @@ def test_funding_and_tenders_calls_open_on_the_opening_date_their_text_gives(nor
     assert forthcoming.start_utc > NOW and not forthcoming.all_day
     assert opened.start_utc == datetime(2026, 1, 14, 23, 0, tzinfo=UTC)
     assert items["HORIZON-EIC-2026-ACCELERATOR-01"].start_utc is None  # no opening written
+
+
+def test_tasks_journal_entries_and_free_busy_blocks_beside_events_are_ignored(normalised) -> None:
+    result, items, rejections = normalised("ical", "tasks_journal_freebusy_beside_events.ics", content="event")
+    assert list(items) == ["evt-1@digitalcity.example.be"] and rejections == [] and result.error is None
+
+
+def test_a_file_holding_two_calendars_is_read_whole(normalised) -> None:
+    _, items, _ = normalised("ical", "two_vcalendar_blocks.ics", content="event")
+    assert sorted(items) == ["a1@ville.example.be", "b1@ville.example.be"]

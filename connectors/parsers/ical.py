@@ -18,6 +18,7 @@ from connectors.parsers.common import (
     lenient_utf8, mislabelled_warning, other_kind_instead_of, resolve, short_language, shortened, utf8_mislabelled,
 )
 from transforms.model import RawItem, RawLocation
+from transforms.places import is_map_link, is_meeting_link
 from transforms.times import impossible_date, windows_zone
 
 RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "RECURRENCE-ID")
@@ -214,6 +215,20 @@ def _without_conference(component: Any, description: str | None) -> tuple[str | 
     return description or None, online
 
 
+# A description opening with its event's page, labelled: Luma's "Get up-to-date information at: https://lu.ma/…",
+# "More info: …", "Plus d'infos : …". Luma writes no URL property: the page is only there.
+_LABELLED_LINK_LINE = re.compile(r"\A\s*[^\n:]{1,60}:\s*(https?://\S+)[ \t]*(?:\n|\Z)")
+
+
+def _page_from_description(description: str | None) -> tuple[str | None, str | None]:
+    """(the event page a description's first line gives, the description without that line), for an event without
+    URL; a meeting or map link is no page, and leaves the description as it is."""
+    found = _LABELLED_LINK_LINE.match(description) if description else None
+    if found is None or is_meeting_link(found.group(1)) or is_map_link(found.group(1)):
+        return None, description
+    return found.group(1).rstrip(".,;)"), description[found.end():].strip() or None  # type: ignore[index]
+
+
 def _midnight(value: Any) -> bool:
     return isinstance(value, datetime) and (value.hour, value.minute, value.second) == (0, 0, 0)
 
@@ -326,13 +341,17 @@ def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar
     description, online_url = _without_conference(
         occurrence, _text(occurrence, "X-ALT-DESC") or _text(occurrence, "DESCRIPTION"))
     status = _text(occurrence, "STATUS")
+    url = _text(occurrence, "URL")
+    page, rest = _page_from_description(description)
+    if page is not None and url in (None, page):  # the page, or the URL property again: the line is no text
+        url, description = page, rest
     return RawItem(
         partner_id=origin.partner_id,
         source_id=origin.source_id,
         key=key,
         title=title,
         description_html=description,
-        url=resolve(origin.base_url, _text(occurrence, "URL")),
+        url=resolve(origin.base_url, url),
         language=_language(occurrence),
         image_url=_image(occurrence, origin.base_url),
         start=start,

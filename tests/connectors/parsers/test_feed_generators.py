@@ -177,3 +177,22 @@ def test_tasks_journal_entries_and_free_busy_blocks_beside_events_are_ignored(no
 def test_a_file_holding_two_calendars_is_read_whole(normalised) -> None:
     _, items, _ = normalised("ical", "two_vcalendar_blocks.ics", content="event")
     assert sorted(items) == ["a1@ville.example.be", "b1@ville.example.be"]
+
+
+def test_a_luma_event_links_to_its_page_which_only_its_description_gives(normalised, parse_bytes) -> None:
+    # Luma writes no URL property: its DESCRIPTION opens with "Get up-to-date information at: https://lu.ma/…". The
+    # event linked to the partner's home page, and every summary began with that line.
+    _, items, rejections = normalised("ical", "luma_calendar.ics", content="event", language="en")
+    assert rejections == []
+    night, online = items["evt-Ab12Cd34Ef56Gh7@events.lu.ma"], items["evt-Zz98Yy76Xx54Ww3@events.lu.ma"]
+    assert night.url == "https://lu.ma/bxl-ai-march"
+    assert night.summary["en"].startswith("Address: BeCentral, Cantersteen 12")
+    assert night.start_utc == datetime(2026, 3, 12, 17, 30, tzinfo=UTC) and night.postcode == "1000"
+    assert online.url == "https://lu.ma/prompt-hours" and online.attendance_mode == "online"
+    assert online.online_url == "https://us06web.zoom.us/j/81234567890?pwd=abcDEF"
+    # A first line giving a meeting link names no page: the text stays whole.
+    meeting = parse_bytes("ical", fixture_bytes("ical", "luma_calendar.ics").replace(
+        b"Get up-to-date information at: https://lu.ma/prompt-hours", b"Join on Zoom: https://us06web.zoom.us/j/1"))
+    [item] = [raw for raw in meeting.items if raw.key == "evt-Zz98Yy76Xx54Ww3@events.lu.ma"]
+    assert item.url is None or "zoom" not in item.url
+    assert item.description_html is not None and item.description_html.startswith("Join on Zoom: https://us06web.zoom.us/j/1")

@@ -155,8 +155,8 @@ def _text_image(entry: Any, base: str) -> str | None:
 
 
 def _image(entry: Any, base: str) -> str | None:
-    """The entry's picture: a media thumbnail, media content or an image enclosure, else the first picture of its
-    text, else a small thumbnail."""
+    """The entry's picture: a media thumbnail, media content, an image enclosure or a podcast episode's image, else
+    the first picture of its text, else a small thumbnail."""
     thumbnails = [t for t in entry.get("media_thumbnail") or [] if t.get("url")]
     for thumbnail in thumbnails:
         if not _small(thumbnail.get("width"), thumbnail.get("height")):
@@ -168,6 +168,9 @@ def _image(entry: Any, base: str) -> str | None:
     for link in entry.get("links") or []:
         if link.get("rel") == "enclosure" and (link.get("type") or "").lower().startswith("image/"):
             return resolve(base, link.get("href"))
+    episode = entry.get("image")  # a podcast episode's itunes:image (Substack, Anchor), as feedparser names it
+    if isinstance(episode, dict) and episode.get("href"):
+        return resolve(base, episode["href"])
     found = _text_image(entry, base)
     if found is None and thumbnails:
         return resolve(base, thumbnails[0]["url"])

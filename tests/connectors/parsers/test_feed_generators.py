@@ -196,3 +196,15 @@ def test_a_luma_event_links_to_its_page_which_only_its_description_gives(normali
     [item] = [raw for raw in meeting.items if raw.key == "evt-Zz98Yy76Xx54Ww3@events.lu.ma"]
     assert item.url is None or "zoom" not in item.url
     assert item.description_html is not None and item.description_html.startswith("Join on Zoom: https://us06web.zoom.us/j/1")
+
+
+def test_a_substack_podcast_episode_shows_its_itunes_image_and_a_post_its_image_enclosure(normalised) -> None:
+    # The episode's enclosure is its audio (no picture); its itunes:image was not read, and it showed none.
+    _, items, rejections = normalised("rss", "substack_newsletter_and_podcast.xml", content="news", language="en")
+    assert rejections == []
+    post = items["https://brusselstech.substack.com/p/42-why-brussels-startups-are-hiring"]
+    episode = items["https://brusselstech.substack.com/p/podcast-open-source-week"]
+    assert post.image_url is not None and post.image_url.endswith("hiring.png")
+    assert episode.image_url == "https://substack-post-media.s3.amazonaws.com/public/images/ep.jpg"
+    assert episode.published_utc == datetime(2026, 2, 20, 6, 0, 10, tzinfo=UTC)
+    assert 'href="https://brusselstech.substack.com/p/41"' in post.description["en"]

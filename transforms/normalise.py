@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from transforms.deadlines import deadline_in_text, within
+from transforms.deadlines import deadline_in_text, opening_in_text, within
 from transforms.kinds import decide_kind
 from transforms.language import text_language
 from transforms.model import LANGUAGES, Item, RawItem, Rejection, TimeValue, item_id
@@ -192,14 +192,40 @@ def _deadline_from_text(kind: str, texts: list[str], tz: str, now: datetime) -> 
     return to_utc(found, tz) if found is not None and within(found, reference) else None
 
 
+def _opening_from_text(texts: list[str], tz: str, now: datetime) -> datetime | None:
+    """A call's opening written in its text, as an instant: a day alone opens at its first hour, in `tz`."""
+    reference = local_date(now, tz)
+    found = opening_in_text("\n".join(t for t in texts if t), reference=reference)
+    if found is None or not within(found, reference):
+        return None
+    return to_utc(found if isinstance(found, datetime) else datetime(found.year, found.month, found.day), tz)  # type: ignore[return-value]
+
+
 def _title(text: str | None, ctx: SourceContext) -> str:
     """A title as the agenda shows it: the site's name cut off, one line, at most TITLE_MAX_CHARS."""
     return summarise(clean_title(text or "", ctx.site_names), TITLE_MAX_CHARS)
 
 
-def _body(description_html: str | None, summary: str | None, url: str | None) -> tuple[str, str, str]:
+# A heading opening a description (sanitised HTML): Medium's content starts with the post's title as an <h3>.
+_LEADING_HEADING = re.compile(r"^\s*<h([1-6])\b[^>]*>(.*?)</h\1>\s*", re.DOTALL | re.IGNORECASE)
+
+
+def _without_title_heading(description: str, title: str) -> str:
+    """`description` without a first heading that only repeats `title`: shown under the title, and made the
+    summary's first words ("Open banking in Brussels … Open banking in Brussels …")."""
+    heading = _LEADING_HEADING.match(description)
+    if heading is None or fold(html_to_text(heading.group(2))).strip() != fold(title).strip():
+        return description
+    return description[heading.end():]
+
+
+def _body(description_html: str | None, summary: str | None, url: str | None,
+          title: str = "") -> tuple[str, str, str]:
     """(sanitised description, summary, plain text) of a record's texts: the summary given, else its description's."""
     description = sanitise_html(description_html or "", url)
+    if title:
+        description = _without_title_heading(description, title)
+        summary = _without_title_heading(summary, title) if summary else summary
     given_summary = plain_text(summary) if summary else ""
     body_text = given_summary or html_to_text(description)
     return description, summarise(body_text, SUMMARY_MAX_CHARS), body_text
@@ -273,6 +299,10 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime, notes: list[str] | N
         # "Date limite : appel à projets X" on a day (a calendar of deadlines, an RSS item with ev:startdate): the
         # date is the deadline the title names, not the call's opening, which made a forthcoming call without one.
         deadline, start, end, all_day_given = end or start, None, None, False
+    description, summary, body_text = _body(raw.description_html, raw.summary, url, title)
+    if kind == "call" and start is None:
+        # "Opening date: 12 March 2026" (the EU Funding & Tenders feed): without it, a forthcoming call showed as open.
+        start = _opening_from_text([title, body_text], tz, now)
     if kind == "event" and start is None:
         raise _Rejected("missing_start", "start", "start is missing, and an event needs a start date or time")
 
@@ -298,7 +328,6 @@ def _build(raw: RawItem, ctx: SourceContext, now: datetime, notes: list[str] | N
                 "end_before_start", "end", f"end ({display(end_utc, tz)}) is before start ({display(start_utc, tz)})"
             )
 
-    description, summary, body_text = _body(raw.description_html, raw.summary, url)
     title_language, language = field_languages(title, body_text, declared_language(raw.language), ctx.language)
     texts = {"title": {title_language: title}, "summary": {language: summary} if summary else {},
              "description": {language: description} if description else {}}

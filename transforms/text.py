@@ -48,10 +48,10 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|<br>|&nbsp;)*</p>")
 # What nh3 leaves of an image or link whose URL it refused: an <img> without src, an <a> without href.
 _IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
-# A 1×1 (or 0×0) image is a tracking pixel (Medium's stat, FeedBurner's ~r): the sanitiser drops the size attributes,
-# so it is found before, by them.
+# An image 1 (or 0) pixel wide or high is a tracking pixel (Medium's stat, FeedBurner's ~r, HubSpot's __ptq.gif, which
+# gives its width alone and its height in a style): the sanitiser drops the size attributes, so it is found before, by them.
 _PIXEL_SIZE = r"""\s*=\s*["']?[01](?:px)?(?=["'\s/>])"""
-_TRACKING_PIXEL = re.compile(rf"<img\b(?=[^>]*\swidth{_PIXEL_SIZE})(?=[^>]*\sheight{_PIXEL_SIZE})[^>]*>", re.IGNORECASE)
+_TRACKING_PIXEL = re.compile(rf"<img\b(?=[^>]*\s(?:width|height){_PIXEL_SIZE})[^>]*>", re.IGNORECASE)
 _LINK_WITHOUT_HREF = re.compile(r'<a(?![^>]*\shref=)[^>]*>(.*?)</a>', re.DOTALL)
 # After one unescaping, a closing tag or a <br> proves that a text without tags was HTML escaped once
 # too often ("&lt;p&gt;Texte&lt;/p&gt;", as CMSs put HTML into JSON-LD or into an escaped RSS
@@ -182,7 +182,7 @@ def sanitise_html(html_text: str, base_url: str | None, max_chars: int = DESCRIP
     if not html_text or not html_text.strip():
         return ""
     source = _as_html(html_text)
-    if "<img" in source and "height" in source:
+    if "<img" in source and ("width" in source or "height" in source):
         source = _TRACKING_PIXEL.sub("", source)
     shortened = len(source) > max_chars
     if shortened:

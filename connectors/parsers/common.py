@@ -8,7 +8,13 @@ from dataclasses import dataclass, field, fields, replace
 from email.message import Message
 from urllib.parse import urljoin
 
-from connectors.parsers.sniff import HTML_PAGE, KIND_NAMES, payload_kind
+from connectors.parsers.sniff import (
+    HTML_PAGE,
+    JSON_FEED_MAPPING,
+    KIND_NAMES,
+    is_json_feed,
+    payload_kind,
+)
 from transforms.model import LANGUAGES, RawItem, RawLocation, Rejection, stable_hash
 from transforms.text import has_unwritable, writable
 from transforms.urls import with_scheme
@@ -182,6 +188,10 @@ def other_kind_instead_of(body: bytes, kind: str) -> str | None:
     found = payload_kind(body)
     if found not in _KIND_TO_WRITE or found == kind:  # a web page is html_page_instead_of's to name
         return None
+    if found == "json" and is_json_feed(body):
+        # A feed to its publisher, but JSON to feedparser (6.0 reads RSS, RDF and Atom only): the mapping is the fix.
+        return (f"the payload is a JSON Feed (jsonfeed.org), which kind: {kind} does not read: read it with kind: "
+                f"json_api and {JSON_FEED_MAPPING} (see docs/adding-a-partner.md)")
     return f"the payload is {KIND_NAMES[found]}, not {KIND_NAMES[kind]}: {_KIND_TO_WRITE[found]}"
 
 

@@ -18,6 +18,7 @@ from connectors.parsers.common import (
     lenient_utf8, mislabelled_warning, other_kind_instead_of, resolve, short_language, shortened, utf8_mislabelled,
 )
 from transforms.model import RawItem, RawLocation
+from transforms.places import is_map_link, is_meeting_link
 from transforms.times import impossible_date, windows_zone
 
 RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "RECURRENCE-ID")
@@ -37,6 +38,17 @@ PRIVATE_CLASSES = frozenset({"PRIVATE", "CONFIDENTIAL"})
 _CONFERENCE_BLOCKS = (
     ("::~", re.compile(r"\s*-::~[:~]+::-.*?-::~[:~]+::-\s*", re.DOTALL)),
     ("_" * 20, re.compile(r"\s*_{20,}(?:(?!_{20,}).)*?Microsoft Teams.*?_{20,}\s*", re.DOTALL | re.IGNORECASE)),
+    # Zoom's invitation, in the languages of its clients: the "… is inviting you" line, "Join Zoom Meeting" and its
+    # link, then meeting ID, passcode and dial-in numbers up to its last zoom.us line (and the labels after it).
+    ("zoom.us/", re.compile(
+        r"\s*(?:^[^\n]*(?:inviting you to a scheduled Zoom|vous invite à une réunion Zoom|nodigt u uit voor een "
+        r"geplande Zoom)[^\n]*\n\s*)?"
+        r"^[ \t]*(?:Join Zoom Meeting|Participer à la réunion Zoom|Rejoindre la réunion Zoom|Deelnemen aan Zoom-"
+        r"vergadering|Zoom-Meeting beitreten)[ \t]*\n\s*https://[^\s]*zoom\.us/[^\n]*"
+        r"(?:.*zoom\.us/[^\n]*)?"
+        r"(?:\s*^[ \t]*(?:Meeting ID|ID de réunion|Vergaderings-ID|Meeting-ID|Passcode|Password|Code secret|Mot de passe|"
+        r"Toegangscode|Wachtwoord|Kenncode|---|One tap mobile|Une seule touche|Eén tik|\+\d)[^\n]*)*\s*",
+        re.DOTALL | re.IGNORECASE | re.MULTILINE)),
 )
 _CONFERENCE_URL = re.compile(r"https://[^\s<>\"']+")
 # Where the tools also write the meeting's link on its own.
@@ -203,6 +215,20 @@ def _without_conference(component: Any, description: str | None) -> tuple[str | 
     return description or None, online
 
 
+# A description opening with its event's page, labelled: Luma's "Get up-to-date information at: https://lu.ma/…",
+# "More info: …", "Plus d'infos : …". Luma writes no URL property: the page is only there.
+_LABELLED_LINK_LINE = re.compile(r"\A\s*[^\n:]{1,60}:\s*(https?://\S+)[ \t]*(?:\n|\Z)")
+
+
+def _page_from_description(description: str | None) -> tuple[str | None, str | None]:
+    """(the event page a description's first line gives, the description without that line), for an event without
+    URL; a meeting or map link is no page, and leaves the description as it is."""
+    found = _LABELLED_LINK_LINE.match(description) if description else None
+    if found is None or is_meeting_link(found.group(1)) or is_map_link(found.group(1)):
+        return None, description
+    return found.group(1).rstrip(".,;)"), description[found.end():].strip() or None  # type: ignore[index]
+
+
 def _midnight(value: Any) -> bool:
     return isinstance(value, datetime) and (value.hour, value.minute, value.second) == (0, 0, 0)
 
@@ -212,6 +238,35 @@ def _flagged_all_day(component: Any, start: Any, end: Any) -> bool:
     read as times, it showed as 00:00 to 00:00 the next day instead of a day."""
     flagged = any(str(component.get(flag, "")).strip().upper() == "TRUE" for flag in ALL_DAY_FLAGS)
     return flagged and _midnight(start) and (end is None or _midnight(end))
+
+
+# The line breaks of a place written on several lines: a LOCATION's newlines, Apple's "\\n" in X-ADDRESS.
+_PLACE_LINES = re.compile(r"(?:\\\\n|\\n|\r?\n)+")
+_POSTCODE_LINE = re.compile(r"^(?P<postcode>\d{4,5})\s+(?P<locality>.+)$")
+
+
+def _location(component: Any, online_url: str | None) -> RawLocation | None:
+    """The event's place: LOCATION's lines as one text ("Digitaal Buurthuis, Hoogstraat 150, 1000 Brussel"), and what
+    Apple's X-APPLE-STRUCTURED-LOCATION says apart: its X-TITLE is the venue, its X-ADDRESS's lines the street, the
+    postcode with the locality, the country. Read as one line, the venue ran into the street."""
+    written = _text(component, "LOCATION")
+    text = ", ".join(part for part in (p.strip(" ,") for p in _PLACE_LINES.split(written)) if part) if written else None
+    structured = component.get("X-APPLE-STRUCTURED-LOCATION")
+    structured = structured[0] if isinstance(structured, list) else structured
+    params = getattr(structured, "params", None) or {}
+    name = str(params.get("X-TITLE") or "").strip() or None
+    lines = [line.strip() for line in _PLACE_LINES.split(str(params.get("X-ADDRESS") or "")) if line.strip()]
+    street = postcode = locality = country = None
+    for index, line in enumerate(lines):
+        found = _POSTCODE_LINE.match(line)
+        if found and index > 0:
+            street, postcode, locality = ", ".join(lines[:index]), found["postcode"], found["locality"]
+            country = lines[index + 1] if index + 1 < len(lines) else None
+            break
+    if not (text or name or online_url):
+        return None
+    return RawLocation(name=name if name != text else None, street=street, postcode=postcode, locality=locality,
+                       country=country, text=text, online_url=online_url)
 
 
 def _iso(value: Any) -> str:
@@ -285,22 +340,25 @@ def _occurrence(occurrence: Any, origin: Origin, series_uids: set[str], calendar
             timezone_name = None  # a UTC instant needs no zone
     description, online_url = _without_conference(
         occurrence, _text(occurrence, "X-ALT-DESC") or _text(occurrence, "DESCRIPTION"))
-    location = _text(occurrence, "LOCATION")
     status = _text(occurrence, "STATUS")
+    url = _text(occurrence, "URL")
+    page, rest = _page_from_description(description)
+    if page is not None and url in (None, page):  # the page, or the URL property again: the line is no text
+        url, description = page, rest
     return RawItem(
         partner_id=origin.partner_id,
         source_id=origin.source_id,
         key=key,
         title=title,
         description_html=description,
-        url=resolve(origin.base_url, _text(occurrence, "URL")),
+        url=resolve(origin.base_url, url),
         language=_language(occurrence),
         image_url=_image(occurrence, origin.base_url),
         start=start,
         end=end,
         all_day=all_day,
         timezone=timezone_name,
-        location=RawLocation(text=location, online_url=online_url) if location or online_url else None,
+        location=_location(occurrence, online_url),
         status=status.lower() if status else None,
         categories=_categories(occurrence),
         published=_time_property(occurrence, "CREATED"),

@@ -127,9 +127,39 @@ def _entry_base(entry: Any, feed_base: str) -> str:
     return feed_base
 
 
+# Pixels: below this, a declared width or height makes a thumbnail a last resort (Blogger's media:thumbnail is a 72×72
+# crop, "s72-c", of the post's first image) and an image of the text no picture of the post (an icon, an emoji).
+_SMALL_IMAGE_PX = 100
+_CONTENT_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_IMAGE_ATTRIBUTE = re.compile(r"""\s(src|width|height)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def _small(width: Any, height: Any) -> bool:
+    """Whether a declared size (either side) is below _SMALL_IMAGE_PX; an undeclared or unreadable one is not."""
+    sides = [str(side).strip().removesuffix("px") for side in (width, height) if side not in (None, "")]
+    return any(side.isdigit() and int(side) < _SMALL_IMAGE_PX for side in sides)
+
+
+def _text_image(entry: Any, base: str) -> str | None:
+    """The first image of the entry's HTML (content, else summary) that is a picture: not a tracking pixel, an icon
+    or an inline data: image. Medium, HubSpot and Joomla show a post's picture in its text alone."""
+    content = entry.get("content") or []
+    for text in [c.get("value") or "" for c in content] + [entry.get("summary") or ""]:
+        for tag in _CONTENT_IMAGE.finditer(text if "<img" in text.lower() else ""):
+            attributes = {m.group(1).lower(): html.unescape(next(v for v in m.groups()[1:] if v is not None))
+                          for m in _IMAGE_ATTRIBUTE.finditer(tag.group(0))}
+            src = attributes.get("src", "").strip()
+            if src and not src.lower().startswith("data:") and not _small(attributes.get("width"), attributes.get("height")):
+                return resolve(base, src)
+    return None
+
+
 def _image(entry: Any, base: str) -> str | None:
-    for thumbnail in entry.get("media_thumbnail") or []:
-        if thumbnail.get("url"):
+    """The entry's picture: a media thumbnail, media content, an image enclosure or a podcast episode's image, else
+    the first picture of its text, else a small thumbnail."""
+    thumbnails = [t for t in entry.get("media_thumbnail") or [] if t.get("url")]
+    for thumbnail in thumbnails:
+        if not _small(thumbnail.get("width"), thumbnail.get("height")):
             return resolve(base, thumbnail["url"])
     for media in entry.get("media_content") or []:
         kind = (media.get("medium") or media.get("type") or "image").lower()
@@ -138,7 +168,13 @@ def _image(entry: Any, base: str) -> str | None:
     for link in entry.get("links") or []:
         if link.get("rel") == "enclosure" and (link.get("type") or "").lower().startswith("image/"):
             return resolve(base, link.get("href"))
-    return None
+    episode = entry.get("image")  # a podcast episode's itunes:image (Substack, Anchor), as feedparser names it
+    if isinstance(episode, dict) and episode.get("href"):
+        return resolve(base, episode["href"])
+    found = _text_image(entry, base)
+    if found is None and thumbnails:
+        return resolve(base, thumbnails[0]["url"])
+    return found
 
 
 def _raw_records(body: bytes, encoding: str | None, count: int) -> list[str] | None:

@@ -6,6 +6,7 @@ and, for an HTML page, which feeds the page itself advertises.
 """
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urljoin
 
@@ -44,6 +45,26 @@ def payload_kind(body: bytes) -> str | None:
     if HTML_PAGE.match(head):
         return "jsonld" if b"application/ld+json" in body.lower() else "html"
     return None
+
+
+# JSON Feed (jsonfeed.org) 1.0 and 1.1 name their version by this URL.
+_JSON_FEED_VERSION = "https://jsonfeed.org/version/"
+# The json_api mapping that reads a JSON Feed as the rss reader reads a feed (docs/adding-a-partner.md).
+# A YAML flow mapping: the keys to add to the source, as written in the error.
+JSON_FEED_MAPPING = ("{records: items, fields: {key: id, title: title, url: url, summary: summary, "
+                     "description_html: content_html, published: date_published, updated: date_modified, "
+                     "image_url: image, categories: tags, language: language}}")
+
+
+def is_json_feed(body: bytes) -> bool:
+    """Whether `body` is a JSON Feed: a JSON object whose `version` is jsonfeed.org's."""
+    if payload_kind(body) != "json":
+        return False
+    try:
+        document = json.loads(body.decode("utf-8-sig"))
+    except ValueError:
+        return False
+    return isinstance(document, dict) and str(document.get("version") or "").startswith(_JSON_FEED_VERSION)
 
 
 def advertised_feeds(body: bytes, base_url: str) -> list[tuple[str, str]]:

@@ -1,6 +1,7 @@
 """Price and registration read from an item's text: free or paid, an amount, whether registering is required."""
 from __future__ import annotations
 
+import contextlib
 import re
 from functools import lru_cache
 from html import unescape
@@ -169,12 +170,10 @@ class _Links(HTMLParser):
 def parsed_links(html_text: str) -> list[tuple[str, str]]:
     """(href, text) of every link with an href, as Python's HTML parser reads them."""
     parser = _Links()
-    try:
+    # Python 3.11's parser gives up at a malformed "<![" section ("<![0") with an AssertionError, where later versions
+    # read a bogus comment: the links before it are kept, and a text with one no longer fails its record.
+    with contextlib.suppress(AssertionError):
         parser.feed(html_text)
-    except AssertionError:
-        # Python 3.11's parser gives up at a malformed "<![" section ("<![0"), where later versions read a bogus
-        # comment: the links before it are kept, and a text with one no longer fails its record.
-        pass
     return parser.links
 
 

@@ -6,9 +6,8 @@ import html
 import json
 import re
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import jstyleson
 import lxml.etree
@@ -16,14 +15,16 @@ from bs4.dammit import EncodingDetector
 from extruct.jsonld import JsonLdExtractor
 from extruct.utils import parse_html
 
-from connectors.dates import DateTextError, parse_date_text
 from connectors.parsers.common import (
     Origin, ParseResult, charset_of, excerpt, hash_key,
     lenient_utf8, mislabelled_warning, resolve, short_language, utf8_mislabelled,
 )
+from connectors.parsers.schedules import ScheduleError, schedule_occurrences
+from connectors.parsers.schema_values import (
+    DATE_ONLY, TIME_ALONE, duration_of, enum_of, first_of, identifier_of, literal_of, start_time_of, text_of, time_of,
+)
 from transforms.model import RawItem, RawLocation, stable_json
 from transforms.prices import amount
-from transforms.times import to_utc
 
 EVENT_TYPES = frozenset({
     "Event", "BusinessEvent", "ChildrensEvent", "ComedyEvent", "CourseInstance", "DanceEvent", "DeliveryEvent",
@@ -48,33 +49,11 @@ _SCRIPTS = lxml.etree.XPath(
 # Wrappers CMSs put around the JSON: HTML comments and (commented) CDATA sections.
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _WRAPPERS = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
-_DATE_ONLY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
-_MONTH_WORD = re.compile(r"[^\W\d_]{3,}")
-_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
-_TIME_ALONE = re.compile(r"^\s*T?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 # schema.org's namespace as contexts and expanded keys write it: http or https, with or without the slash.
 _SCHEMA_ORG = re.compile(r"^https?://schema\.org/?$")
 _SCHEMA_ORG_TERM = re.compile(r"^https?://schema\.org/(?=[^/])")
 # A language tag as a key of a JSON-LD language map ({"fr": …, "nl-BE": …}).
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2}(?:[-_][A-Za-z]{2})?$")
-# An ISO 8601 duration as schema.org writes it: a `duration` (P1D, PT3H, PT1H30M, P1DT2H, P2W) or a Schedule's
-# repeatFrequency (P1W, P2W, P1M, P1Y). Groups: years, months, weeks, days, hours, minutes, seconds.
-_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$",
-                       re.IGNORECASE)
-_FREQUENCIES = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY")  # the groups' RRULE FREQs
-# repeatFrequency and byDay may be Text: the words English, French and Dutch CMS fields hold.
-_FREQUENCY_WORDS = {
-    **dict.fromkeys(("daily", "quotidien", "quotidienne", "dagelijks"), "DAILY"),
-    **dict.fromkeys(("weekly", "hebdomadaire", "wekelijks"), "WEEKLY"),
-    **dict.fromkeys(("monthly", "mensuel", "mensuelle", "maandelijks"), "MONTHLY"),
-    **dict.fromkeys(("yearly", "annually", "annuel", "annuelle", "jaarlijks"), "YEARLY"),
-}
-_WEEKDAYS = {name: code for names, code in (
-    (("monday", "lundi", "maandag"), "MO"), (("tuesday", "mardi", "dinsdag"), "TU"),
-    (("wednesday", "mercredi", "woensdag"), "WE"), (("thursday", "jeudi", "donderdag"), "TH"),
-    (("friday", "vendredi", "vrijdag"), "FR"), (("saturday", "samedi", "zaterdag"), "SA"),
-    (("sunday", "dimanche", "zondag"), "SU")) for name in names}
-_BYDAY = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$", re.IGNORECASE)  # iCalendar's BYDAY, as Text allows
 
 
 def _decode(body: bytes, content_type: str | None) -> tuple[str, str | None]:
@@ -141,13 +120,13 @@ def _course_sessions(course: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """A Course's dated sessions (hasCourseInstance), each an event carrying the course's name, text and link
     unless it has its own; a session without an @id is known by the course's and its start."""
     instances = course["hasCourseInstance"]
-    course_id = _identifier(course) or _string(_first(course.get("url")))
+    course_id = identifier_of(course) or text_of(first_of(course.get("url")))
     for number, instance in enumerate(instances if isinstance(instances, list) else [instances], start=1):
         if not isinstance(instance, dict):
             continue
         session = {name: course[name] for name in _COURSE_FIELDS if name in course} | instance
         if "@id" not in instance and course_id:
-            session["@id"] = f"{course_id}#{_string(instance.get('startDate')) or number}"
+            session["@id"] = f"{course_id}#{text_of(instance.get('startDate')) or number}"
         session.setdefault("@type", "CourseInstance")
         yield from _walk(session)
 
@@ -160,220 +139,15 @@ def _occurrences(node: dict[str, Any]) -> list[dict[str, Any]]:
     if not isinstance(starts, list) or len({json.dumps(s, sort_keys=True) for s in starts}) < 2:
         return [node]
     ends = node.get("endDate")
-    identity = _identifier(node) or _string(_first(node.get("url")))
+    identity = identifier_of(node) or text_of(first_of(node.get("url")))
     occurrences = []
     for number, start in enumerate(starts):
         occurrence = node | {"startDate": start,
                              "endDate": ends[number] if isinstance(ends, list) and len(ends) == len(starts) else None}
         if identity:
-            occurrence["@id"] = f"{identity}#{_string(start) or number + 1}"
+            occurrence["@id"] = f"{identity}#{text_of(start) or number + 1}"
         occurrences.append(occurrence)
     return occurrences
-
-
-class ScheduleError(ValueError):
-    """An eventSchedule that cannot be read; the message says which of its properties and why."""
-
-
-def _scheduled(node: dict[str, Any], *, now: datetime, window_days: int) -> list[dict[str, Any]]:
-    """An event repeating by its eventSchedule (schema.org Schedule: repeatFrequency, byDay, startDate/endDate,
-    startTime/endTime, scheduleTimezone, repeatCount, exceptDate), one node an occurrence in the window.
-
-    Each Schedule becomes the VEVENT its properties describe (an RRULE, EXDATEs) and is expanded as an iCalendar
-    feed's events are, within the same window (connectors.parsers.ical.occurrences_of). Each occurrence is known
-    by the event's @id or url and its start, as the dates of a startDate list are.
-    """
-    from connectors.parsers import ical
-
-    schedules = node["eventSchedule"] if isinstance(node["eventSchedule"], list) else [node["eventSchedule"]]
-    identity = _identifier(node) or _string(_first(node.get("url")))
-    found: dict[str, tuple[Any, Any]] = {}
-    for schedule in schedules:
-        if not isinstance(schedule, dict):
-            raise ScheduleError(f"eventSchedule {schedule!r} is not a Schedule")
-        for start, end in ical.occurrences_of(_schedule_event(schedule, node), now=now, window_days=window_days):
-            found.setdefault(start.isoformat(), (start, end))
-    occurrences = []
-    for when, (_, end) in sorted(found.items()):
-        occurrence = {name: value for name, value in node.items() if name != "eventSchedule"}
-        occurrence |= {"startDate": when, "endDate": end.isoformat() if end is not None else None}
-        if identity:
-            occurrence["@id"] = f"{identity}#{when}"
-        occurrences.append(occurrence)
-    return occurrences
-
-
-def _schedule_event(schedule: dict[str, Any], node: dict[str, Any]) -> Any:
-    """The icalendar VEVENT of one Schedule: DTSTART (its startDate, else the event's, at its startTime), DTEND
-    (endTime, else a duration), and the RRULE and EXDATEs of its repetition."""
-    import icalendar
-
-    zone = _schedule_zone(schedule)
-    first = _schedule_day(schedule.get("startDate") or node.get("startDate"), zone)
-    if first is None:
-        raise ScheduleError("eventSchedule has no readable startDate, and neither has the event")
-    starts = _schedule_time(schedule.get("startTime"), "startTime") or (first.time() if isinstance(first, datetime) else None)
-    rule = _schedule_rule(schedule, starts, zone)
-    day = _first_day(first.date() if isinstance(first, datetime) else first, rule)
-    event = icalendar.Event()
-    if starts is None:
-        event.add("dtstart", day)
-    else:
-        begins = datetime.combine(day, starts, tzinfo=zone)
-        event.add("dtstart", begins)
-        ends = _schedule_time(schedule.get("endTime"), "endTime")
-        if ends is not None:
-            finish = datetime.combine(day, ends, tzinfo=zone)
-            event.add("dtend", finish if finish > begins else finish + timedelta(days=1))  # past midnight
-    length = (_duration(schedule.get("duration")) or _duration(node.get("duration"))
-              or (_first_length(node) if starts is not None else None))
-    if "DTEND" not in event and length:
-        event.add("duration", length)
-    if rule:
-        event.add("rrule", rule)
-    excepted = [_excepted(value, starts, zone) for value in _values(schedule.get("exceptDate"))]
-    if excepted:
-        event.add("exdate", excepted)
-    return event
-
-
-def _first_length(node: dict[str, Any]) -> timedelta | None:
-    """How long each occurrence lasts when only the event's own startDate and endDate say it (its first session,
-    within a day); None when they span more (the whole series) or are not both dates and times."""
-    begins, ends = _start_time(_time(node.get("startDate"))), _start_time(_time(node.get("endDate")))
-    if begins is None or ends is None or (begins.tzinfo is None) != (ends.tzinfo is None):
-        return None
-    length = ends - begins
-    return length if timedelta(0) < length <= timedelta(days=1) else None
-
-
-def _first_day(day: date, rule: dict[str, Any]) -> date:
-    """The first day from `day` on that the rule's days (BYDAY, BYMONTHDAY, BYMONTH) allow: a Schedule's startDate
-    opens it ("from Sunday 1 March, on the first Saturday of each month"), where an iCalendar DTSTART is itself
-    the first occurrence, and the COUNT counts from it."""
-    if not {"byday", "bymonthday", "bymonth"} & set(rule):
-        return day
-    import icalendar
-    from dateutil.rrule import rrulestr
-
-    days = {name: value for name, value in rule.items() if name not in ("until", "count")}
-    opens = datetime.combine(day, time())
-    first = rrulestr(icalendar.vRecur(days).to_ical().decode(), dtstart=opens).after(opens, inc=True)
-    return first.date() if first is not None else day
-
-
-def _values(value: Any) -> list[Any]:
-    """A property's values: a list as it is, one value as a list of one, nothing as none."""
-    return value if isinstance(value, list) else [] if value is None else [value]
-
-
-def _schedule_zone(schedule: dict[str, Any]) -> ZoneInfo | None:
-    """scheduleTimezone as a zone; None for floating times (read in the source's zone by the normaliser)."""
-    name = _string(schedule.get("scheduleTimezone"))
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ValueError, KeyError) as exc:  # ZoneInfoNotFoundError is a KeyError
-        raise ScheduleError(f"scheduleTimezone {name!r} is not a time zone (expected a name such as Europe/Brussels)") from exc
-
-
-def _schedule_day(value: Any, zone: ZoneInfo | None) -> date | datetime | None:
-    """A Schedule's (or the event's) startDate: a day, or a date and time (its wall time in `zone`, or as written:
-    an offset alone would move the hour at a change of daylight saving time)."""
-    read = _time(value)
-    if isinstance(read, date):
-        return read
-    begins = _start_time(read)
-    if begins is None:
-        return None
-    if begins.tzinfo is not None:
-        begins = begins.astimezone(zone) if zone is not None else begins
-    return begins.replace(tzinfo=None)
-
-
-def _schedule_time(value: Any, name: str) -> time | None:
-    """startTime / endTime ("19:00", "19:00:00", "T19:00:00"); None when absent."""
-    text = _string(value)
-    if text is None:
-        return None
-    match = _TIME_ALONE.match(text)
-    if match:
-        with contextlib.suppress(ValueError):  # 25:00
-            return time(int(match.group(1)), int(match.group(2)), int(match.group(3) or 0))
-    raise ScheduleError(f"{name} {text!r} is not a time of day such as 19:00:00")
-
-
-def _schedule_rule(schedule: dict[str, Any], starts: time | None, zone: ZoneInfo | None) -> dict[str, Any]:
-    """The RRULE of a Schedule ({} for a single occurrence): FREQ and INTERVAL from repeatFrequency (weekly when
-    it names days only, daily when it gives an end alone), BYDAY (with byMonthWeek), BYMONTH, BYMONTHDAY, COUNT
-    from repeatCount, UNTIL from endDate (its whole day)."""
-    rule: dict[str, Any] = {}
-    days = [_weekday(value) for value in _values(schedule.get("byDay"))]
-    weeks = [_integer(value, "byMonthWeek") for value in _values(schedule.get("byMonthWeek"))]
-    if days:  # byMonthWeek numbers the days in their month: first Monday is 1MO
-        rule["byday"] = [ordinal for code in days
-                         for ordinal in ([f"{week}{code}" for week in weeks] if weeks and len(code) == 2 else [code])]
-    if schedule.get("byMonth") is not None:
-        rule["bymonth"] = [_integer(value, "byMonth") for value in _values(schedule.get("byMonth"))]
-    if schedule.get("byMonthDay") is not None:
-        rule["bymonthday"] = [_integer(value, "byMonthDay") for value in _values(schedule.get("byMonthDay"))]
-    if schedule.get("repeatCount") is not None:
-        rule["count"] = _integer(schedule["repeatCount"], "repeatCount")
-    last = _schedule_day(schedule.get("endDate"), zone)
-    if last is not None:
-        last_day = last.date() if isinstance(last, datetime) else last
-        rule["until"] = last_day if starts is None else datetime.combine(last_day, time(23, 59, 59), tzinfo=zone)
-    frequency = _frequency(schedule.get("repeatFrequency"))
-    if frequency is None:
-        if not rule:
-            return {}
-        frequency = ("MONTHLY", 1) if weeks or "bymonthday" in rule else ("WEEKLY", 1) if days else ("DAILY", 1)
-    rule["freq"], rule["interval"] = frequency
-    return rule
-
-
-def _frequency(value: Any) -> tuple[str, int] | None:
-    """repeatFrequency as (FREQ, INTERVAL): P1W is (WEEKLY, 1), P2W (WEEKLY, 2), "monthly" (MONTHLY, 1)."""
-    text = _string(value)
-    if text is None:
-        return None
-    if text.strip().lower() in _FREQUENCY_WORDS:
-        return _FREQUENCY_WORDS[text.strip().lower()], 1
-    match = _DURATION.match(text.strip())
-    given = [(frequency, int(count)) for frequency, count in zip(_FREQUENCIES, match.groups()) if count] if match else []
-    if len(given) != 1 or given[0][1] < 1:
-        raise ScheduleError(f"repeatFrequency {text!r} is not a period such as P1W (weekly), P2W, P1D or P1M")
-    return given[0]
-
-
-def _weekday(value: Any) -> str:
-    """A byDay value as iCalendar's BYDAY: a DayOfWeek (https://schema.org/Monday, "Monday") or BYDAY text ("MO", "1MO")."""
-    name = _enum(value)
-    if name and name.lower() in _WEEKDAYS:
-        return _WEEKDAYS[name.lower()]
-    text = _string(value)
-    if text and _BYDAY.match(text.strip()):
-        return text.strip().upper()
-    raise ScheduleError(f"byDay {text or value!r} is not a day of the week (https://schema.org/Monday, or MO)")
-
-
-def _integer(value: Any, name: str) -> int:
-    number = _literal(value)
-    try:
-        return int(str(number).strip())
-    except ValueError:
-        raise ScheduleError(f"{name} {number!r} is not a whole number") from None
-
-
-def _excepted(value: Any, starts: time | None, zone: ZoneInfo | None) -> date | datetime:
-    """An exceptDate as the EXDATE of the occurrence it cancels: a day at the schedule's time, or as written."""
-    day = _schedule_day(value, zone)
-    if day is None:
-        raise ScheduleError(f"exceptDate {_string(value) or value!r} is not a date")
-    if starts is None:
-        return day.date() if isinstance(day, datetime) else day
-    return (day if isinstance(day, datetime) else datetime.combine(day, starts)).replace(tzinfo=zone)
 
 
 def _references(documents: list[Any]) -> dict[str, dict[str, Any]]:
@@ -478,32 +252,6 @@ def _several(text: str) -> list[Any]:
     return documents
 
 
-def _first(value: Any) -> Any:
-    return value[0] if isinstance(value, list) and value else (None if isinstance(value, list) else value)
-
-
-def _literal(value: Any) -> Any:
-    """A value as written, or as expanded JSON-LD wraps it: [{"@value": 0}] is 0."""
-    value = _first(value)
-    return value["@value"] if isinstance(value, dict) and "@value" in value else value
-
-
-def _identifier(node: dict[str, Any]) -> str | None:
-    """A node's @id as a key; a blank node's (`_:N3f…`, which RDFa and RDF tools mint anew at each reading) is none."""
-    node_id = _string(node.get("@id"))
-    return None if node_id is None or node_id.startswith("_:") else node_id
-
-
-def _string(value: Any) -> str | None:
-    """A text value: a string, a language-tagged {'@value': ...} or the first of a list."""
-    value = _first(value)
-    if isinstance(value, dict):
-        value = value.get("@value") or value.get("name")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
-    return value.strip() or None if isinstance(value, str) else None
-
-
 def _language_versions(value: Any) -> dict[str, str]:
     """{fr|nl|en: text} of language-tagged values ([{"@value": …, "@language": "nl"}, …], or one of them) or of
     a language map ({"fr": …, "nl": …}); {} when no text says its language. The first of a language wins."""
@@ -518,7 +266,7 @@ def _language_versions(value: Any) -> dict[str, str]:
         else:
             continue
         for tag, text in tagged:
-            language, text = short_language(tag), _string(text)
+            language, text = short_language(tag), text_of(text)
             if language and text:
                 versions.setdefault(language, text)
     return versions
@@ -533,8 +281,8 @@ def _texts(node: dict[str, Any]) -> tuple[str | None, str | None, str | None, di
     bodies = _language_versions(node.get("description")) or _language_versions(node.get("articleBody"))
     tagged = names or bodies
     own = declared if not tagged or declared in tagged else next(iter(tagged))
-    title = names.pop(own, None) if names else _string(node.get("name")) or _string(node.get("headline"))
-    body = bodies.pop(own, None) if bodies else _string(node.get("description")) or _string(node.get("articleBody"))
+    title = names.pop(own, None) if names else text_of(node.get("name")) or text_of(node.get("headline"))
+    body = bodies.pop(own, None) if bodies else text_of(node.get("description")) or text_of(node.get("articleBody"))
     translations: dict[str, dict[str, str]] = {}
     for field_name, versions in (("title", names), ("description_html", bodies)):
         for language, text in versions.items():
@@ -550,87 +298,27 @@ def _any_title(node: dict[str, Any]) -> str | None:
 
 def _language(value: Any) -> str | None:
     """fr/nl/en from inLanguage: a code ('nl-BE'), a name ('Nederlands') or a Language ({name, alternateName})."""
-    value = _first(value)
+    value = first_of(value)
     if isinstance(value, dict) and "@value" not in value:
-        return short_language(_string(value.get("alternateName"))) or short_language(_string(value.get("name")))
-    return short_language(_string(value))
-
-
-def _enum(value: Any) -> str | None:
-    """A schema.org enumeration member without its URL: 'https://schema.org/EventCancelled' -> 'EventCancelled'."""
-    value = _first(value)  # expanded JSON-LD: [{"@id": "http://schema.org/EventCancelled"}]
-    text = _string(value if not isinstance(value, dict) else value.get("@id") or value.get("name"))
-    return re.split(r"[/:#]", text.rstrip("/"))[-1] if text else None
-
-
-def _written_date(text: str) -> date | datetime | None:
-    """A date written out in words ("6 mai 2026 à 14h", "12 maart 2026 om 14u30") where schema.org
-    wants ISO 8601, as some CMSs fill startDate; None for any other text.
-
-    Only texts with a month word and a four-digit year are tried: the normaliser reads the machine
-    formats, and a date without its year would depend on the day the page is read.
-    """
-    if not _MONTH_WORD.search(text) or not _YEAR.search(text):
-        return None
-    with contextlib.suppress(ValueError):
-        to_utc(text, "UTC")
-        return None  # a machine format: left to the normaliser as it is
-    try:
-        return parse_date_text(text).start  # naive: the normaliser reads it in the source's zone
-    except DateTextError:
-        return None
-
-
-def _time(value: Any) -> date | datetime | str | None:
-    text = _string(value)
-    if text is None:
-        return None
-    match = _DATE_ONLY.match(text)
-    if match:
-        try:
-            return date(*(int(g) for g in match.groups()))
-        except ValueError:
-            return text  # an impossible date: the normaliser names it in its rejection
-    return _written_date(text) or text
+        return short_language(text_of(value.get("alternateName"))) or short_language(text_of(value.get("name")))
+    return short_language(text_of(value))
 
 
 def _end_from_duration(start: date | datetime | str | None, duration: Any) -> datetime | str | None:
     """startDate + duration (PT3H, P1DT2H) for an event that gives no endDate; None when either is unreadable."""
-    length = _duration(duration)
-    begins = _start_time(start)
+    length = duration_of(duration)
+    begins = start_time_of(start)
     if length is None or begins is None:
         return None
     ends = begins + length
     return ends if isinstance(start, datetime) else ends.isoformat()
 
 
-def _duration(value: Any) -> timedelta | None:
-    """A `duration` (PT3H, P1DT2H) as a timedelta; None when absent, unreadable or in months or years."""
-    text = _string(value)
-    match = _DURATION.match(text) if text else None
-    if match is None or not any(match.groups()) or match.group(1) or match.group(2):
-        return None
-    weeks, days, hours, minutes, seconds = (int(g or 0) for g in match.groups()[2:])
-    return timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
-
-
-def _start_time(start: date | datetime | str | None) -> datetime | None:
-    """The start as a date and time (naive or with its offset); None for a day or an unreadable text."""
-    if isinstance(start, datetime):
-        return start
-    if not isinstance(start, str):
-        return None
-    try:
-        return datetime.fromisoformat(start.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
 def _day_alone(value: Any) -> date | None:
     """The day of an end written as a day alone (a date, or its ISO text); None for anything else."""
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
-    day = _DATE_ONLY.match(value) if isinstance(value, str) else None
+    day = DATE_ONLY.match(value) if isinstance(value, str) else None
     return date(*map(int, day.groups())) if day else None
 
 
@@ -638,8 +326,8 @@ def _on_start_day(start: date | datetime | str | None, end: date | datetime | st
     """An end written as a time alone ("12:00", "T12:00:00"), as some themes fill endDate, on the start's day
     (the next one when it is earlier than the start) and in its offset: as it is, it was no date and the
     whole event was rejected. An end giving the start's day alone, after a start with its hour, is no end."""
-    match = _TIME_ALONE.match(end) if isinstance(end, str) else None
-    begins = _start_time(start)
+    match = TIME_ALONE.match(end) if isinstance(end, str) else None
+    begins = start_time_of(start)
     if begins is not None and _day_alone(end) == begins.date():
         # Ticketmaster's "startDate": "…T20:00:00+02:00", "endDate": "2027-05-21": the day says no end hour; read as
         # that day's end, the event lasted until 23:59:59.
@@ -655,28 +343,28 @@ def _on_start_day(start: date | datetime | str | None, end: date | datetime | st
 
 
 def _url(value: Any, base: str) -> str | None:
-    value = _first(value)
+    value = first_of(value)
     if isinstance(value, dict):
         value = value.get("url") or value.get("contentUrl") or value.get("@id")
-    return resolve(base, _string(value))
+    return resolve(base, text_of(value))
 
 
 def _address(place: RawLocation, address: Any) -> None:
-    address = _literal(address)  # a text, or expanded JSON-LD and RDFa's [{"@value": text}]
+    address = literal_of(address)  # a text, or expanded JSON-LD and RDFa's [{"@value": text}]
     if isinstance(address, str):
         place.text = address.strip() or None
     elif isinstance(address, dict):
-        place.street = _string(address.get("streetAddress"))
-        place.postcode = _string(address.get("postalCode"))
-        place.locality = _string(address.get("addressLocality"))
-        place.country = _string(address.get("addressCountry"))
+        place.street = text_of(address.get("streetAddress"))
+        place.postcode = text_of(address.get("postalCode"))
+        place.locality = text_of(address.get("addressLocality"))
+        place.country = text_of(address.get("addressCountry"))
 
 
 def _location(value: Any, base: str) -> RawLocation | None:
     """Text, Place, PostalAddress, VirtualLocation, or a list of them (a hybrid event) as one RawLocation."""
     values = value if isinstance(value, list) else [value]
     place = RawLocation()
-    for element in map(_literal, values):  # RDFa and expanded JSON-LD write a text as {"@value": …}
+    for element in map(literal_of, values):  # RDFa and expanded JSON-LD write a text as {"@value": …}
         if isinstance(element, str) and element.strip():
             place.text = place.text or element.strip()
         elif isinstance(element, dict):
@@ -686,7 +374,7 @@ def _location(value: Any, base: str) -> RawLocation | None:
             elif "PostalAddress" in types:
                 _address(place, element)
             elif place.name is None:
-                place.name = _string(element.get("name"))
+                place.name = text_of(element.get("name"))
                 _address(place, element.get("address"))
     return None if place == RawLocation() else place
 
@@ -703,32 +391,32 @@ def _sold_out(value: Any) -> bool:
     """Whether every Offer of an event says it is sold out (`availability` SoldOut or OutOfStock: ticketing sites'
     "Complet")."""
     offers = [o for o in (value if isinstance(value, list) else [value]) if isinstance(o, dict)]
-    return bool(offers) and all(_enum(o.get("availability")) in _NOT_ON_SALE for o in offers)
+    return bool(offers) and all(enum_of(o.get("availability")) in _NOT_ON_SALE for o in offers)
 
 
 def _offers(value: Any, base: str) -> tuple[bool | None, float | None, str | None, str | None]:
     """(is_free, lowest price, its currency, registration URL) from an Offer, AggregateOffer or list of them; a
     sold-out offer (an early-bird rate) gives no price while another can still be bought."""
     offers = [o for o in (value if isinstance(value, list) else [value]) if isinstance(o, dict)]
-    offers = [o for o in offers if _enum(o.get("availability")) not in _NOT_ON_SALE] or offers
+    offers = [o for o in offers if enum_of(o.get("availability")) not in _NOT_ON_SALE] or offers
     is_free: bool | None = None
     price = currency = None
     registration = None
     for offer in offers:
         registration = registration or _url(offer.get("url"), base)
-        raw_price = _literal(offer.get("price", offer.get("lowPrice")))
+        raw_price = literal_of(offer.get("price", offer.get("lowPrice")))
         if isinstance(raw_price, str) and raw_price.strip().lower() in FREE_WORDS:
             raw_price = 0
         amount = _price(raw_price)
         if amount is not None and (price is None or amount < price):
-            price, currency = amount, _string(offer.get("priceCurrency"))
+            price, currency = amount, text_of(offer.get("priceCurrency"))
     if price is not None:
         is_free = price == 0
     return is_free, (price if price else None), (currency if price else None), registration
 
 
 def _boolean(value: Any) -> bool | None:
-    value = _literal(value)
+    value = literal_of(value)
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
@@ -740,7 +428,7 @@ def _keywords(value: Any) -> list[str]:
     values = value if isinstance(value, list) else [value]
     words = []
     for element in values:
-        text = _string(element)
+        text = text_of(element)
         if text:
             words.extend(w.strip() for w in text.split(",") if w.strip())
     return words
@@ -761,12 +449,12 @@ def _page_of(node_id: str | None) -> str | None:
 def _record(node: dict[str, Any], origin: Origin, base: str) -> RawItem:
     kind = _kind(node)
     title, description, language, translations = _texts(node)
-    url = _url(node.get("url"), base) or _page_of(_identifier(node))
-    start = _time(node.get("startDate") if kind != "call" else node.get("startDate") or node.get("validFrom"))
-    end = _time(node.get("endDate")) if node.get("endDate") else _end_from_duration(start, node.get("duration"))
+    url = _url(node.get("url"), base) or _page_of(identifier_of(node))
+    start = time_of(node.get("startDate") if kind != "call" else node.get("startDate") or node.get("validFrom"))
+    end = time_of(node.get("endDate")) if node.get("endDate") else _end_from_duration(start, node.get("duration"))
     end = _on_start_day(start, end)
-    deadline = _time(node.get("applicationDeadline") or node.get("validThrough")) if kind == "call" else None
-    key = _identifier(node) or url or hash_key(title or _any_title(node), _string(node.get("startDate")))
+    deadline = time_of(node.get("applicationDeadline") or node.get("validThrough")) if kind == "call" else None
+    key = identifier_of(node) or url or hash_key(title or _any_title(node), text_of(node.get("startDate")))
     is_free, price, currency, registration = _offers(node.get("offers"), base)
     accessible = _boolean(node.get("isAccessibleForFree"))
     return RawItem(
@@ -784,16 +472,16 @@ def _record(node: dict[str, Any], origin: Origin, base: str) -> RawItem:
         deadline=deadline,
         all_day=isinstance(start, date) and not isinstance(start, datetime),
         location=_location(node.get("location"), base),
-        attendance_mode=_enum(node.get("eventAttendanceMode")),
-        status=_enum(node.get("eventStatus")),
+        attendance_mode=enum_of(node.get("eventAttendanceMode")),
+        status=enum_of(node.get("eventStatus")),
         is_free=accessible if accessible is not None else is_free,
         price=price,
         currency=currency,
         registration_url=registration,
         image_url=_url(node.get("image"), base),
         categories=_keywords(node.get("keywords")),
-        published=_time(node.get("datePublished")),
-        updated=_time(node.get("dateModified")),
+        published=time_of(node.get("datePublished")),
+        updated=time_of(node.get("dateModified")),
         excerpt=excerpt(stable_json(node)),
     )
 
@@ -865,7 +553,7 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
         return ParseResult([], [], error=f"not a readable HTML page: {exc}", warnings=result.warnings)
     scripts = _SCRIPTS(tree)
     # A <base href> changes what the page's relative links mean.
-    base = resolve(origin.base_url, _first(tree.xpath("//base/@href"))) or origin.base_url
+    base = resolve(origin.base_url, first_of(tree.xpath("//base/@href"))) or origin.base_url
     if not scripts:
         if not _read(_embedded(text, base), origin, base, result, now=now, window_days=window_days):
             result.warnings.append("page has no JSON-LD (no <script type=\"application/ld+json\"> block) and no "
@@ -880,7 +568,7 @@ def parse(body: bytes, origin: Origin, *, content_type: str | None, now: datetim
 
 def _next_data(tree: Any, base: str) -> str:
     """What to do with a Next.js page whose data is only in <script id="__NEXT_DATA__">; '' for another page."""
-    script = _first(tree.xpath("//script[@id='__NEXT_DATA__']/text()"))
+    script = first_of(tree.xpath("//script[@id='__NEXT_DATA__']/text()"))
     try:
         data = json.loads(script) if script else None
     except ValueError:
@@ -904,8 +592,8 @@ def _link_to_page(items: list[RawItem], tree: Any, base: str) -> None:
     rather than to the partner's home page. Its key stays what the record gives."""
     if all(item.url for item in items):
         return
-    page = (_url(_first(tree.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href")), base)
-            or _url(_first(tree.xpath("//meta[@property='og:url']/@content")), base) or base)
+    page = (_url(first_of(tree.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href")), base)
+            or _url(first_of(tree.xpath("//meta[@property='og:url']/@content")), base) or base)
     for item in items:
         item.url = item.url or page
 
@@ -966,7 +654,7 @@ def _schema_terms(value: Any, prefixes: frozenset[str] = frozenset({"schema"})) 
     """`value` with its keys as the reader knows them: "schema:name" (a prefix its @context binds to schema.org,
     or "schema") and "http://schema.org/name" / "https://schema.org/name" (RDF tools' expanded output) are
     "name". A bare key written beside its prefixed twin wins. Types and enumeration values are read with their
-    prefix or IRI already (_type_names, _enum). What needs no change is returned as it is, not copied."""
+    prefix or IRI already (_type_names, enum_of). What needs no change is returned as it is, not copied."""
     if isinstance(value, list):
         elements = [_schema_terms(element, prefixes) for element in value]
         return value if all(new is old for new, old in zip(elements, value)) else elements
@@ -1029,10 +717,10 @@ def _scheduled_or_rejected(node: dict[str, Any], origin: Origin, result: ParseRe
     """The occurrences of an event's eventSchedule in the window; None, with its rejection, when it cannot be read."""
     from connectors.parsers.ical import TooManyOccurrences
 
-    key = _identifier(node) or _string(_first(node.get("url")))
+    key = identifier_of(node) or text_of(first_of(node.get("url")))
     what = f"event {key or _any_title(node)!r}"
     try:
-        return _scheduled(node, now=now, window_days=window_days)
+        return schedule_occurrences(node, now=now, window_days=window_days)
     except TooManyOccurrences as exc:
         reason, message = "too_many_occurrences", f"{what}: {exc}"
     except ScheduleError as exc:
@@ -1047,14 +735,14 @@ def _add(node: dict[str, Any], origin: Origin, base: str, result: ParseResult) -
     """The item of one record node added to `result`, or its rejection."""
     raw = excerpt(stable_json(node))
     title = _any_title(node)
-    key = _identifier(node) or _url(node.get("url"), base)
+    key = identifier_of(node) or _url(node.get("url"), base)
     if not title:
         what = "/".join(sorted(_type_names(node)))
         result.rejections.append(origin.reject(
             "missing_title", "name", f"{what} {key!r} has no name, and every item needs one" if key
             else f"a {what} without @id or url has no name, and every item needs one", key=key, excerpt=raw))
         return
-    if _type_names(node) & EVENT_TYPES and _string(node.get("startDate")) is None:
+    if _type_names(node) & EVENT_TYPES and text_of(node.get("startDate")) is None:
         result.rejections.append(origin.reject(
             "missing_start", "startDate", f"event {title!r} has no startDate, and every event needs one",
             key=key, excerpt=raw))
